@@ -1,0 +1,338 @@
+"""content/ -> Catalog: reads every file, reports every problem, never stops at the first.
+
+Layout: crafts.yaml, region.yaml (optional), artisans/<slug>.yaml, products/<slug>.yaml,
+media/<photos>. Each product gets a content hash (its YAML text plus its photos' bytes) that
+approvals and render caches are bound to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import fields as F
+from .errors import ContentError, Problem
+from .media import MIN_SHORT_SIDE, MediaError, PhotoInfo, probe
+from .models import Artisan, Catalog, Craft, Photo, Product
+from .rupiah import parse_price
+from .yamlread import YamlDoc, load
+
+KECAMATAN_SERGAI = (
+    "Bandar Khalipah", "Bintang Bayu", "Dolok Masihul", "Dolok Merawan", "Kotarih", "Pantai Cermin",
+    "Pegajahan", "Perbaungan", "Sei Bamban", "Sei Rampah", "Serba Jadi", "Silinda", "Sipispis",
+    "Tanjung Beringin", "Tebing Syahbandar", "Tebing Tinggi", "Teluk Mengkudu",
+)
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WHATSAPP = re.compile(r"^\+62[0-9]{8,13}$")
+AVAILABILITY = ("in_stock", "made_to_order")
+
+
+def slug(value: Any) -> str:
+    v = F.text(value)
+    if not SLUG.match(v):
+        raise ValueError(f"`{v}` is not a slug: use lowercase letters, digits and hyphens, e.g. anyaman-purun")
+    return v
+
+
+def hashtags(value: Any) -> tuple[str, ...]:
+    out = []
+    for tag in F.text_list(value):
+        tag = tag if tag.startswith("#") else "#" + tag
+        if not re.fullmatch(r"#[\w]+", tag):
+            raise ValueError(f"`{tag}` is not a hashtag: letters, digits and _ only, no spaces")
+        out.append(tag)
+    return tuple(out)
+
+
+def whatsapp(value: Any) -> str:
+    raw = F.text(value)
+    v = re.sub(r"[\s\-().]", "", raw)
+    if v.startswith("08"):
+        v = "+62" + v[1:]
+    if not WHATSAPP.match(v):
+        raise ValueError(f"`{raw}` is not a WhatsApp number in +62 form, e.g. \"+62 812-3456-7890\"")
+    return v
+
+
+CRAFT_FIELDS = [
+    F.Field("slug", slug, required=True, help="short id used by products, e.g. anyaman-purun"),
+    F.Field("name", F.nonempty_text, required=True, help="name in Bahasa Indonesia"),
+    F.Field("name_en", F.text, default="", help="name in English, for Go Global captions"),
+    F.Field("hashtags", hashtags, default=(), help="hashtags added to every post of this craft"),
+    F.Field("color", F.hex_colour, default="#8A6D3B", help="accent colour for this craft's posts"),
+]
+
+ARTISAN_FIELDS = [
+    F.Field("name", F.nonempty_text, required=True, help="the artisan's or group's name"),
+    F.Field("kecamatan", F.nonempty_text, required=True, help="one of the regency's districts"),
+    F.Field("village", F.text, default="", help="desa or kelurahan"),
+    F.Field("crafts", F.text_list, default=(), help="craft slugs from crafts.yaml"),
+    F.Field("story", F.text, default="", help="a short story in Bahasa Indonesia"),
+    F.Field("whatsapp", whatsapp, default=None, help="contact for orders, +62 form"),
+    F.Field("photo_consent", F.boolean, default=False, help="true when the artisan agreed to appear in posts"),
+]
+
+PRODUCT_FIELDS = [
+    F.Field("name", F.nonempty_text, required=True, help="product name as shown on the cover"),
+    F.Field("artisan", F.nonempty_text, required=True, help="artisan slug (file name in artisans/)"),
+    F.Field("craft", F.nonempty_text, required=True, help="craft slug from crafts.yaml"),
+    F.Field("photos", lambda v: v, required=True, help="photo files under content/media/, the first is the hero"),
+    F.Field("price", parse_price, default=None, help="150000, \"Rp 150.000\" or \"150rb\""),
+    F.Field("materials", F.text_list, default=(), help="e.g. [purun, pewarna alami]"),
+    F.Field("size", F.text, default="", help="e.g. \"35 x 28 x 12 cm\""),
+    F.Field("colours", F.text_list, default=(), help="colour names in Bahasa Indonesia"),
+    F.Field("story", F.text, default="", help="2-4 sentences in Bahasa Indonesia"),
+    F.Field("story_en", F.text, default="", help="optional English story for Go Global posts"),
+    F.Field("tags", F.text_list, default=(), help="free tags, also used for weekday themes"),
+    F.Field("certifications", F.text_list, default=(), help="e.g. [OVOP Bintang 3]"),
+    F.Field("availability", F.choice(*AVAILABILITY), default="in_stock", help="in_stock or made_to_order"),
+]
+
+REGION_FIELDS = [
+    F.Field("regency", F.text, default="Serdang Bedagai", help="the regency's name"),
+    F.Field("kecamatan", F.text_list, default=KECAMATAN_SERGAI, help="the districts artisans may name"),
+]
+
+
+@dataclass
+class _MediaCache:
+    """Probe results and hashes keyed by inode + size + mtime: a shared photo is read once."""
+
+    infos: dict[tuple, PhotoInfo | MediaError] = field(default_factory=dict)
+    hashes: dict[tuple, str] = field(default_factory=dict)
+
+    @staticmethod
+    def key(path: Path) -> tuple:
+        st = path.stat()
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def probe(self, path: Path) -> PhotoInfo:
+        k = self.key(path)
+        if k not in self.infos:
+            try:
+                self.infos[k] = probe(path)
+            except MediaError as exc:
+                self.infos[k] = exc
+        result = self.infos[k]
+        if isinstance(result, MediaError):
+            raise result
+        return result
+
+    def digest(self, path: Path) -> str:
+        k = self.key(path)
+        if k not in self.hashes:
+            h = hashlib.sha256()
+            with path.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            self.hashes[k] = h.hexdigest()
+        return self.hashes[k]
+
+
+def load_catalog(root: Path | str) -> Catalog:
+    """Read content/; problems are collected on the catalog, valid entries still load."""
+    root = Path(root)
+    cat = Catalog(root=root)
+    if not root.is_dir():
+        cat.problems.append(Problem(str(root), None, "", "content folder not found",
+                                    "pass --content DIR or run from the project folder"))
+        return cat
+    kecamatan = _load_region(root, cat)
+    _load_crafts(root, cat)
+    for path in sorted((root / "artisans").glob("*.y*ml")):
+        _load_artisan(root, path, cat, kecamatan)
+    cache = _MediaCache()
+    for path in sorted((root / "products").glob("*.y*ml")):
+        _load_product(root, path, cat, cache)
+    return cat
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return str(PurePosixPath(path.relative_to(root.parent)))
+    except ValueError:
+        return str(path)
+
+
+def _read(root: Path, path: Path, cat: Catalog) -> YamlDoc | None:
+    try:
+        return load(path, _shown(root, path))
+    except ContentError as exc:
+        cat.problems.extend(exc.problems)
+        return None
+
+
+def _load_region(root: Path, cat: Catalog) -> tuple[str, ...]:
+    path = root / "region.yaml"
+    if not path.exists():
+        return KECAMATAN_SERGAI
+    doc = _read(root, path, cat)
+    if doc is None:
+        return KECAMATAN_SERGAI
+    r = F.FieldReader(doc)
+    values = r.mapping((), REGION_FIELDS)
+    cat.problems.extend(r.problems)
+    return tuple(values["kecamatan"]) if values else KECAMATAN_SERGAI
+
+
+def _load_crafts(root: Path, cat: Catalog) -> None:
+    path = root / "crafts.yaml"
+    if not path.exists():
+        cat.problems.append(Problem(_shown(root, path), None, "", "crafts.yaml is missing",
+                                    "list the craft types there; see README 'Content'"))
+        return
+    doc = _read(root, path, cat)
+    if doc is None:
+        return
+    r = F.FieldReader(doc)
+    top = r.mapping((), [F.Field("crafts", lambda v: v, required=True)])
+    items = (top or {}).get("crafts")
+    if items is not None and not isinstance(items, list):
+        r.error(("crafts",), f"expected a list of crafts, got {F.type_name(items)}")
+        items = None
+    for i, _ in enumerate(items or []):
+        v = r.mapping(("crafts", i), CRAFT_FIELDS)
+        if not v or not v["slug"] or not v["name"]:
+            continue
+        if v["slug"] in cat.crafts:
+            r.error(("crafts", i, "slug"), f"duplicate craft slug `{v['slug']}`", "each craft needs its own slug")
+            continue
+        cat.crafts[v["slug"]] = Craft(v["slug"], v["name"], v["name_en"], v["hashtags"], v["color"])
+    cat.problems.extend(r.problems)
+
+
+def _slug_from_file(path: Path, r: F.FieldReader) -> str | None:
+    if not SLUG.match(path.stem):
+        r.error((), f"file name `{path.name}` is not a slug",
+                "rename it with lowercase letters, digits and hyphens, e.g. tas-purun.yaml")
+        return None
+    return path.stem
+
+
+def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ...]) -> None:
+    doc = _read(root, path, cat)
+    if doc is None:
+        return
+    r = F.FieldReader(doc)
+    key = _slug_from_file(path, r)
+    v = r.mapping((), ARTISAN_FIELDS)
+    if v:
+        if v["kecamatan"] and v["kecamatan"] not in kecamatan:
+            near = difflib.get_close_matches(v["kecamatan"], kecamatan, n=1)
+            r.error(("kecamatan",), f"`{v['kecamatan']}` is not a kecamatan of the regency",
+                    f"did you mean `{near[0]}`?" if near else "one of: " + ", ".join(kecamatan))
+        for i, c in enumerate(v["crafts"]):
+            if c not in cat.crafts:
+                r.error(("crafts", i), f"unknown craft `{c}`", "crafts: " + ", ".join(cat.crafts))
+        if not v["photo_consent"]:
+            r.warn(("photo_consent",), "no photo consent recorded",
+                   "set photo_consent: true once the artisan agreed to appear in posts")
+    cat.problems.extend(r.problems)
+    if key and v and not any(p.is_error for p in r.problems):
+        cat.artisans[key] = Artisan(key, v["name"], v["kecamatan"], v["village"], v["crafts"], v["story"],
+                                    v["whatsapp"], v["photo_consent"], doc.path)
+
+
+def _photo_list(r: F.FieldReader, root: Path, raw: Any, cache: _MediaCache) -> list[Photo]:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        r.error(("photos",), "expected a list of at least one photo file",
+                "e.g.\n      photos:\n        - tas-purun-1.jpg")
+        return []
+    photos = []
+    for i, item in enumerate(raw):
+        key = ("photos", i)
+        focus = (0.5, 0.5)
+        if isinstance(item, dict):
+            v = r.mapping(key, [F.Field("file", F.nonempty_text, required=True),
+                                F.Field("focus", _focus, default=(0.5, 0.5), help="[x, y] as fractions 0-1")])
+            if not v or not v["file"]:
+                continue
+            name, focus, fkey = v["file"], v["focus"], (*key, "file")
+        elif isinstance(item, str):
+            name, fkey = item.strip(), key
+        else:
+            r.error(key, f"expected a file name, got {F.type_name(item)}")
+            continue
+        photo = _photo(r, root, fkey, name, focus, cache)
+        if photo:
+            photos.append(photo)
+    return photos
+
+
+def _focus(value: Any) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError("focus must be [x, y], fractions of width and height, e.g. [0.5, 0.4]")
+    x, y = (F.number(v) for v in value)
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        raise ValueError(f"focus [{x}, {y}] must lie between 0 and 1")
+    return (x, y)
+
+
+def _photo(r: F.FieldReader, root: Path, key: tuple, name: str, focus, cache: _MediaCache) -> Photo | None:
+    rel = PurePosixPath(name.replace("\\", "/"))
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        r.error(key, f"`{name}` must be a file name inside content/media/", "e.g. tas-purun-1.jpg")
+        return None
+    path = root / "media" / rel
+    if not path.is_file():
+        r.error(key, f"photo `{name}` not found in content/media/", "check the spelling and the file extension")
+        return None
+    try:
+        info = cache.probe(path)
+    except MediaError as exc:
+        r.error(key, f"photo `{name}`: {exc}", "replace the file with a good JPEG, PNG, WebP or HEIC photo")
+        return None
+    if min(info.width, info.height) < MIN_SHORT_SIDE:
+        r.warn(key, f"photo `{name}` is {info.width}x{info.height}, under {MIN_SHORT_SIDE} px on its short side",
+               "it will look soft on TikTok; use a larger original if there is one")
+    return Photo(str(rel), path, focus)
+
+
+def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> None:
+    doc = _read(root, path, cat)
+    if doc is None:
+        cat.invalid[path.stem] = _shown(root, path)
+        return
+    r = F.FieldReader(doc)
+    key = _slug_from_file(path, r)
+    v = r.mapping((), PRODUCT_FIELDS)
+    photos: list[Photo] = []
+    if v:
+        if v["artisan"] and v["artisan"] not in cat.artisans:
+            r.error(("artisan",), f"unknown artisan `{v['artisan']}`",
+                    "use a file name from content/artisans/ without .yaml: " + ", ".join(sorted(cat.artisans)))
+        if v["craft"] and v["craft"] not in cat.crafts:
+            r.error(("craft",), f"unknown craft `{v['craft']}`", "crafts: " + ", ".join(cat.crafts))
+        if v["photos"] is not None:
+            photos = _photo_list(r, root, v["photos"], cache)
+        if v["price"] is None and v["availability"] == "in_stock":
+            r.warn(("price",), "no price given", "captions read better with a price, e.g. \"Rp 150.000\"")
+    cat.problems.extend(r.problems)
+    if not key or not v or any(p.is_error for p in r.problems):
+        cat.invalid[path.stem] = doc.path
+        return
+    digest = content_hash(doc.text, [(p.file, cache.digest(p.path)) for p in photos])
+    cat.products[key] = Product(
+        key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
+        v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],
+        doc.path, digest)
+
+
+def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:
+    """sha256 over the YAML text (line endings normalised) and each photo's name and bytes' hash."""
+    h = hashlib.sha256(b"etalase-product-v1\n")
+    body = yaml_text.replace("\r\n", "\n").encode("utf-8")
+    h.update(len(body).to_bytes(8, "big") + body)
+    for name, digest in photos:
+        h.update(f"{name}\n{digest}\n".encode())
+    return h.hexdigest()
+
+
+def photo_digest(path: Path) -> str:
+    return _MediaCache().digest(path)

@@ -1,0 +1,84 @@
+"""Plain, frozen records that flow between stages; no I/O lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Craft:
+    slug: str
+    name: str
+    name_en: str
+    hashtags: tuple[str, ...] = ()
+    color: str = "#8A6D3B"
+
+
+@dataclass(frozen=True)
+class Artisan:
+    slug: str
+    name: str
+    kecamatan: str
+    village: str = ""
+    crafts: tuple[str, ...] = ()
+    story: str = ""
+    whatsapp: str | None = None
+    photo_consent: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A product photo: `file` is relative to content/media/, `path` is where it lies on disk."""
+
+    file: str
+    path: Path
+    focus: tuple[float, float] = (0.5, 0.5)
+
+
+@dataclass(frozen=True)
+class Product:
+    slug: str
+    name: str
+    artisan: str
+    craft: str
+    photos: tuple[Photo, ...]
+    price: int | None = None
+    materials: tuple[str, ...] = ()
+    size: str = ""
+    colours: tuple[str, ...] = ()
+    story: str = ""
+    story_en: str = ""
+    tags: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    availability: str = "in_stock"
+    source: str = ""
+    content_hash: str = ""
+
+    @property
+    def hero(self) -> Photo:
+        return self.photos[0]
+
+
+@dataclass
+class Catalog:
+    """Everything under content/ that loaded, plus every problem found on the way."""
+
+    root: Path
+    crafts: dict[str, Craft] = field(default_factory=dict)
+    artisans: dict[str, Artisan] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    invalid: dict[str, str] = field(default_factory=dict)  # slug -> source of products that failed
+    problems: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if not p.is_error]
+
+    def problems_for(self, source: str) -> list:
+        return [p for p in self.problems if p.path == source]

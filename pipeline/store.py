@@ -1,0 +1,86 @@
+"""SQLite state (reviews, plan overrides, ledger, users) in WAL mode with versioned migrations.
+
+Safe for a scheduler thread, web requests and CLI processes at once: every connection sets a
+busy timeout, writes use short IMMEDIATE transactions, and migrations run under one lock.
+Migrations are numbered SQL files in pipeline/migrations/ (0001_*.sql, 0002_*.sql, ...), so
+each feature adds its own file and the schema version is the highest number applied.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 30_000
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file, in order."""
+    out = []
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        m = re.match(r"^(\d{4})_", path.name)
+        if m:
+            out.append((int(m.group(1)), path.name, path.read_text(encoding="utf-8")))
+    return out
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating and migrating when needed) the state database."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; returns the new version."""
+    pending = [m for m in migrations() if m[0] > schema_version(conn)]
+    for version, _name, sql in pending:
+        with transaction(conn):
+            if schema_version(conn) >= version:  # another process got there first
+                continue
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return schema_version(conn)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file into statements (executescript would commit our transaction)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A short write transaction taken up front (BEGIN IMMEDIATE) so writers queue, never deadlock."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,99 @@
+"""Shared fixtures: a scratch project in tmp_path built from small, real photos."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_photo(path: Path, size=(360, 480), colour=(170, 130, 80), fmt: str | None = None) -> Path:
+    """A small striped 'weave' photo; real pixels so decoding and rendering are exercised."""
+    im = Image.new("RGB", size, (235, 228, 215))
+    draw = ImageDraw.Draw(im)
+    w, h = size
+    for i in range(0, w, 12):
+        draw.rectangle([i, h // 6, i + 6, h * 5 // 6], fill=colour)
+    for j in range(h // 6, h * 5 // 6, 12):
+        draw.rectangle([w // 8, j, w * 7 // 8, j + 4], fill=tuple(max(0, c - 50) for c in colour))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    im.save(path, format=fmt)
+    return path
+
+
+@dataclass
+class Scratch:
+    """A throwaway project: root/content/{crafts.yaml,artisans,products,media}."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def photo(self, name: str, **kw) -> Path:
+        return make_photo(self.content / "media" / name, **kw)
+
+    def product(self, slug: str, extra: str = "", photos: tuple[str, ...] = ("p1.jpg",), **fields) -> Path:
+        for name in photos:
+            if not (self.content / "media" / name).exists():
+                self.photo(name, size=(1080, 1440))
+        body = {"name": f"Produk {slug}", "artisan": "ani", "craft": "anyaman-purun", "price": "Rp 150.000"}
+        body.update(fields)
+        lines = [f"{k}: {v!r}" if isinstance(v, str) else f"{k}: {v}" for k, v in body.items()]
+        lines.append("photos:")
+        lines += [f"  - {name}" for name in photos]
+        return self.write(f"products/{slug}.yaml", "\n".join(lines) + "\n" + textwrap.dedent(extra))
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Scratch:
+    """A valid minimal catalogue: one craft, one artisan, one product with one photo."""
+    s = Scratch(tmp_path / "project")
+    s.write("crafts.yaml", """
+        crafts:
+          - slug: anyaman-purun
+            name: Anyaman Purun
+            name_en: Purun Weaving
+            hashtags: ["#AnyamanPurun"]
+            color: "#8A6D3B"
+          - slug: tenun
+            name: Tenun Sergai
+            name_en: Sergai Handwoven Cloth
+    """)
+    s.write("artisans/ani.yaml", """
+        name: Kelompok Ani
+        kecamatan: Tanjung Beringin
+        village: Desa Contoh
+        crafts: [anyaman-purun]
+        story: Kelompok pengrajin fiktif untuk pengujian.
+        whatsapp: "+62 812-0000-0001"
+        photo_consent: true
+    """)
+    s.product("tas-purun")
+    return s
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the bundled sample project (content, templates, schedule) to change freely."""
+    dest = tmp_path / "sample"
+    dest.mkdir()
+    for name in ("content", "templates"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    if (REPO / "schedule.yaml").exists():
+        shutil.copy2(REPO / "schedule.yaml", dest / "schedule.yaml")
+    return dest
