@@ -125,7 +125,7 @@ class _MediaCache:
     def digest(self, path: Path) -> str:
         k = self.key(path)
         if k not in self.hashes:
-            h = hashlib.sha256()
+            h = hashlib.blake2b(digest_size=32)  # ~1.6x sha256's speed here; photos are the bulk of the bytes
             with path.open("rb") as f:
                 for chunk in iter(lambda: f.read(1 << 20), b""):
                     h.update(chunk)
@@ -216,6 +216,7 @@ def _slug_from_file(path: Path, r: F.FieldReader) -> str | None:
 def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ...]) -> None:
     doc = _read(root, path, cat)
     if doc is None:
+        cat.invalid_artisans[path.stem] = _shown(root, path)
         return
     r = F.FieldReader(doc)
     key = _slug_from_file(path, r)
@@ -232,7 +233,9 @@ def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ..
             r.warn(("photo_consent",), "no photo consent recorded",
                    "set photo_consent: true once the artisan agreed to appear in posts")
     cat.problems.extend(r.problems)
-    if key and v and not any(p.is_error for p in r.problems):
+    if key and (not v or any(p.is_error for p in r.problems)):
+        cat.invalid_artisans[key] = doc.path
+    elif key and v:
         cat.artisans[key] = Artisan(key, v["name"], v["kecamatan"], v["village"], v["crafts"], v["story"],
                                     v["whatsapp"], v["photo_consent"], doc.path)
 
@@ -301,10 +304,18 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
         return
     r = F.FieldReader(doc)
     key = _slug_from_file(path, r)
+    if key and (key in cat.products or key in cat.invalid):
+        other = cat.products[key].source if key in cat.products else cat.invalid[key]
+        r.error((), f"duplicate product slug `{key}` (also {other})", "rename one of the two files")
+        cat.problems.extend(r.problems)
+        return
     v = r.mapping((), PRODUCT_FIELDS)
     photos: list[Photo] = []
     if v:
-        if v["artisan"] and v["artisan"] not in cat.artisans:
+        if v["artisan"] in cat.invalid_artisans:
+            r.error(("artisan",), f"artisan `{v['artisan']}` has errors",
+                    f"fix {cat.invalid_artisans[v['artisan']]} first (see its errors above)")
+        elif v["artisan"] and v["artisan"] not in cat.artisans:
             r.error(("artisan",), f"unknown artisan `{v['artisan']}`",
                     "use a file name from content/artisans/ without .yaml: " + ", ".join(sorted(cat.artisans)))
         if v["craft"] and v["craft"] not in cat.crafts:

@@ -70,6 +70,7 @@ class Catalog:
     artisans: dict[str, Artisan] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     invalid: dict[str, str] = field(default_factory=dict)  # slug -> source of products that failed
+    invalid_artisans: dict[str, str] = field(default_factory=dict)
     problems: list = field(default_factory=list)
 
     @property

@@ -76,6 +76,8 @@ def load(path: Path, shown: str | None = None) -> YamlDoc:
 
 def loads(text: str, shown: str) -> YamlDoc:
     try:
+        if "*" in text:
+            _refuse_aliases(text, shown)
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -98,6 +100,14 @@ def loads(text: str, shown: str) -> YamlDoc:
     return doc
 
 
+def _refuse_aliases(text: str, shown: str) -> None:
+    """Aliases lose their position once composed, so find them among the parser's events."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError.single(shown, event.start_mark.line + 1, "",
+                                      f"YAML aliases (*{event.anchor}) are not supported", "write the value out in full")
+
+
 def _build(node: yaml.Node, key: Key, doc: YamlDoc, seen: set[int]) -> Any:
     if id(node) in seen:
         raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key),
@@ -109,10 +119,10 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc, seen: set[int]) -> Any:
             if not isinstance(knode, yaml.ScalarNode):
                 raise ContentError.single(doc.path, knode.start_mark.line + 1, field_name(key),
                                           "a key must be plain text")
-            k = _constructor.construct_object(knode)
-            if k == "<<" or knode.tag == "tag:yaml.org,2002:merge":
+            if knode.tag == "tag:yaml.org,2002:merge":
                 raise ContentError.single(doc.path, knode.start_mark.line + 1, field_name(key),
                                           "YAML merge keys (<<) are not supported", "write the keys out in full")
+            k = _constructor.construct_object(knode)
             if k in out:
                 raise ContentError.single(
                     doc.path, knode.start_mark.line + 1, field_name((*key, k)),

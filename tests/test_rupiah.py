@@ -1,0 +1,25 @@
+import pytest
+
+from pipeline.rupiah import format_rupiah, parse_price
+
+
+@pytest.mark.parametrize("raw, amount", [
+    (150000, 150000), ("150000", 150000), ("Rp 150.000", 150000), ("Rp150.000,-", 150000),
+    ("rp. 1.250.000", 1250000), ("150rb", 150000), ("150 ribu", 150000), ("1,5jt", 1500000),
+    ("2 juta", 2000000), ("Rp 75.000,00", 75000), (85000.0, 85000),
+])
+def test_accepted_forms(raw, amount):
+    assert parse_price(raw) == amount
+
+
+@pytest.mark.parametrize("raw", ["murah", "150.00", "Rp 1.50.000", True, [1], 0, -5, "12,5"])
+def test_rejected_forms_say_what_to_write(raw):
+    with pytest.raises(ValueError) as info:
+        parse_price(raw)
+    assert "price" in str(info.value)
+
+
+@pytest.mark.parametrize("amount, text", [(150000, "Rp 150.000"), (1500, "Rp 1.500"), (999, "Rp 999"),
+                                          (1250000, "Rp 1.250.000")])
+def test_format(amount, text):
+    assert format_rupiah(amount) == text
