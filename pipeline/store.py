@@ -4,31 +4,41 @@ Safe for a scheduler thread, web requests and CLI processes at once: every conne
 busy timeout, writes use short IMMEDIATE transactions, and migrations run under one lock.
 Migrations are numbered SQL files in pipeline/migrations/ (0001_*.sql, 0002_*.sql, ...), so
 each feature adds its own file and the schema version is the highest number applied.
+synchronous=FULL: a decision a curator saw committed survives a power cut, not only a crash of
+the process; writes here are human-paced, so the fsync per commit costs nothing that matters.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import ConfigError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
 
 
-def migrations() -> list[tuple[int, str, str]]:
+def db_path(state: Path | str) -> Path:
+    """The state database: $ETALASE_DB, else etalase.db in the project's state folder."""
+    return Path(os.environ.get("ETALASE_DB") or Path(state) / "etalase.db").resolve()
+
+
+def migrations(folder: Path = MIGRATIONS) -> list[tuple[int, str, str]]:
     """(version, name, sql) for every migration file, in order."""
     out = []
-    for path in sorted(MIGRATIONS.glob("*.sql")):
+    for path in sorted(Path(folder).glob("*.sql")):
         m = re.match(r"^(\d{4})_", path.name)
         if m:
             out.append((int(m.group(1)), path.name, path.read_text(encoding="utf-8")))
     return out
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
+def connect(path: Path | str, folder: Path = MIGRATIONS) -> sqlite3.Connection:
     """Open (creating and migrating when needed) the state database."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,9 +46,13 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    migrate(conn)
+    try:
+        migrate(conn, folder)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -46,9 +60,16 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn: sqlite3.Connection, folder: Path = MIGRATIONS) -> int:
     """Apply pending migrations, each in its own transaction; returns the new version."""
-    pending = [m for m in migrations() if m[0] > schema_version(conn)]
+    known = migrations(folder)
+    latest = known[-1][0] if known else 0
+    if schema_version(conn) > latest:
+        raise ConfigError.single(
+            database_file(conn), None, "", f"the database has schema version {schema_version(conn)}, "
+            f"newer than this Etalase understands ({latest})",
+            "upgrade Etalase, or restore a backup made by this version (etalase restore FILE)")
+    pending = [m for m in known if m[0] > schema_version(conn)]
     for version, _name, sql in pending:
         with transaction(conn):
             if schema_version(conn) >= version:  # another process got there first
@@ -57,6 +78,16 @@ def migrate(conn: sqlite3.Connection) -> int:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
     return schema_version(conn)
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    return conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+
+
+def integrity(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's own integrity check; [] when the file is sound."""
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else rows
 
 
 def _statements(sql: str) -> list[str]:
@@ -80,7 +111,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may already have rolled back (disk full, I/O error)
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")
