@@ -1,0 +1,440 @@
+"""Creating and editing product and artisan YAML from the dashboard, and taking in uploaded photos.
+
+Curators and editors also edit these files by hand, so a dashboard edit must not wreck their
+work: ruamel.yaml's round-trip mode keeps comments, key order, quoting and block styles, and
+only the fields that changed are touched. Every write is validated with the same declared
+fields the catalogue uses (so errors read the same) and lands atomically (temp file, then
+os.replace). An edit changes the product's content hash, which is what sends an approved product
+back to review (DESIGN invariant 1): nothing here needs to know about curation.
+
+Uploaded photos are never trusted: the type is sniffed by Pillow (not the name or the browser's
+content type), size and pixel count are capped, the image is decoded and re-encoded as JPEG
+with no EXIF at all (so no GPS or other location data survives; orientation is applied first),
+and the file name is made from the product slug and the bytes' hash, never from the upload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from . import catalog as C
+from . import fields as F
+from .errors import ContentError, NotFound, Problem
+from .media import FORMATS, MAX_PIXELS, to_rgb
+from .rupiah import parse_price
+from .yamlread import YamlDoc, load, loads
+
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # TikTok's own per-image cap for photo posts; phone photos are 2-8 MB
+MAX_LONG_SIDE = 4096  # re-encoded photos are scaled down to this; renders never need more
+JPEG_QUALITY = 90
+LIST_FIELDS = ("materials", "colours", "tags", "certifications", "crafts")
+ACCEPTED = "kirim foto JPEG, PNG, WebP atau HEIC"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save wrote: the file, its new text, and whether it was created."""
+
+    path: Path
+    text: str
+    created: bool
+
+    @property
+    def text_hash(self) -> str:
+        return text_hash(self.text)
+
+
+def text_hash(text: str) -> str:
+    """Fingerprint of a file's text, sent with an edit form to catch edits made meanwhile."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# Forms -> values ---------------------------------------------------------------------------
+
+def values_from_form(form: Mapping[str, str], fields: Iterable[F.Field]) -> dict[str, Any]:
+    """Form text to YAML values: lists split on commas or new lines, empty text means "remove"."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.name not in form or f.name == "photos":
+            continue
+        raw = str(form[f.name]).replace("\r\n", "\n").strip()
+        if f.name in LIST_FIELDS:
+            out[f.name] = [p.strip() for p in re.split(r"[,\n]", raw) if p.strip()] or None
+        elif f.name == "photo_consent":
+            out[f.name] = raw.lower() in ("1", "true", "on", "ya", "yes")
+        elif f.name == "price":
+            out[f.name] = _price_value(raw)
+        else:
+            out[f.name] = raw or None
+    return out
+
+
+def _price_value(raw: str) -> int | str | None:
+    if not raw:
+        return None
+    try:
+        return parse_price(raw)
+    except ValueError:
+        return raw  # kept as typed so validation names it with the accepted forms
+
+
+# Products and artisans ---------------------------------------------------------------------
+
+def product_path(content: Path, slug: str) -> Path:
+    return _entry_path(content, "products", slug)
+
+
+def artisan_path(content: Path, slug: str) -> Path:
+    return _entry_path(content, "artisans", slug)
+
+
+def save_product(content: Path, slug: str, values: Mapping[str, Any], *, create: bool = False,
+                 base_hash: str | None = None, known_artisans: Iterable[str] | None = None,
+                 known_crafts: Iterable[str] | None = None) -> Saved:
+    """Write products/<slug>.yaml with `values` changed (a None value removes the field).
+
+    Raises ContentError with every problem (file, line, field, hint) and writes nothing then.
+    """
+    path = product_path(content, slug)
+    doc = _open_for_edit(path, create, base_hash, "produk")
+    if create and "photos" not in values:
+        values = {**values, "photos": []}
+    _apply(doc, values, C.PRODUCT_FIELDS)
+    text = _dump(doc)
+
+    def extra(r: F.FieldReader, v: dict[str, Any]) -> None:
+        _check_reference(r, ("artisan",), v["artisan"], known_artisans, "pengrajin")
+        _check_reference(r, ("craft",), v["craft"], known_crafts, "kerajinan")
+        _check_photos(r, content, r.doc.data.get("photos"))
+
+    _validate(content, path, text, C.PRODUCT_FIELDS, extra)
+    return _write(path, text, create)
+
+
+def save_artisan(content: Path, slug: str, values: Mapping[str, Any], *, create: bool = False,
+                 base_hash: str | None = None, known_crafts: Iterable[str] | None = None) -> Saved:
+    """Write artisans/<slug>.yaml with `values` changed; same rules as save_product."""
+    path = artisan_path(content, slug)
+    doc = _open_for_edit(path, create, base_hash, "pengrajin")
+    _apply(doc, values, C.ARTISAN_FIELDS)
+    text = _dump(doc)
+    districts = kecamatan_names(content)
+
+    def extra(r: F.FieldReader, v: dict[str, Any]) -> None:
+        if v["kecamatan"] and v["kecamatan"] not in districts:
+            r.error(("kecamatan",), f"`{v['kecamatan']}` bukan kecamatan di kabupaten ini",
+                    "pilih salah satu: " + ", ".join(districts))
+        for i, craft in enumerate(v["crafts"] or ()):
+            _check_reference(r, ("crafts", i), craft, known_crafts, "kerajinan")
+
+    _validate(content, path, text, C.ARTISAN_FIELDS, extra)
+    return _write(path, text, create)
+
+
+def kecamatan_names(content: Path) -> tuple[str, ...]:
+    """The districts artisans may name: region.yaml when present and valid, else Serdang Bedagai's."""
+    path = content / "region.yaml"
+    if not path.exists():
+        return C.KECAMATAN_SERGAI
+    try:
+        r = F.FieldReader(load(path, str(path)))
+    except ContentError:
+        return C.KECAMATAN_SERGAI
+    values = r.mapping((), C.REGION_FIELDS)
+    return tuple(values["kecamatan"]) if values and not r.problems else C.KECAMATAN_SERGAI
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise NotFound(f"{path.name} does not exist") from None
+
+
+def _entry_path(content: Path, folder: str, slug: str) -> Path:
+    if not isinstance(slug, str) or not C.SLUG.match(slug) or len(slug) > 80:
+        raise ContentError.single(f"content/{folder}/", None, "slug", f"`{slug}` tidak bisa dipakai sebagai nama file",
+                                  "pakai huruf kecil, angka dan tanda hubung, mis. tas-purun-pucuk-rebung")
+    return Path(content) / folder / f"{slug}.yaml"
+
+
+def _shown(path: Path) -> str:
+    return f"content/{path.parent.name}/{path.name}"
+
+
+def _yaml(text: str = "") -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096  # never re-wrap the curators' lines
+    sequence, offset = 4, 2
+    if text:
+        try:
+            _, guessed, dash = load_yaml_guess_indent(text)
+        except YAMLError:
+            guessed, dash = None, None
+        if guessed and dash is not None:
+            sequence, offset = guessed, dash
+    y.indent(mapping=2, sequence=sequence, offset=offset)
+    return y
+
+
+class _Doc:
+    """A round-trip document plus how its file was written (newlines), so saves look hand-made."""
+
+    def __init__(self, path: Path, text: str, data: CommentedMap, created: bool):
+        self.path, self.text, self.data, self.created = path, text, data, created
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+
+
+def _open_for_edit(path: Path, create: bool, base_hash: str | None, kind: str) -> _Doc:
+    shown = _shown(path)
+    if create:
+        if path.exists():
+            raise ContentError.single(shown, None, "slug", f"{kind} dengan nama ini sudah ada",
+                                      "pilih nama lain, atau ubah yang sudah ada")
+        return _Doc(path, "", CommentedMap(), True)
+    text = read_text(path)
+    if base_hash and base_hash != text_hash(text):
+        raise ContentError.single(shown, None, "", "file ini berubah sejak formulir dibuka",
+                                  "buka formulir lagi dan ulangi perubahan; belum ada yang disimpan")
+    try:
+        data = _yaml(text).load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ContentError.single(shown, mark.line + 1 if mark else None, "", f"kesalahan sintaks YAML: {exc}",
+                                  "perbaiki file ini secara manual dulu; dasbor hanya mengubah file yang sah") from None
+    if not isinstance(data, CommentedMap):
+        raise ContentError.single(shown, 1, "", "isi file bukan daftar `kolom: nilai`",
+                                  "perbaiki file ini secara manual dulu; dasbor hanya mengubah file yang sah")
+    return _Doc(path, text, data, False)
+
+
+def _apply(doc: _Doc, values: Mapping[str, Any], fields: Iterable[F.Field]) -> None:
+    """Change only what differs, in place, so untouched lines keep their comments and style."""
+    order = [f.name for f in fields]
+    for name in order:
+        if name not in values:
+            continue
+        new = values[name]
+        if new is None or new == [] or new == ():
+            if name in doc.data and name != "photos":
+                del doc.data[name]
+            elif name == "photos":
+                _set_photos(doc.data, [])
+            continue
+        if name == "photos":
+            _set_photos(doc.data, list(new))
+        elif isinstance(new, (list, tuple)):
+            _set_list(doc.data, name, [str(v) for v in new])
+        elif isinstance(new, str):
+            _set_text(doc.data, name, new.replace("\r\n", "\n"))
+        elif doc.data.get(name) != new:
+            doc.data[name] = new
+    if doc.created:
+        doc.data = _ordered(doc.data, order)
+
+
+def _ordered(data: CommentedMap, order: list[str]) -> CommentedMap:
+    out = CommentedMap()
+    for name in order + [k for k in data if k not in order]:
+        if name in data:
+            out[name] = data[name]
+    return out
+
+
+def _set_text(data: CommentedMap, name: str, new: str) -> None:
+    old = data.get(name)
+    if isinstance(old, str) and str(old) == new:
+        return
+    if "\n" in new:
+        data[name] = LiteralScalarString(new)
+    elif type(old) is not str and isinstance(old, str) and "\n" not in str(old):
+        data[name] = type(old)(new)  # keep the quoting the curator chose
+    else:
+        data[name] = new
+
+
+def _set_list(data: CommentedMap, name: str, items: list[str]) -> None:
+    old = data.get(name)
+    if isinstance(old, CommentedSeq):
+        if [str(v) for v in old] != items:
+            old[:] = items  # in place: a flow list stays a flow list
+    elif isinstance(old, str) and len(items) == 1:
+        data[name] = items[0]
+    else:
+        data[name] = items
+
+
+def _set_photos(data: CommentedMap, files: list[str]) -> None:
+    """Photo entries by file name; an entry kept keeps its focus point and comment."""
+    old = data.get("photos")
+    old_items = list(old) if isinstance(old, list) else ([old] if isinstance(old, str) else [])
+    by_file = {(item.get("file") if isinstance(item, dict) else str(item)): item for item in old_items}
+    new = [by_file.get(name, name) for name in files]
+    if isinstance(old, CommentedSeq):
+        if list(old) != new:
+            old[:] = new
+    else:
+        data["photos"] = CommentedSeq(new)
+
+
+def _dump(doc: _Doc) -> str:
+    buf = io.StringIO()
+    _yaml(doc.text).dump(doc.data, buf)
+    text = buf.getvalue()
+    return text.replace("\n", doc.newline) if doc.newline != "\n" else text
+
+
+def _validate(content: Path, path: Path, text: str, fields: list[F.Field], extra) -> None:
+    shown = _shown(path)
+    yaml_doc: YamlDoc = loads(text, shown)
+    r = F.FieldReader(yaml_doc)
+    values = r.mapping((), fields)
+    if values is not None:
+        extra(r, values)
+    errors = [p for p in r.problems if p.is_error]
+    if errors:
+        raise ContentError(errors)
+
+
+def _check_reference(r: F.FieldReader, key: tuple, value: str | None, known: Iterable[str] | None,
+                     label: str) -> None:
+    if value is None or known is None:
+        return
+    known = sorted(known)
+    if value not in known:
+        r.error(key, f"{label} `{value}` tidak dikenal", "pilih salah satu: " + ", ".join(known))
+
+
+def _check_photos(r: F.FieldReader, content: Path, raw: Any) -> None:
+    if not raw:
+        r.error(("photos",), "produk perlu paling sedikit satu foto", "unggah foto; foto pertama menjadi sampul")
+        return
+    for i, item in enumerate(raw if isinstance(raw, list) else [raw]):
+        name = item.get("file") if isinstance(item, dict) else item
+        if not isinstance(name, str):
+            continue
+        rel = PurePosixPath(name.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts or not (content / "media" / rel).is_file():
+            r.error(("photos", i), f"foto `{name}` tidak ada di content/media/", "unggah foto itu lagi")
+
+
+def _write(path: Path, text: str, created: bool) -> Saved:
+    write_atomic(path, text.encode("utf-8"), exclusive=created)
+    return Saved(path, text, created)
+
+
+def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Temp file in the same folder, fsync, then rename: readers see the old or the new file, never half.
+
+    With `exclusive`, refuses to replace a file that appeared meanwhile (two people creating one slug).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if exclusive:
+            try:
+                os.link(tmp, path)  # fails when the name exists, unlike os.replace
+            except FileExistsError:
+                raise _exists(path) from None
+            except OSError:  # file systems without hard links
+                if path.exists():
+                    raise _exists(path) from None
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# Photo intake ------------------------------------------------------------------------------
+
+class UploadRefused(ContentError):
+    """An uploaded file that is not taken in; the message says why and what to do instead."""
+
+
+def check_upload_name(name: str | None) -> None:
+    """Browsers send a bare file name; anything with a path in it is a crafted request."""
+    if not name:
+        return
+    if "/" in name or "\\" in name or "\0" in name or ".." in name or len(name) > 255:
+        raise _refused(name, "nama file berisi jalur folder", "pilih lagi fotonya dari ponsel atau komputer")
+
+
+def intake_photo(content: Path, data: bytes, *, product_slug: str, uploaded_name: str | None = None) -> str:
+    """Check, clean and store one uploaded photo; returns its name relative to content/media/."""
+    check_upload_name(uploaded_name)
+    shown = uploaded_name or "photo"
+    if len(data) > MAX_PHOTO_BYTES:
+        raise _refused(shown, f"ukuran file {len(data) / 2**20:.0f} MB, melebihi batas {MAX_PHOTO_BYTES // 2**20} MB",
+                       "kirim foto yang lebih kecil (foto ponsel biasanya 2-8 MB)")
+    if not data:
+        raise _refused(shown, "file kosong", "pilih lagi fotonya")
+    image = _decode(data, shown)
+    image.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    icc = image.info.get("icc_profile")
+    # No exif= argument: Pillow then writes no EXIF, so GPS, camera serials and dates all go.
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True,
+               **({"icc_profile": icc} if icc else {}))
+    raw = out.getvalue()
+    stem = _entry_path(content, "products", product_slug).stem
+    name = f"{stem}-{hashlib.sha256(raw).hexdigest()[:10]}.jpg"
+    target = Path(content) / "media" / name
+    if not target.exists():
+        write_atomic(target, raw)
+    return name
+
+
+def _decode(data: bytes, shown: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                if im.format not in FORMATS:
+                    raise _refused(shown, f"file {im.format} tidak diterima", ACCEPTED)
+                if im.width * im.height > MAX_PIXELS:
+                    raise _refused(shown, f"gambar {im.width}x{im.height} piksel terlalu besar",
+                                   "kirim foto asli dari ponsel, bukan panorama yang digabung")
+                im.load()
+                icc = im.info.get("icc_profile")
+                upright = ImageOps.exif_transpose(im) or im
+                rgb = to_rgb(upright)
+    except UploadRefused:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refused(shown, "file ini bukan foto yang bisa dibaca", ACCEPTED) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _refused(shown, f"foto rusak ({exc})", "salin atau ekspor foto itu lagi, lalu coba lagi") from None
+    if icc and upright.mode in ("RGB", "RGBA"):
+        rgb.info["icc_profile"] = icc  # keep the colour profile; it holds no personal data
+    return rgb
+
+
+def _exists(path: Path) -> ContentError:
+    return ContentError.single(_shown(path), None, "slug", "file dengan nama ini sudah ada", "pilih nama lain")
+
+
+def _refused(shown: str, message: str, hint: str) -> UploadRefused:
+    return UploadRefused(Problem(shown, None, "photos", message, hint))
