@@ -3,6 +3,9 @@
 Parameters follow OWASP's scrypt guidance (N=2^14, r=8, p=5: about 16 MB and half a second
 here), so a stolen state database does not give up passwords cheaply. They are stored inside
 each hash, so they can be raised later without locking anyone out (see `needs_rehash`).
+
+The users table (pipeline/users.py) leaves `password_hash` to this module: only the functions at
+the end read or write it, so the hash never travels further than a login check.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import base64
 import hashlib
 import hmac
 import os
+import sqlite3
+
+from .store import transaction
 
 SCHEME = "scrypt"
 N, R, P = 2**14, 8, 5
@@ -84,3 +90,35 @@ def _unb64(text: str) -> bytes:
         return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (ValueError, TypeError) as exc:
         raise ValueError(str(exc)) from None
+
+
+# The users table's password column ------------------------------------------------------
+
+def set_password(conn: sqlite3.Connection, name: str, password: str) -> None:
+    """Store a new hash for an existing user (raises WeakPassword, or LookupError for no such user)."""
+    stored = hash_password(password)
+    with transaction(conn):
+        if conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (stored, name)).rowcount != 1:
+            raise LookupError(name)
+
+
+def authenticate(conn: sqlite3.Connection, name: str, password: str) -> str | None:
+    """The user's stored name when `password` is theirs, else None; unknown names cost the same time."""
+    row = conn.execute("SELECT name, password_hash FROM users WHERE name = ?", (name.strip(),)).fetchone()
+    if not verify_password(password, row["password_hash"] if row else None):
+        return None
+    if needs_rehash(row["password_hash"]):
+        set_password(conn, row["name"], password)
+    return row["name"]
+
+
+def fingerprint(conn: sqlite3.Connection, name: str) -> str | None:
+    """A short digest of the user's current hash: sessions carry it, so a new password ends old sessions."""
+    row = conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+    if row is None or not row["password_hash"]:
+        return None
+    return hashlib.sha256(row["password_hash"].encode("ascii")).hexdigest()[:16]
+
+
+def anyone_has_password(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1").fetchone() is not None
