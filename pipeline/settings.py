@@ -1,0 +1,435 @@
+"""schedule.yaml -> frozen Settings: every setting declared once, with its default and help.
+
+Read through pipeline/fields.py so a bad schedule reports every problem at once with file:line,
+exactly like the catalogue does. A missing schedule.yaml is not an error: the defaults describe
+a sensible week for the council (WIB, prepare 05:00, suggest 19:00, seven days ahead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import fields as F
+from .errors import ConfigError, ContentError
+from .yamlread import YamlDoc, load
+
+FORMATS = ("video", "carousel", "both")
+BALANCE = ("craft", "kecamatan")
+# Monday first, as datetime.weekday() counts. Both English and Indonesian names are accepted.
+WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS_ID = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+# Dates that suit themed posts (DOMAIN.md); `national_days: false` turns them off.
+NATIONAL_DAYS = {
+    (4, 21): ("Hari Kartini", None, "Selamat Hari Kartini! Hari ini kami merayakan perempuan pengrajin Sergai."),
+    (8, 12): ("Hari UMKM Nasional", None, "Selamat Hari UMKM Nasional! Dukung usaha kecil pengrajin daerah."),
+    (8, 17): ("HUT RI", None, "Dirgahayu Republik Indonesia! Bangga memakai buatan Indonesia."),
+    (10, 2): ("Hari Batik Nasional", "batik", "Selamat Hari Batik Nasional! Kenali batik khas Sergai."),
+    (10, 28): ("Hari Sumpah Pemuda", None, "Selamat Hari Sumpah Pemuda! Pemuda bangga kerajinan daerahnya."),
+    (12, 22): ("Hari Ibu", None, "Selamat Hari Ibu! Terima kasih untuk para ibu pengrajin Sergai."),
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What a theme matches: products of these crafts or with these tags."""
+
+    name: str
+    label: str
+    crafts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    craft_prefix: bool = False  # an undeclared theme `anyaman` also matches crafts `anyaman-*`
+
+    def matches(self, craft: str, tags: tuple[str, ...]) -> bool:
+        if craft in self.crafts or any(t in self.tags for t in tags):
+            return True
+        return self.craft_prefix and craft.startswith(self.name + "-")
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    month: int
+    day: int
+    name: str
+    year: int | None = None  # None: every year
+    theme: str | None = None
+    template: str | None = None
+    intro: str | None = None
+
+    def falls_on(self, date: dt.date) -> bool:
+        return (date.month, date.day) == (self.month, self.day) and self.year in (None, date.year)
+
+
+@dataclass(frozen=True)
+class DayRule:
+    """What one weekday asks for; unset values fall back to the top-level settings."""
+
+    theme: str | None = None
+    post_at: dt.time | None = None
+    formats: str | None = None
+
+
+@dataclass(frozen=True)
+class Rotation:
+    product_days: int = 14
+    artisan_days: int = 3
+    balance: tuple[str, ...] = BALANCE
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """The settings that apply to one calendar date."""
+
+    date: dt.date
+    weekday: str  # Indonesian name, for reasons and pages
+    theme: Theme | None
+    special: SpecialDay | None
+    post_at: dt.time
+    formats: str
+    template: str
+    intro: str | None
+    blackout: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = "Asia/Jakarta"
+    prepare_at: dt.time = dt.time(5, 0)
+    post_at: dt.time = dt.time(19, 0)
+    horizon_days: int = 7
+    formats: str = "both"
+    template: str = "default"
+    weekdays: tuple[DayRule, ...] = (DayRule(),) * 7
+    themes: tuple[Theme, ...] = ()
+    special_days: tuple[SpecialDay, ...] = ()
+    rotation: Rotation = field(default_factory=Rotation)
+    blackout: tuple[tuple[dt.date, dt.date], ...] = ()
+    source: str = "schedule.yaml"
+    digest: str = ""  # sha256 of the file's text: part of every day's input hash
+    warnings: tuple = field(default=(), compare=False)  # Problems worth showing (unknown keys)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self, now: dt.datetime) -> dt.date:
+        """The calendar date in the configured zone (a 05:00 WIB run is 22:00 UTC the day before)."""
+        if now.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware one (invariant 7)")
+        return now.astimezone(self.zone).date()
+
+    def theme(self, name: str | None) -> Theme | None:
+        if not name:
+            return None
+        for t in self.themes:
+            if t.name == name:
+                return t
+        return Theme(name, name, crafts=(name,), tags=(name,), craft_prefix=True)
+
+    def special_day(self, date: dt.date) -> SpecialDay | None:
+        dated = [s for s in self.special_days if s.falls_on(date)]
+        return max(dated, key=lambda s: s.year is not None) if dated else None  # a dated entry beats a yearly one
+
+    def is_blackout(self, date: dt.date) -> bool:
+        return any(start <= date <= end for start, end in self.blackout)
+
+    def day(self, date: dt.date) -> DayPlan:
+        rule = self.weekdays[date.weekday()]
+        special = self.special_day(date)
+        theme_name = (special.theme if special and special.theme else None) or rule.theme
+        return DayPlan(
+            date=date, weekday=HARI[date.weekday()], theme=self.theme(theme_name), special=special,
+            post_at=rule.post_at or self.post_at, formats=rule.formats or self.formats,
+            template=(special.template if special and special.template else None) or self.template,
+            intro=special.intro if special else None, blackout=self.is_blackout(date))
+
+    def post_time(self, date: dt.date) -> dt.datetime:
+        """The suggested posting moment as an aware datetime in the configured zone."""
+        return dt.datetime.combine(date, self.day(date).post_at, tzinfo=self.zone)
+
+
+# Parsers ---------------------------------------------------------------------------------------
+
+def clock_time(value: Any) -> dt.time:
+    """"19:00" -> time(19, 0). YAML 1.1 reads unquoted 19:00 as 1140 (base 60): accept that too."""
+    if isinstance(value, int) and not isinstance(value, bool) and 60 <= value < 24 * 60:
+        return dt.time(value // 60, value % 60)
+    v = F.text(value)
+    m = re.fullmatch(r"([01]?\d|2[0-3])[:.]([0-5]\d)", v)
+    if not m:
+        raise ValueError(f"`{v}` is not a time like \"05:00\" (24-hour HH:MM, in quotes)")
+    return dt.time(int(m.group(1)), int(m.group(2)))
+
+
+def timezone(value: Any) -> str:
+    v = F.nonempty_text(value)
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"`{v}` is not a time zone name") from None
+    return v
+
+
+def positive(limit: int) -> F.Parser:
+    def parse(value: Any) -> int:
+        v = F.integer(value)
+        if not 1 <= v <= limit:
+            raise ValueError(f"{v} is out of range: use 1 to {limit}")
+        return v
+    return parse
+
+
+def non_negative(value: Any) -> int:
+    v = F.integer(value)
+    if v < 0:
+        raise ValueError(f"{v} must be 0 or more")
+    return v
+
+
+def calendar_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    v = F.text(value)
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise ValueError(f"`{v}` is not a date like 2026-12-25") from None
+
+
+def date_range(value: Any) -> tuple[dt.date, dt.date]:
+    """A date, or `start..end` (both included)."""
+    if isinstance(value, str) and ".." in value:
+        a, _, b = value.partition("..")
+        start, end = calendar_date(a.strip()), calendar_date(b.strip())
+        if end < start:
+            raise ValueError(f"`{value}` ends before it starts")
+        return start, end
+    d = calendar_date(value)
+    return d, d
+
+
+def month_day(value: Any) -> tuple[int | None, int, int]:
+    """Special-day keys: "10-02" (every year) or 2026-10-02 (that year only)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year, value.month, value.day
+    v = F.text(value)
+    m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", v)
+    if m:
+        month, day = int(m.group(1)), int(m.group(2))
+        try:
+            dt.date(2024, month, day)  # a leap year, so 02-29 is allowed
+        except ValueError:
+            raise ValueError(f"`{v}` is not a day of the year (MM-DD)") from None
+        return None, month, day
+    d = calendar_date(v)
+    return d.year, d.month, d.day
+
+
+def weekday_name(value: str) -> int:
+    v = str(value).strip().lower().replace("'", "")  # jum'at -> jumat
+    for names in (WEEKDAYS_EN, WEEKDAYS_ID):
+        if v in names:
+            return names.index(v)
+    if v == "ahad":
+        return 6
+    raise ValueError(v)
+
+
+def choice_list(*options: str) -> F.Parser:
+    one = F.choice(*options)
+
+    def parse(value: Any) -> tuple[str, ...]:
+        return tuple(one(v) for v in F.text_list(value))
+    return parse
+
+
+# Declarations -----------------------------------------------------------------------------------
+
+TOP_FIELDS = [
+    F.Field("timezone", timezone, default="Asia/Jakarta",
+            help="IANA zone the plan's dates and times live in: Asia/Jakarta (WIB), Asia/Makassar (WITA), "
+                 "Asia/Jayapura (WIT)"),
+    F.Field("prepare_at", clock_time, default=dt.time(5, 0), help="when the scheduler builds the coming days"),
+    F.Field("post_at", clock_time, default=dt.time(19, 0), help="suggested posting time on the checklist"),
+    F.Field("horizon_days", positive(31), default=7, help="how many days ahead are kept ready"),
+    F.Field("formats", F.choice(*FORMATS), default="both",
+            help="what each day exports: video, carousel (photo slides) or both"),
+    F.Field("template", F.nonempty_text, default="default",
+            help="caption and video template used unless a special day names another"),
+    F.Field("weekdays", lambda v: v, default=None, help="per-weekday theme, post_at and formats"),
+    F.Field("themes", lambda v: v, default=None, help="what each theme matches: crafts and tags"),
+    F.Field("national_days", F.boolean, default=True,
+            help="include Hari Kartini, Hari UMKM, HUT RI, Hari Batik, Sumpah Pemuda and Hari Ibu"),
+    F.Field("special_days", lambda v: v, default=None, help="date -> name, theme, template, intro"),
+    F.Field("rotation", lambda v: v, default=None, help="cooldowns and balance rules"),
+    F.Field("blackout", lambda v: v, default=None, help="dates (or start..end ranges) with no post"),
+]
+
+WEEKDAY_FIELDS = [
+    F.Field("theme", F.nonempty_text, default=None, help="a theme name, a craft slug or a tag"),
+    F.Field("post_at", clock_time, default=None, help="suggested posting time on this weekday"),
+    F.Field("formats", F.choice(*FORMATS), default=None, help="video, carousel or both on this weekday"),
+]
+
+THEME_FIELDS = [
+    F.Field("label", F.nonempty_text, default=None, help="the name shown in reasons, e.g. anyaman"),
+    F.Field("crafts", F.text_list, default=(), help="craft slugs this theme matches"),
+    F.Field("tags", F.text_list, default=(), help="product tags this theme matches"),
+]
+
+SPECIAL_FIELDS = [
+    F.Field("name", F.nonempty_text, required=True, help="e.g. Hari Batik Nasional"),
+    F.Field("theme", F.nonempty_text, default=None, help="a theme name, a craft slug or a tag"),
+    F.Field("template", F.nonempty_text, default=None, help="caption/video template for the day"),
+    F.Field("intro", F.text, default=None, help="a line opening the caption, in Bahasa Indonesia"),
+]
+
+ROTATION_FIELDS = [
+    F.Field("product_days", non_negative, default=14, help="a product appears at most once per this many days"),
+    F.Field("artisan_days", non_negative, default=3, help="an artisan appears at most once per this many days"),
+    F.Field("balance", choice_list(*BALANCE), default=BALANCE,
+            help="spread posts across these when artisans tie: craft, kecamatan"),
+]
+
+
+def documented() -> dict[str, list[F.Field]]:
+    """Every declared setting by section, for docs and the test that keeps them documented."""
+    return {"": TOP_FIELDS, "weekdays.<day>": WEEKDAY_FIELDS, "themes.<name>": THEME_FIELDS,
+            "special_days.<date>": SPECIAL_FIELDS, "rotation": ROTATION_FIELDS}
+
+
+def load_settings(path: Path | str, shown: str | None = None) -> Settings:
+    """Read schedule.yaml (defaults when absent); raises ConfigError listing every problem."""
+    path = Path(path)
+    shown = shown or path.name
+    if not path.exists():
+        return Settings(special_days=_national(), source=shown, digest=_digest(""))
+    try:
+        doc = load(path, shown)
+    except ContentError as exc:  # a YAML syntax problem: same message, config flavour
+        raise ConfigError(exc.problems) from None
+    settings, problems = parse(doc)
+    if any(p.is_error for p in problems):
+        raise ConfigError(problems)
+    return settings
+
+
+def parse(doc: YamlDoc) -> tuple[Settings, list]:
+    """(settings, problems); settings use defaults wherever a value was bad."""
+    r = F.FieldReader(doc)
+    top = r.mapping((), TOP_FIELDS) or {f.name: f.default for f in TOP_FIELDS}
+    themes = _themes(r, top["themes"])
+    weekdays = _weekdays(r, top["weekdays"])
+    special = _special_days(r, top["special_days"])
+    if top["national_days"]:
+        special = _national(exclude={(s.month, s.day) for s in special if s.year is None}) + special
+    rotation = _rotation(r, top["rotation"])
+    blackout = _blackout(r, top["blackout"])
+    settings = Settings(
+        timezone=top["timezone"], prepare_at=top["prepare_at"], post_at=top["post_at"],
+        horizon_days=top["horizon_days"], formats=top["formats"], template=top["template"],
+        weekdays=weekdays, themes=themes, special_days=special, rotation=rotation, blackout=blackout,
+        source=doc.path, digest=_digest(doc.text), warnings=tuple(p for p in r.problems if not p.is_error))
+    return settings, r.problems
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def _section(r: F.FieldReader, key: str, raw: Any, hint: str) -> dict | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        r.error((key,), f"expected a mapping, got {F.type_name(raw)}", hint)
+        return None
+    return raw
+
+
+def _themes(r: F.FieldReader, raw: Any) -> tuple[Theme, ...]:
+    data = _section(r, "themes", raw, "e.g.\n      themes:\n        anyaman: {crafts: [anyaman-purun]}")
+    out = []
+    for name in data or {}:
+        v = r.mapping(("themes", name), THEME_FIELDS)
+        if v is None:
+            continue
+        if not v["crafts"] and not v["tags"]:
+            r.error(("themes", name), "a theme needs `crafts` or `tags` to match products",
+                    "e.g. crafts: [tenun]")
+        out.append(Theme(str(name), v["label"] or str(name), v["crafts"], v["tags"]))
+    return tuple(out)
+
+
+def _weekdays(r: F.FieldReader, raw: Any) -> tuple[DayRule, ...]:
+    rules = [DayRule()] * 7
+    data = _section(r, "weekdays", raw, "e.g.\n      weekdays:\n        wednesday: {theme: tenun}")
+    for name in data or {}:
+        try:
+            index = weekday_name(name)
+        except ValueError:
+            r.error(("weekdays", name), f"`{name}` is not a weekday",
+                    "use monday..sunday or senin, selasa, rabu, kamis, jumat, sabtu, minggu")
+            continue
+        value = data[name]
+        if isinstance(value, str):  # `wednesday: tenun` is short for `{theme: tenun}`
+            rules[index] = DayRule(theme=value.strip() or None)
+            continue
+        v = r.mapping(("weekdays", name), WEEKDAY_FIELDS)
+        if v is not None:
+            rules[index] = DayRule(v["theme"], v["post_at"], v["formats"])
+    return tuple(rules)
+
+
+def _special_days(r: F.FieldReader, raw: Any) -> tuple[SpecialDay, ...]:
+    data = _section(r, "special_days", raw,
+                    'e.g.\n      special_days:\n        "10-02": {name: Hari Batik Nasional, theme: batik}')
+    out = []
+    for key in data or {}:
+        try:
+            year, month, day = month_day(key)
+        except ValueError as exc:
+            r.error(("special_days", key), str(exc), 'write "MM-DD" for every year or 2026-10-02 for one year')
+            continue
+        value = data[key]
+        if isinstance(value, str):  # `"10-02": Hari Batik Nasional`
+            out.append(SpecialDay(month, day, value.strip(), year))
+            continue
+        v = r.mapping(("special_days", key), SPECIAL_FIELDS)
+        if v is not None and v["name"]:
+            out.append(SpecialDay(month, day, v["name"], year, v["theme"], v["template"], v["intro"] or None))
+    return tuple(out)
+
+
+def _national(exclude: set[tuple[int, int]] = frozenset()) -> tuple[SpecialDay, ...]:
+    return tuple(SpecialDay(m, d, name, None, theme, None, intro)
+                 for (m, d), (name, theme, intro) in sorted(NATIONAL_DAYS.items()) if (m, d) not in exclude)
+
+
+def _rotation(r: F.FieldReader, raw: Any) -> Rotation:
+    if _section(r, "rotation", raw, "e.g.\n      rotation:\n        product_days: 14") is None:
+        return Rotation()
+    v = r.mapping(("rotation",), ROTATION_FIELDS)
+    return Rotation(v["product_days"], v["artisan_days"], v["balance"]) if v else Rotation()
+
+
+def _blackout(r: F.FieldReader, raw: Any) -> tuple[tuple[dt.date, dt.date], ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for i, item in enumerate(items):
+        key = ("blackout", i) if isinstance(raw, list) else ("blackout",)
+        try:
+            out.append(date_range(item))
+        except ValueError as exc:
+            r.error(key, str(exc), "e.g. 2026-12-25 or 2026-12-24..2026-12-26")
+    return tuple(out)
