@@ -225,17 +225,17 @@ def diff(since: Decision, before: Snapshot, after: Snapshot) -> Changes:
 
 def what_changed(conn: sqlite3.Connection, catalog: Catalog, slug: str,
                  settings: C.CurationSettings = C.CurationSettings()) -> Changes | None:
-    """Changes since the last approval (when the product needs re-review) or else since the last
-    decision; None when nobody decided on it yet or its file does not load."""
+    """Changes since the curators last looked: since the last approval when the product needs
+    re-review, else since the last curator decision (a resubmission is compared with the request
+    for changes, not with itself). None when nobody decided on it yet or its file does not load."""
     st = status(conn, catalog, slug, settings)
     product = catalog.products.get(slug)
     if st.last is None or product is None:
         return None
-    since = st.last
-    if st.state == C.NEEDS_REVIEW:
-        row = conn.execute("SELECT * FROM decisions WHERE product = ? AND action = 'approve' ORDER BY id DESC LIMIT 1",
-                           (slug,)).fetchone()
-        since = _decision(row)
+    which = "action = 'approve'" if st.state == C.NEEDS_REVIEW else "action != 'submit'"
+    row = conn.execute(f"SELECT * FROM decisions WHERE product = ? AND {which} ORDER BY id DESC LIMIT 1",
+                       (slug,)).fetchone()
+    since = _decision(row) if row else st.last
     before = _stored_snapshot(conn, slug, since.content_hash)
     if before is None:  # pragma: no cover - the foreign key makes this impossible
         return None
