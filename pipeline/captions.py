@@ -1,0 +1,135 @@
+"""Caption text from templates/captions/*.j2: Bahasa Indonesia first, optional English, TikTok's limits.
+
+Length is counted as TikTok counts it, in UTF-16 units (an emoji can be two). A caption over
+the limit loses the end of its story at a sentence or word boundary, never its price, call to
+action or hashtags, and a warning says so.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from .brand import Brand, shown
+from .errors import ConfigError, ContentError, Problem
+from .models import Catalog, Product
+from .project import Project
+from .render.context import environment, hashtag, post_context
+
+ELLIPSIS = "…"
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    hashtags: tuple[str, ...]
+    warnings: list[Problem] = field(default_factory=list)
+    utf16_length: int = 0
+    template: str = "default"
+    english: bool = False
+
+
+def collect_hashtags(brand: Brand, catalog: Catalog, product: Product) -> tuple[str, ...]:
+    """Brand, then craft, then product tags; the first spelling of a tag wins, case-insensitively."""
+    craft = catalog.crafts[product.craft]
+    tags = [*brand.hashtags, *craft.hashtags]
+    if brand.caption.product_tags:
+        tags += [hashtag(t) for t in product.tags]
+    seen: dict[str, str] = {}
+    for tag in tags:
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return tuple(seen.values())
+
+
+def build_caption(project: Project, product: Product, catalog: Catalog, brand: Brand, *,
+                  template: str | None = None, intro: str | None = None, english: bool | None = None) -> Caption:
+    """The caption for one post. `intro` opens it (a special day's greeting); `english` adds the
+    English paragraph (default: when brand.yaml lists `en` among the caption languages)."""
+    name = template or brand.caption.template
+    tmpl = _template(project, name)
+    english = ("en" in brand.caption.languages) if english is None else english
+    ctx = post_context(product, catalog, brand, intro=intro)
+    tags = collect_hashtags(brand, catalog, product)
+    en_ctx = post_context(product, catalog, brand, intro=intro, language="en") if english else None
+    ctx.update(english=english, english_ctx=en_ctx, hashtags=tags, hashtags_text=" ".join(tags),
+               cta_en=en_ctx["cta"] if en_ctx else "")
+    warnings: list[Problem] = []
+    limit = brand.caption.max_length
+    text = _render(project, tmpl, ctx)
+    original = utf16_length(text)
+    for key in ("story", "story_en"):
+        while utf16_length(text) > limit and ctx[key]:
+            ctx[key] = shorten(ctx[key], utf16_length(ctx[key]) - (utf16_length(text) - limit))
+            text = _render(project, tmpl, ctx)
+    if original > limit:
+        warnings.append(Problem(product.source, None, "story",
+                                f"caption was {original} UTF-16 units, over the limit of {limit}: "
+                                "the story was shortened to fit",
+                                "shorten the story so the caption ends where you want it"
+                                if utf16_length(text) <= limit else "", "warning"))
+    if utf16_length(text) > limit:
+        raise ContentError(Problem(
+            shown(project, Path(tmpl.filename or name)), None, "",
+            f"caption is {utf16_length(text)} UTF-16 units even without a story (limit {limit})",
+            "shorten the template's fixed text, the call to action or the hashtags"))
+    if len(tags) > brand.max_hashtags:
+        warnings.append(Problem(brand.source, brand.lines.get("max_hashtags"), "hashtags",
+                                f"{len(tags)} hashtags ({' '.join(tags)}), more than {brand.max_hashtags}",
+                                "some accounts report TikTok keeps only 5: remove tags in brand.yaml, "
+                                "crafts.yaml or the product's tags, or raise max_hashtags", "warning"))
+    return Caption(text, tags, warnings, utf16_length(text), name, english)
+
+
+def shorten(text: str, budget: int) -> str:
+    """At most `budget` UTF-16 units: cut after the last whole sentence, else at a word, adding '…'."""
+    if budget <= 1:
+        return ""
+    if utf16_length(text) <= budget:
+        return text
+    head = text.encode("utf-16-le")[: 2 * (budget - 1)].decode("utf-16-le", errors="ignore")
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] >= len(head) // 2:
+        return head[: ends[-1]].rstrip()
+    cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
+    return cut.rstrip(" ,;:-") + ELLIPSIS
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row, no blank lines at either end."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def _template(project: Project, name: str) -> Template:
+    env = environment(FileSystemLoader([str(base / "captions") for base in project.templates]))
+    try:
+        return env.get_template(f"{name}.j2")
+    except TemplateNotFound:
+        names = project.template_names("captions", ".j2")
+        raise ConfigError.single(f"templates/captions/{name}.j2", None, "", f"caption template `{name}` not found",
+                                 "available: " + (", ".join(names) or "none")) from None
+    except TemplateSyntaxError as exc:
+        raise ConfigError.single(shown(project, Path(exc.filename or name)), exc.lineno, "",
+                                 f"template syntax error: {exc.message}",
+                                 "check the {{ }} and {% %} pairs on this line") from None
+
+
+def _render(project: Project, tmpl: Template, ctx: dict[str, Any]) -> str:
+    try:
+        return tidy(tmpl.render(ctx))
+    except TemplateError as exc:
+        line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                     if f.filename == tmpl.filename), None)
+        raise ConfigError.single(shown(project, Path(tmpl.filename or "")), line, "", f"template error: {exc}",
+                                 "names you can use: " + ", ".join(sorted(ctx))) from None

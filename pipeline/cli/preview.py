@@ -1,0 +1,48 @@
+"""`etalase preview PRODUCT`: render one product's post into a folder and print the paths."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from ..brand import load_brand
+from ..catalog import load_catalog
+from ..errors import ContentError, NotFound
+from ..render.images import render_post_images
+from .common import project
+
+ORDER = 30
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("preview", help="render one product's cover, slides and caption to look at",
+                       description="Render cover.jpg, slides/NN.jpg and caption.txt for one product "
+                                   "(approved or not) and print where they are.")
+    p.add_argument("product", metavar="PRODUCT", help="the product's slug (its file name in content/products/)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: exports/preview/<slug>/)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    proj = project(args)
+    catalog = load_catalog(proj.content)
+    slug = args.product.removesuffix(".yaml")
+    if slug in catalog.invalid:
+        raise ContentError(catalog.problems_for(catalog.invalid[slug]) or [])
+    if slug not in catalog.products:
+        near = difflib.get_close_matches(slug, list(catalog.products), n=3)
+        raise NotFound(f"no product `{slug}` in {proj.content / 'products'}"
+                       + (f"; did you mean: {', '.join(near)}?" if near else ""))
+    product = catalog.products[slug]
+    brand = load_brand(proj)
+    out = Path(args.out) if args.out else proj.exports / "preview" / slug
+    images = render_post_images(proj, catalog, product, out, brand=brand)
+    for warning in [*brand.warnings, *images.warnings]:
+        print(f"warning: {warning}", file=sys.stderr)
+    for path in images.paths:
+        print(path)
+    # The video engineer adds the product video here (pipeline/render/video.py), e.g. with a
+    # `--fast` draft flag registered above, printing its path after the images.
+    return 0

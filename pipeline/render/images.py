@@ -1,0 +1,105 @@
+"""A product's carousel post: cover.jpg, slides/01.jpg ..., caption.txt.
+
+Slides are the cover, one per further photo, and a details card (TikTok takes up to 35). Files
+are JPEG in sRGB (untagged, as TikTok and browsers assume), written to a temporary name and
+renamed into place; the same inputs give the same bytes: no timestamps, no metadata, no
+randomness.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from ..brand import Brand, load_brand
+from ..captions import build_caption
+from ..errors import Problem, RenderError
+from ..models import Catalog, Product
+from ..project import Project
+from .context import post_context
+from .draw import render
+from .layout import load_layout
+
+MAX_SLIDES = 35  # TikTok photo posts
+MAX_BYTES = 20 * 1024 * 1024  # TikTok photo posts: 20 MB per image
+LAYOUTS = {"cover": "cover", "photo": "slide", "details": "details"}
+
+
+@dataclass(frozen=True)
+class RenderedImages:
+    cover: Path
+    slides: tuple[Path, ...]
+    caption: Path
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self.cover, *self.slides, self.caption)
+
+
+def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
+    """Baseline JPEG, 4:2:0, no EXIF or ICC: byte-identical for identical pixels."""
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, "JPEG", quality=quality, subsampling="4:2:0", optimize=False,
+                              progressive=False)
+    data = buf.getvalue()
+    if len(data) > MAX_BYTES:
+        raise RenderError(f"a slide came out at {len(data) / 1e6:.1f} MB, over TikTok's 20 MB: "
+                          "lower jpeg_quality in brand.yaml")
+    return data
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def render_post_images(project: Project, catalog: Catalog, product: Product, out_dir: Path | str, *,
+                       brand: Brand | None = None, size: tuple[int, int] = (1080, 1920),
+                       intro: str | None = None) -> RenderedImages:
+    """Render and write one product's cover, slides and caption into out_dir."""
+    out = Path(out_dir)
+    brand = brand or load_brand(project)
+    layouts = {role: load_layout(project, name, brand) for role, name in LAYOUTS.items()}
+    ctx = post_context(product, catalog, brand, intro=intro)
+    warnings: list[Problem] = [w for layout in layouts.values() for w in layout.warnings]
+    images: list[bytes] = []
+
+    def add(role: str, photo=None) -> None:
+        done = render(layouts[role], ctx, photo=photo, size=size)
+        warnings.extend(done.warnings)
+        images.append(jpeg_bytes(done.image, brand.jpeg_quality))
+
+    add("cover", product.hero)
+    for photo in product.photos[1:MAX_SLIDES - 1]:
+        add("photo", photo)
+    add("details")
+    if len(product.photos) > MAX_SLIDES - 1:
+        warnings.append(Problem(product.source, None, "photos",
+                                f"{len(product.photos)} photos: only the first {MAX_SLIDES - 1} fit a carousel",
+                                "TikTok takes at most 35 images per post", "warning"))
+
+    write_atomic(out / "cover.jpg", images[0])
+    slides = []
+    for i, data in enumerate(images, start=1):
+        path = out / "slides" / f"{i:02d}.jpg"
+        write_atomic(path, data)
+        slides.append(path)
+    for stale in sorted((out / "slides").glob("*.jpg")):
+        if stale not in slides:
+            stale.unlink()
+    caption = build_caption(project, product, catalog, brand, intro=intro)
+    warnings.extend(caption.warnings)
+    caption_path = out / "caption.txt"
+    write_atomic(caption_path, (caption.text + "\n").encode("utf-8"))
+    return RenderedImages(out / "cover.jpg", tuple(slides), caption_path, _unique(warnings))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
