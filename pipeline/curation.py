@@ -106,11 +106,15 @@ class CheckItem:
 
 
 DEFAULT_CHECKLIST = (
-    CheckItem("photo_quality", "Foto jelas, terang, dan layak tayang", "sharp, well lit, product fills the frame"),
-    CheckItem("info_complete", "Informasi produk lengkap", "name, materials, size, story are there and correct"),
-    CheckItem("price_sensible", "Harga wajar", "the price matches the product and the market"),
-    CheckItem("artisan_consent", "Pengrajin setuju produknya ditampilkan", "consent to post is on record"),
-    CheckItem("craft_authentic", "Kerajinan asli Serdang Bedagai", "made by the named artisan with local craft"),
+    CheckItem("photo_quality", "Foto jelas, terang, dan layak tayang",
+              "tajam, cukup cahaya, produk memenuhi bingkai, tanpa tanda air"),
+    CheckItem("info_complete", "Informasi produk lengkap dan benar",
+              "nama, bahan, ukuran, dan cerita sesuai dengan produknya"),
+    CheckItem("price_sensible", "Harga wajar", "sesuai mutu dan harga pasar kerajinan sejenis"),
+    CheckItem("artisan_consent", "Pengrajin setuju produk dan namanya ditampilkan",
+              "persetujuan tercatat (photo_consent di berkas pengrajin)"),
+    CheckItem("craft_authentic", "Kerajinan asli Serdang Bedagai",
+              "dibuat oleh pengrajin yang disebut, dengan teknik dan bahan lokal"),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,8 @@ def test_settings_report_every_problem_with_lines(tmp_path):
     got = [(p.line, p.field) for p in exc.value.problems]
     assert got == [(1, "new_products"), (3, "checklist[0].id"), (5, "checklist[1]"), (8, "checklist[3].id")]
     assert all(p.path == f"{tmp_path.name}/curation.yaml" for p in exc.value.problems)
+
+
+def test_the_bundled_curation_yaml_states_the_defaults():
+    """content/curation.yaml documents the defaults; it must load cleanly and say the same."""
+    assert C.load_settings(Path(__file__).resolve().parent.parent / "content") == C.CurationSettings()
