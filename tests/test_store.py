@@ -85,6 +85,7 @@ def _check_trail(conn: sqlite3.Connection) -> list[R.Decision]:
     return trail
 
 
+@pytest.mark.slow
 def test_concurrent_decisions_from_four_processes_none_lost(shop, capsys):
     db, content, people, products, conn = shop
     per_worker = 260
