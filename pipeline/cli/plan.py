@@ -1,0 +1,148 @@
+"""`etalase plan ...`: the coming days as a table, and the admin's picks (swap, pin, skip)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .. import planning as P
+from ..export import day_dir, failed_note, read_manifest
+from ..plan import Slot
+from ..settings import HARI
+from .common import project
+
+ORDER = 30
+
+STATUS = (("posted", "posted"), ("skipped", "skipped"), ("blackout", "blackout"), ("swapped", "swapped"),
+          ("pinned", "pinned"), ("exported", "exported"))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="show the coming days' posts; swap, pin or skip a day",
+                       description="Without an action: the plan as a table (date, product, artisan, status, and the "
+                                   "reason in Bahasa Indonesia). Changes are stored in the state database and kept by "
+                                   "every later build.")
+    p.add_argument("--days", type=int, metavar="N", help="how many days (default: horizon_days in schedule.yaml)")
+    p.add_argument("--from", dest="start", type=parse_day, metavar="DATE", help="first day (default: today)")
+    p.set_defaults(func=run_show)
+    ps = p.add_subparsers(dest="plan_command", metavar="ACTION")
+
+    def action(name: str, help: str, func: Callable, product: bool = False) -> None:
+        ap = ps.add_parser(name, help=help, description=help)
+        ap.add_argument("date", type=parse_day, metavar="DATE", help="YYYY-MM-DD, today, tomorrow or +N (days ahead)")
+        if product:
+            ap.add_argument("product", help="the product's slug (its file name in content/products/)")
+        ap.add_argument("--as", dest="actor", metavar="NAME",
+                        help="record the change as this admin or curator (default: $ETALASE_USER, else your login)")
+        ap.set_defaults(func=func)
+
+    action("swap", "give DATE another product (it must be approved)", run_swap, product=True)
+    action("pin", "keep DATE's planned product even when new products are approved", run_pin)
+    action("unpin", "undo a swap or pin: the planner chooses DATE again", run_unpin)
+    action("skip", "no post on DATE", run_skip)
+    action("unskip", "post on DATE again", run_unskip)
+
+
+def parse_day(value: str) -> dt.date | str:
+    """YYYY-MM-DD, or a word resolved later against today in the configured zone."""
+    v = value.strip().lower()
+    if v in ("today", "hari-ini", "tomorrow", "besok") or re.fullmatch(r"\+\d{1,3}", v):
+        return v
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{value}` is not a date: use YYYY-MM-DD, today, tomorrow or +N") from None
+
+
+def resolve(value: dt.date | str | None, today: dt.date) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    if value in ("today", "hari-ini"):
+        return today
+    if value in ("tomorrow", "besok"):
+        return today + dt.timedelta(days=1)
+    return today + dt.timedelta(days=int(value[1:]))
+
+
+@contextmanager
+def context(args: argparse.Namespace) -> Iterator[P.Context]:
+    ctx = P.open_context(project(args))
+    for w in ctx.settings.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    try:
+        yield ctx
+    finally:
+        ctx.conn.close()
+
+
+def status(ctx: P.Context, slot: Slot) -> str:
+    for flag, word in STATUS:
+        if flag in slot.flags:
+            return word
+    if not slot.product:
+        return "no post"
+    if failed_note(ctx.project.exports, slot.date).exists():
+        return "FAILED"
+    manifest = read_manifest(day_dir(ctx.project.exports, slot.date))
+    if manifest and manifest["product"]["slug"] == slot.product:
+        return "exported"
+    return "planned"
+
+
+def table(ctx: P.Context, slots: list[Slot]) -> str:
+    rows = [("DATE", "DAY", "PRODUCT", "ARTISAN", "STATUS", "REASON")]
+    for s in slots:
+        rows.append((s.date.isoformat(), HARI[s.date.weekday()], s.product or "-", s.artisan or "-", status(ctx, s),
+                     s.reason))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
+                     for r in rows)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with context(args) as ctx:
+        start = resolve(args.start, ctx.today) or ctx.today
+        days = P.dates(ctx, start, args.days)
+        slots = P.current_plan(ctx, P.dates(ctx, min(start, ctx.today), (days[-1] - min(start, ctx.today)).days + 1))
+        slots = [s for s in slots if s.date >= start]
+        print(f"Plan for {len(days)} day(s) from {start} ({ctx.settings.timezone}); "
+              f"{len(ctx.approved)} approved product(s).")
+        print(table(ctx, slots))
+        if not ctx.approved:
+            print("No approved products: a curator approves them with `etalase review approve PRODUCT`.",
+                  file=sys.stderr)
+    return 0
+
+
+def _change(args: argparse.Namespace, verb: str, change: Callable[[P.Context, dt.date, str], Slot]) -> int:
+    with context(args) as ctx:
+        day = resolve(args.date, ctx.today)
+        who = P.actor(ctx.conn, args.actor)
+        slot = change(ctx, day, who)
+        print(f"{day} {verb}: {slot.product or '-'} ({slot.reason})")
+        print("Run `etalase build` to export the change.")
+    return 0
+
+
+def run_swap(args: argparse.Namespace) -> int:
+    return _change(args, "swapped", lambda ctx, day, who: P.swap(ctx, day, args.product, who))
+
+
+def run_pin(args: argparse.Namespace) -> int:
+    return _change(args, "pinned", P.pin)
+
+
+def run_unpin(args: argparse.Namespace) -> int:
+    return _change(args, "unpinned", P.unpin)
+
+
+def run_skip(args: argparse.Namespace) -> int:
+    return _change(args, "skipped", P.skip)
+
+
+def run_unskip(args: argparse.Namespace) -> int:
+    return _change(args, "unskipped", lambda ctx, day, who: P.skip(ctx, day, who, skipped=False))

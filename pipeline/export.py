@@ -1,0 +1,221 @@
+"""Day folders that are complete and checked, or absent (invariant 2).
+
+A day is rendered into exports/.building/<day>-<random>/, checked, given its manifest and
+checklist page, then renamed into exports/YYYY-MM-DD/. A replaced folder is moved under
+exports/.replaced/ (never deleted) first, so at every instant the day's folder is either the
+old complete one, absent, or the new complete one. A kill leaves only debris in .building/,
+which the next build (holding the build lock) clears. Staging lives inside exports/ rather
+than beside it so the final rename never crosses a file system (a USB disk or synced folder).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .project import Project
+
+STAGING = ".building"
+REPLACED = ".replaced"
+MANIFEST = "post.json"
+CHECKLIST = "checklist.html"
+INDEX = "index.html"
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def day_dir(exports: Path, day: dt.date) -> Path:
+    return exports / day.isoformat()
+
+
+def failed_note(exports: Path, day: dt.date) -> Path:
+    return exports / f"{day.isoformat()}.FAILED.txt"
+
+
+# Staging and publishing ---------------------------------------------------------------------------
+
+def staging_dir(exports: Path, day: dt.date) -> Path:
+    """A fresh, private folder to render one day into."""
+    base = exports / STAGING
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / f"{day.isoformat()}-{secrets.token_hex(4)}"
+    path.mkdir()
+    return path
+
+
+def clear_staging(exports: Path) -> list[Path]:
+    """Remove what killed or interrupted builds left behind; call only while holding the build lock."""
+    base = exports / STAGING
+    gone = sorted(base.iterdir()) if base.is_dir() else []
+    for path in gone:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    for tmp in exports.glob(".*.tmp") if exports.is_dir() else ():  # half-written pages
+        tmp.unlink(missing_ok=True)
+    return gone
+
+
+def discard(staged: Path) -> None:
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def publish(exports: Path, day: dt.date, staged: Path, now: dt.datetime) -> Path | None:
+    """Move the staged folder into place; the folder it replaces goes to .replaced/ (returned)."""
+    _sync_tree(staged)
+    target = day_dir(exports, day)
+    replaced = retire(exports, day, now)
+    os.replace(staged, target)
+    _sync_dir(exports)
+    failed_note(exports, day).unlink(missing_ok=True)
+    return replaced
+
+
+def retire(exports: Path, day: dt.date, now: dt.datetime) -> Path | None:
+    """Move the day's folder (if any) under .replaced/<day>--<moment>/; returns where it went."""
+    target = day_dir(exports, day)
+    if not target.exists():
+        return None
+    base = exports / REPLACED
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    dest = base / f"{day.isoformat()}--{stamp}"
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = base / f"{day.isoformat()}--{stamp}-{n}"
+    os.replace(target, dest)
+    _sync_dir(exports)
+    return dest
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush every file and folder to disk before the rename that makes them visible."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file():
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
+        else:
+            _sync_dir(path)
+    _sync_dir(folder)
+
+
+def _sync_dir(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder for fsync; NTFS journals the rename
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file so a reader sees the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+# Manifests --------------------------------------------------------------------------------------
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    write_atomic(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a complete day folder; None when absent, unreadable or missing a listed file."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all((folder / f).is_file() for f in listed_files(data)):
+        return None
+    return data
+
+
+def listed_files(manifest: dict[str, Any]) -> list[str]:
+    files = manifest.get("files") or {}
+    out = [v for k, v in files.items() if k != "slides" and isinstance(v, str)]
+    return out + list(files.get("slides") or [])
+
+
+def day_folders(exports: Path) -> list[dt.date]:
+    """Dates that have a folder (complete by construction) in exports/."""
+    if not exports.is_dir():
+        return []
+    return sorted(dt.date.fromisoformat(p.name) for p in exports.iterdir() if p.is_dir() and DAY.match(p.name))
+
+
+def failed_days(exports: Path) -> list[dt.date]:
+    if not exports.is_dir():
+        return []
+    return sorted(dt.date.fromisoformat(p.name.split(".")[0]) for p in exports.glob("*.FAILED.txt")
+                  if DAY.match(p.name.split(".")[0]))
+
+
+def write_failed(exports: Path, day: dt.date, product: str | None, message: str, now: dt.datetime) -> Path:
+    """The note the admin finds instead of a folder; Bahasa Indonesia, with the technical cause."""
+    path = failed_note(exports, day)
+    text = (
+        f"GAGAL: posting untuk {day.isoformat()} belum bisa dibuat.\n"
+        f"Produk: {product or '-'}\n"
+        f"Waktu: {now.isoformat(timespec='seconds')}\n\n"
+        f"Penyebab (teknis):\n{message.strip()}\n\n"
+        "Yang perlu dilakukan: perbaiki penyebab di atas (atau pilih produk lain dengan\n"
+        f"`etalase plan swap {day.isoformat()} PRODUK`), lalu jalankan `etalase build` lagi.\n"
+        "Hari-hari lain tetap dibuat seperti biasa.\n"
+    )
+    write_atomic(path, text)
+    return path
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+def environment(project: Project) -> jinja2.Environment:
+    """Jinja for the export pages, user-first like every template."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(base / "export") for base in project.templates]),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["tanggal"] = tanggal
+    env.filters["jam"] = lambda t: t.strftime("%H:%M") if hasattr(t, "strftime") else str(t)[11:16]
+    return env
+
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def tanggal(value: dt.date | str) -> str:
+    """2026-10-02 -> "Jumat, 2 Oktober 2026"."""
+    d = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{HARI[d.weekday()]}, {d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def render_checklist(project: Project, manifest: dict[str, Any], caption: str) -> str:
+    return environment(project).get_template("checklist.html.j2").render(post=manifest, caption=caption)
+
+
+def render_index(project: Project, days: Iterable[dict[str, Any]], built_at: dt.datetime) -> str:
+    return environment(project).get_template("index.html.j2").render(days=list(days), built_at=built_at)
+
+
+def page_templates_digest(project: Project) -> str:
+    """Hash of the export page templates: a change rewrites pages without re-rendering media."""
+    h = hashlib.sha256()
+    for name in ("checklist.html.j2", "index.html.j2"):
+        h.update(project.template(f"export/{name}").read_bytes())
+    return h.hexdigest()

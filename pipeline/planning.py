@@ -1,0 +1,208 @@
+"""The admin's use-cases on the plan and the ledger, shared by the CLI, the dashboard and the build.
+
+Loads what the pure planner needs (approved products, history, overrides, settings) and applies
+the rules the planner cannot know: a swap must name an approved product, a posted day is history,
+the past cannot be re-planned. Messages are English for the CLI; `.pesan` carries the Bahasa
+Indonesia version for the dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+from dataclasses import dataclass, field
+
+from . import curation as C
+from . import planstate as S
+from . import reviews
+from . import users as U
+from .catalog import load_catalog
+from .clock import Clock, SystemClock
+from .errors import EtalaseError, NotFound
+from .models import Catalog, Product
+from .plan import PINNED, POSTED, SWAPPED, Slot, horizon, make_plan
+from .project import Project
+from .settings import Settings, load_settings
+from .store import connect, db_path
+
+
+class PlanRefused(EtalaseError):
+    """A plan change the rules do not allow; says why in English and (pesan) in Bahasa Indonesia."""
+
+    def __init__(self, message: str, pesan: str, hint: str = ""):
+        self.message, self.pesan, self.hint = message, pesan, hint
+        super().__init__(f"{message}\n    hint: {hint}" if hint else message)
+
+
+@dataclass
+class Context:
+    """Everything one command needs, loaded once."""
+
+    project: Project
+    settings: Settings
+    catalog: Catalog
+    conn: sqlite3.Connection
+    clock: Clock
+    approved: list[Product] = field(default_factory=list)
+
+    @property
+    def today(self) -> dt.date:
+        return self.settings.today(self.clock.now())
+
+    def now(self) -> dt.datetime:
+        return self.clock.now().astimezone(self.settings.zone)
+
+
+def open_context(project: Project, clock: Clock | None = None, conn: sqlite3.Connection | None = None) -> Context:
+    settings = load_settings(project.schedule, "schedule.yaml")
+    catalog = load_catalog(project.content)
+    conn = conn or connect(db_path(project.state))
+    clock = clock or SystemClock(settings.timezone)
+    return Context(project, settings, catalog, conn, clock, reviews.approved_products(conn, catalog))
+
+
+def dates(ctx: Context, start: dt.date | None = None, days: int | None = None) -> list[dt.date]:
+    return horizon(start or ctx.today, days or ctx.settings.horizon_days)
+
+
+def current_plan(ctx: Context, days: list[dt.date]) -> list[Slot]:
+    return make_plan(days, ctx.approved, ctx.catalog.artisans, ctx.settings, S.history(ctx.conn),
+                     S.overrides(ctx.conn))
+
+
+def slot_for(ctx: Context, day: dt.date) -> Slot:
+    return current_plan(ctx, [day])[0] if day < ctx.today else _in_horizon(ctx, day)
+
+
+def _in_horizon(ctx: Context, day: dt.date) -> Slot:
+    """The slot as the horizon plan has it (earlier days' choices shape later ones)."""
+    span = max((day - ctx.today).days + 1, ctx.settings.horizon_days)
+    return {s.date: s for s in current_plan(ctx, dates(ctx, days=span))}[day]
+
+
+def actor(conn: sqlite3.Connection, name: str | None) -> str:
+    """Who is changing the plan: a named admin or curator (--as or $ETALASE_USER), else the OS login
+    (a one-person office needs no user accounts to post)."""
+    name = (name or os.environ.get(U.USER_ENV, "")).strip()
+    if name:
+        user = U.get(conn, name)
+        U.require(user, (C.ADMIN, C.CURATOR), "change the plan or the ledger")
+        return user.name
+    try:
+        return "os:" + getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name (some containers)
+        return "os:unknown"
+
+
+def _not_past(ctx: Context, day: dt.date, what: str) -> None:
+    if day < ctx.today:
+        raise PlanRefused(f"{day} is in the past: cannot {what} it", f"{day} sudah lewat: tidak bisa diubah",
+                          f"today is {ctx.today} ({ctx.settings.timezone})")
+
+
+def _not_posted(ctx: Context, day: dt.date, what: str) -> None:
+    if day in S.posts(ctx.conn):
+        raise PlanRefused(f"{day} is already posted: cannot {what} it", f"{day} sudah diposting: tidak bisa diubah",
+                          f"if it was not really posted: etalase unposted {day}")
+
+
+def approval_problem(ctx: Context, slug: str) -> PlanRefused | None:
+    """Why `slug` cannot be planned (None when it is approved at its current content)."""
+    if any(p.slug == slug for p in ctx.approved):
+        return None
+    try:
+        st = reviews.status(ctx.conn, ctx.catalog, slug)
+    except NotFound as exc:
+        return PlanRefused(str(exc), f"produk `{slug}` tidak ditemukan")
+    label = C.STATE_LABELS_ID.get(st.state, st.state)
+    if st.problems:
+        why, alasan = "its file has errors (etalase check)", "file produknya bermasalah (jalankan etalase check)"
+    elif st.state == C.NEEDS_REVIEW:
+        why = "it was edited after approval and needs review again"
+        alasan = "diubah setelah disetujui; perlu kurasi ulang"
+    else:
+        why, alasan = f"it is {st.state.replace('_', ' ')}, not approved", f"statusnya {label}, belum disetujui"
+    return PlanRefused(f"`{slug}` cannot be planned: {why}", f"`{slug}` tidak bisa dijadwalkan: {alasan}",
+                       "a curator approves it first: etalase review approve " + slug)
+
+
+def swap(ctx: Context, day: dt.date, slug: str, who: str) -> Slot:
+    _not_past(ctx, day, "swap")
+    _not_posted(ctx, day, "swap")
+    refused = approval_problem(ctx, slug)
+    if refused:
+        raise refused
+    S.set_product(ctx.conn, day, slug, SWAPPED, who, ctx.now())
+    return slot_for(ctx, day)
+
+
+def pin(ctx: Context, day: dt.date, who: str) -> Slot:
+    """Freeze what the plan gives `day` now, so later approvals cannot move it."""
+    _not_past(ctx, day, "pin")
+    _not_posted(ctx, day, "pin")
+    slot = slot_for(ctx, day)
+    if not slot.product:
+        raise PlanRefused(f"{day} has no product to pin ({slot.reason})", f"{day} tidak punya produk untuk dikunci",
+                          f"choose one: etalase plan swap {day} PRODUCT")
+    S.set_product(ctx.conn, day, slot.product, PINNED, who, ctx.now())
+    return slot_for(ctx, day)
+
+
+def unpin(ctx: Context, day: dt.date, who: str) -> Slot:
+    _not_past(ctx, day, "unpin")
+    if not S.clear_product(ctx.conn, day, who, ctx.now()):
+        raise PlanRefused(f"{day} has no swap or pin to undo", f"{day} tidak punya pilihan admin")
+    return slot_for(ctx, day)
+
+
+def skip(ctx: Context, day: dt.date, who: str, skipped: bool = True) -> Slot:
+    what = "skip" if skipped else "unskip"
+    _not_past(ctx, day, what)
+    _not_posted(ctx, day, what)
+    if not S.set_skipped(ctx.conn, day, skipped, who, ctx.now()):
+        raise PlanRefused(f"{day} is {'already' if skipped else 'not'} skipped",
+                          f"{day} {'sudah' if skipped else 'tidak sedang'} dilewati")
+    return slot_for(ctx, day)
+
+
+def posted_product(ctx: Context, day: dt.date) -> tuple[str, str] | None:
+    """(product, artisan) that `day` exported or plans, for marking it posted."""
+    build = S.builds(ctx.conn).get(day)
+    if build and build.status == "ok" and build.product:
+        return build.product, build.artisan or ""
+    slot = slot_for(ctx, day)
+    if slot.product:
+        return slot.product, slot.artisan or ""
+    return None
+
+
+def mark_posted(ctx: Context, day: dt.date, who: str, url: str | None = None, product: str | None = None) -> S.Post:
+    if day > ctx.today:
+        raise PlanRefused(f"{day} is in the future: it cannot be posted yet", f"{day} belum tiba",
+                          f"today is {ctx.today} ({ctx.settings.timezone})")
+    if url and not url.startswith(("https://", "http://")):
+        raise PlanRefused(f"`{url}` is not a link", f"`{url}` bukan tautan", "paste the TikTok link, https://...")
+    if product:
+        if product not in ctx.catalog.products:
+            raise NotFound(f"no product `{product}` in the catalogue")
+        chosen = (product, ctx.catalog.products[product].artisan)
+    else:
+        chosen = posted_product(ctx, day)
+    if chosen is None:
+        raise PlanRefused(f"{day} has no exported or planned product", f"{day} tidak punya produk",
+                          "name it: --product SLUG")
+    S.mark_posted(ctx.conn, day, chosen[0], chosen[1], url, who, ctx.now())
+    return S.posts(ctx.conn)[day]
+
+
+def mark_unposted(ctx: Context, day: dt.date, who: str) -> S.Post:
+    removed = S.mark_unposted(ctx.conn, day, who, ctx.now())
+    if removed is None:
+        raise PlanRefused(f"{day} is not marked posted", f"{day} belum ditandai diposting")
+    return removed
+
+
+def is_posted(slot: Slot) -> bool:
+    return POSTED in slot.flags

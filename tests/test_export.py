@@ -1,0 +1,159 @@
+"""Day folders: staged, published whole, replaced into .replaced/, and the pages the admin reads.
+
+Regenerate the golden pages with: UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_export.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipeline import export as X
+from pipeline.project import Project
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "export"
+WIB = ZoneInfo("Asia/Jakarta")
+DAY = dt.date(2026, 10, 2)
+NOW = dt.datetime(2026, 10, 1, 5, 0, tzinfo=WIB)
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}: run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def stage(exports: Path, day: dt.date, product: str = "tas-purun") -> Path:
+    staged = X.staging_dir(exports, day)
+    (staged / "cover.jpg").write_bytes(b"jpeg")
+    (staged / "caption.txt").write_text("caption\n", encoding="utf-8")
+    X.write_manifest(staged, {"date": day.isoformat(), "product": {"slug": product},
+                              "files": {"cover": "cover.jpg", "caption": "caption.txt", "slides": []}})
+    return staged
+
+
+def test_publish_moves_a_whole_folder_and_keeps_the_replaced_one(tmp_path):
+    exports = tmp_path / "exports"
+    X.write_failed(exports, DAY, "tas-purun", "boom", NOW)
+    first = stage(exports, DAY)
+    assert X.publish(exports, DAY, first, NOW) is None
+    assert not first.exists() and not X.failed_note(exports, DAY).exists()
+    assert X.read_manifest(exports / "2026-10-02")["product"]["slug"] == "tas-purun"
+
+    second = stage(exports, DAY, "tikar-purun")
+    replaced = X.publish(exports, DAY, second, NOW)
+    assert replaced == exports / ".replaced" / "2026-10-02--20261001-050000"
+    assert X.read_manifest(replaced)["product"]["slug"] == "tas-purun"
+    assert X.read_manifest(exports / "2026-10-02")["product"]["slug"] == "tikar-purun"
+    third = X.publish(exports, DAY, stage(exports, DAY), NOW)  # same second: a second name, nothing lost
+    assert third.name == "2026-10-02--20261001-050000-2"
+    assert X.day_folders(exports) == [DAY]
+    assert sorted(p.name for p in (exports / ".building").iterdir()) == []
+
+
+def test_retire_and_clear_staging(tmp_path):
+    exports = tmp_path / "exports"
+    X.publish(exports, DAY, stage(exports, DAY), NOW)
+    leftover = stage(exports, DAY + dt.timedelta(days=1))  # what a killed build leaves
+    (exports / ".index.html.1234.tmp").write_text("half", encoding="utf-8")
+    assert X.clear_staging(exports) == [leftover]
+    assert not leftover.exists() and not list(exports.glob(".*.tmp"))
+    gone = X.retire(exports, DAY, NOW)
+    assert gone.parent.name == ".replaced" and not (exports / "2026-10-02").exists()
+    assert X.retire(exports, DAY, NOW) is None
+
+
+def test_manifest_of_an_incomplete_or_damaged_folder_is_none(tmp_path):
+    folder = tmp_path / "2026-10-02"
+    folder.mkdir()
+    assert X.read_manifest(folder) is None
+    (folder / "post.json").write_text("{not json", encoding="utf-8")
+    assert X.read_manifest(folder) is None
+    X.write_manifest(folder, {"files": {"video": "video.mp4", "slides": ["slides/01.jpg"]}})
+    assert X.read_manifest(folder) is None  # lists files that are not there
+    (folder / "video.mp4").write_bytes(b"x")
+    (folder / "slides").mkdir()
+    (folder / "slides" / "01.jpg").write_bytes(b"x")
+    assert X.read_manifest(folder)["files"]["video"] == "video.mp4"
+
+
+def test_failed_note_says_what_to_do_in_bahasa_indonesia(tmp_path):
+    path = X.write_failed(tmp_path, DAY, "tas-purun", "RenderError: photo p1.jpg is truncated", NOW)
+    text = path.read_text(encoding="utf-8")
+    assert path.name == "2026-10-02.FAILED.txt"
+    assert text.startswith("GAGAL: posting untuk 2026-10-02 belum bisa dibuat.")
+    assert "photo p1.jpg is truncated" in text and "etalase plan swap 2026-10-02 PRODUK" in text
+    assert X.failed_days(tmp_path) == [DAY]
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path):
+    X.write_atomic(tmp_path / "index.html", "one")
+    X.write_atomic(tmp_path / "index.html", "two")
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "two"
+
+
+def test_tanggal():
+    assert X.tanggal(DAY) == "Jumat, 2 Oktober 2026"
+    assert X.tanggal("2026-12-28T19:00:00+07:00") == "Senin, 28 Desember 2026"
+
+
+MANIFEST = {
+    "date": "2026-10-02", "suggested_time": "2026-10-02T19:00:00+07:00", "timezone": "Asia/Jakarta",
+    "zone_label": "WIB", "formats": "both",
+    "product": {"slug": "kain-batik-sergai", "name": "Kain Batik Sergai <Motif Daun>", "price": 350000},
+    "artisan": {"slug": "sanggar-melati", "name": "Sanggar Melati", "kecamatan": "Sei Rampah"},
+    "craft": {"slug": "batik", "name": "Batik Sergai"},
+    "special_day": "Hari Batik Nasional", "reason": "Hari Batik Nasional; tema batik; pengrajin belum tampil 9 hari",
+    "hashtags": ["#BatikSergai", "#HariBatikNasional"], "caption_length": 48,
+    "files": {"cover": "cover.jpg", "caption": "caption.txt", "slides": ["slides/01.jpg", "slides/02.jpg"],
+              "video": "video.mp4", "checklist": "checklist.html"},
+    "checks": [{"file": "video.mp4", "name": "codec", "ok": True, "message": "H.264, yuv420p"},
+               {"file": "caption.txt", "name": "hashtags", "ok": True, "message": "2 tagar"}],
+    "warnings": ["photo p2.jpg is small"], "built_at": "2026-10-01T05:00:12+07:00", "draft": False,
+    "versions": {"etalase": "0.1.0"},
+}
+
+
+def test_checklist_page_golden():
+    project = Project.at(Path(__file__).resolve().parent.parent)
+    html = X.render_checklist(project, json.loads(json.dumps(MANIFEST)), "Selamat Hari Batik! <b>Kain</b>\n#Batik")
+    assert "Kain Batik Sergai &lt;Motif Daun&gt;" in html and "&lt;b&gt;Kain&lt;/b&gt;" in html  # escaped
+    assert 'src="video.mp4"' in html and 'href="../index.html"' in html and "http" not in html.replace(
+        "https://", "")  # nothing fetched from the network: works as file://
+    golden("checklist.html", html)
+
+
+def test_index_page_golden():
+    project = Project.at(Path(__file__).resolve().parent.parent)
+    base = {"past": False, "today": False, "failed": "", "failed_file": "", "post": None, "suggested": "19:00 WIB"}
+    rows = [
+        {**base, "date": "2026-10-01", "today": True, "status": "posted", "status_label": "sudah diposting",
+         "manifest": MANIFEST, "folder": "2026-10-01", "reason": "dipilih admin", "product": "Tas Purun",
+         "post": {"url": "https://www.tiktok.com/@dekranasda.sergai/video/1"}},
+        {**base, "date": "2026-10-02", "status": "built", "status_label": "siap diunggah", "manifest": MANIFEST,
+         "folder": "2026-10-02", "reason": MANIFEST["reason"], "product": "Kain Batik Sergai"},
+        {**base, "date": "2026-10-03", "status": "failed", "status_label": "GAGAL", "manifest": None,
+         "folder": "2026-10-03", "reason": "", "product": "Tikar Pandan", "failed": "GAGAL: ...",
+         "failed_file": "2026-10-03.FAILED.txt"},
+        {**base, "date": "2026-10-04", "status": "no_post", "status_label": "tanpa posting", "manifest": None,
+         "folder": "2026-10-04", "reason": "dilewati admin", "product": None},
+    ]
+    html = X.render_index(project, rows, NOW)
+    assert 'src="2026-10-02/cover.jpg"' in html and 'href="2026-10-02/checklist.html"' in html
+    assert html.count("<article") == 4 and "Hari ini" in html
+    golden("index.html", html)
+
+
+@pytest.mark.parametrize("name", ["checklist.html.j2", "index.html.j2"])
+def test_page_templates_use_no_external_resources(name):
+    text = (Path(__file__).resolve().parent.parent / "templates" / "export" / name).read_text(encoding="utf-8")
+    assert "<link" not in text and "<script src" not in text and "@import" not in text
