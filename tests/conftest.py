@@ -97,3 +97,50 @@ def sample_project(tmp_path: Path) -> Path:
     if (REPO / "schedule.yaml").exists():
         shutil.copy2(REPO / "schedule.yaml", dest / "schedule.yaml")
     return dest
+
+
+# --- Dashboard (issue 7: tests/test_web_*.py, tests/test_browser.py) -----------------------------
+
+WEB_PASSWORDS = {"ayu": "ayu-admin-2026", "siti": "siti-kurator-2026", "budi": "budi-editor-2026"}
+WEB_ROLES = {"ayu": "admin", "siti": "curator", "budi": "editor"}
+
+
+@pytest.fixture(scope="session")
+def web_people_db(tmp_path_factory) -> Path:
+    """A state database with the council's people and their passwords, made once (scrypt is slow on purpose)."""
+    from pipeline import passwords, store
+    from pipeline import users as U
+
+    path = tmp_path_factory.mktemp("web-people") / "etalase.db"
+    conn = store.connect(path)
+    for name, role in WEB_ROLES.items():
+        U.ensure(conn, name, role)
+        passwords.set_password(conn, name, WEB_PASSWORDS[name])
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def web_office(scratch: Scratch, web_people_db: Path, monkeypatch) -> Scratch:
+    """The scratch catalogue plus a state database holding admin ayu, curator siti and editor budi."""
+    monkeypatch.delenv("ETALASE_DB", raising=False)
+    monkeypatch.delenv("ETALASE_USER", raising=False)
+    (scratch.root / "state").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(web_people_db, scratch.root / "state" / "etalase.db")
+    return scratch
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a dashboard page put in its forms."""
+    import re
+
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def web_login(client, name: str, password: str | None = None):
+    """Log in through the real form (token, password check, redirect); returns the last response."""
+    token = csrf_of(client.get("/masuk").text)
+    return client.post("/masuk", data={"name": name, "password": password or WEB_PASSWORDS[name],
+                                       "csrf_token": token, "lanjut": "/"}, follow_redirects=False)

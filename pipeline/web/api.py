@@ -1,0 +1,259 @@
+"""The JSON API under /api/: the dashboard's actions for scripts and other front ends.
+
+Authentication is the dashboard's own session cookie: POST /api/login (JSON) sets it and returns
+the CSRF token, which every later POST/PUT must send as the `X-CSRF-Token` header. The schema is
+at /api/openapi.json and readable at /api (rendered here: the machine has no CDN for Swagger UI).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from .. import content_edit as E
+from .. import curation as C
+from .. import passwords, reviews
+from ..catalog import ARTISAN_FIELDS, PRODUCT_FIELDS
+from ..errors import ContentError, NotFound
+from ..yamlread import load
+from .auth import EDITORS, LoginRequired, Viewer, require, viewer, web
+from .pages.artisans import artisan_rows, filter_artisans
+from .pages.products import _intake, filter_rows, product_rows, slugify
+from .pages.review import queue, review_data
+from .render import page
+from .security import MAX_UPLOAD_BYTES, csrf_token
+
+DESCRIPTION = ("JSON API of the Etalase dashboard. Log in with POST /api/login, then send the returned "
+               "csrf_token as the X-CSRF-Token header with every POST and PUT. Errors carry `error`, `detail` "
+               "and, for content problems, `problems` with path, line, field, message and hint.")
+
+router = APIRouter(prefix="/api", tags=["api"])
+authed = [Depends(viewer)]
+
+
+class Login(BaseModel):
+    name: str
+    password: str
+
+
+class Session(BaseModel):
+    user: str | None
+    role: str | None
+    logged_in: bool
+    csrf_token: str
+
+
+class ContentValues(BaseModel):
+    """Field values as the YAML holds them; null removes a field. `base_hash` guards against lost edits."""
+
+    values: dict[str, Any] = Field(default_factory=dict)
+    slug: str | None = None
+    base_hash: str | None = None
+
+
+class DecisionIn(BaseModel):
+    action: str = Field(description="approve, request_changes, reject, retire, restore or submit")
+    note: str = ""
+    checks: dict[str, bool] = Field(default_factory=dict, description="checklist item id -> confirmed")
+    expected_hash: str | None = Field(None, description="the content hash the decider looked at")
+
+
+def _session(request: Request, v: Viewer) -> Session:
+    return Session(user=v.name, role=v.role, logged_in=v.logged_in, csrf_token=csrf_token(request))
+
+
+@router.post("/login", response_model=Session)
+def api_login(request: Request, body: Login):
+    """Start a session. Failed attempts are throttled like the login form."""
+    state = web(request)
+    address = request.client.host if request.client else "?"
+    limiter = request.app.state.login_limiter
+    if limiter.retry_after(body.name, address) > 0:
+        return JSONResponse({"error": "terlalu banyak percobaan", "detail": "coba lagi nanti"}, 429)
+    found = passwords.authenticate(state.db(), body.name, body.password)
+    if found is None:
+        limiter.failed(body.name, address)
+        raise LoginRequired()
+    limiter.succeeded(body.name, address)
+    request.session.clear()
+    request.session.update(user=found, pw=passwords.fingerprint(state.db(), found), csrf=secrets.token_urlsafe(32))
+    return _session(request, viewer(request))
+
+
+@router.get("/session", response_model=Session, dependencies=authed)
+def api_session(request: Request):
+    return _session(request, viewer(request))
+
+
+@router.post("/logout")
+def api_logout(request: Request):
+    request.session.clear()
+    return {"ok": True}
+
+
+# Products and artisans --------------------------------------------------------------------
+
+def _product_json(r) -> dict:
+    p = r.product
+    return {
+        "slug": r.slug, "name": r.name, "state": r.state, "source": r.source,
+        "artisan": p.artisan if p else None, "craft": p.craft if p else None,
+        "kecamatan": r.kecamatan or None, "price": p.price if p else None,
+        "photos": [ph.file for ph in p.photos] if p else [], "content_hash": p.content_hash if p else None,
+        "problems": [_problem(x) for x in r.problems],
+    }
+
+
+def _problem(p) -> dict:
+    return {"path": p.path, "line": p.line, "field": p.field, "message": p.message, "hint": p.hint,
+            "severity": p.severity}
+
+
+@router.get("/products", dependencies=authed)
+def api_products(request: Request, q: str = "", craft: str = "", kecamatan: str = "", status: str = ""):
+    """Every product (valid or not) with its review state; the same filters as the Produk page."""
+    rows = filter_rows(product_rows(web(request)), q, craft, kecamatan, status)
+    return {"count": len(rows), "products": [_product_json(r) for r in rows]}
+
+
+@router.get("/products/{slug}", dependencies=authed)
+def api_product(request: Request, slug: str):
+    row = next((r for r in product_rows(web(request)) if r.slug == slug), None)
+    if row is None:
+        raise NotFound(slug)
+    out = _product_json(row)
+    path = E.product_path(web(request).project.content, slug)
+    out["text_hash"] = E.text_hash(E.read_text(path))
+    return out
+
+
+@router.post("/products", status_code=201, dependencies=authed)
+def api_create_product(request: Request, body: ContentValues):
+    require(request, EDITORS, "menambah produk")
+    slug = body.slug or slugify(str(body.values.get("name") or ""))
+    return _save_product(request, slug, body, create=True)
+
+
+@router.put("/products/{slug}", dependencies=authed)
+def api_update_product(request: Request, slug: str, body: ContentValues):
+    """Change fields; the product's content hash changes, so an approved product goes back to review."""
+    require(request, EDITORS, "mengubah produk")
+    return _save_product(request, slug, body, create=False)
+
+
+def _save_product(request: Request, slug: str, body: ContentValues, create: bool) -> dict:
+    state = web(request)
+    cat = state.catalog()
+    values = {k: v for k, v in body.values.items() if k in {f.name for f in PRODUCT_FIELDS}}
+    saved = E.save_product(state.project.content, slug, values, create=create, base_hash=body.base_hash,
+                           known_artisans=cat.artisans, known_crafts=cat.crafts)
+    state.wrote(content=True)
+    return {"slug": slug, "created": saved.created, "text_hash": saved.text_hash}
+
+
+@router.post("/products/{slug}/photos", status_code=201, dependencies=authed, max_body_size=MAX_UPLOAD_BYTES)
+async def api_add_photo(request: Request, slug: str, file: UploadFile = File(...)):
+    """Upload one photo (sniffed, capped, re-encoded, EXIF removed) and append it to the product."""
+    require(request, EDITORS, "menambah foto")
+    state = web(request)
+    content = state.project.content
+    path = E.product_path(content, slug)
+    if not path.exists():
+        raise NotFound(slug)
+    name, new = await _intake(content, file, slug)
+    data = load(path).data
+    photos = [p.get("file") if isinstance(p, dict) else str(p) for p in (data.get("photos") or [])]
+    try:
+        E.save_product(content, slug, {"photos": [*photos, name] if name not in photos else photos})
+    except ContentError:
+        if new:
+            (content / "media" / name).unlink(missing_ok=True)
+        raise
+    state.wrote(content=True)
+    return {"file": name}
+
+
+@router.get("/artisans", dependencies=authed)
+def api_artisans(request: Request, q: str = "", craft: str = "", kecamatan: str = ""):
+    rows = filter_artisans(artisan_rows(web(request)), q, craft, kecamatan)
+    return {"count": len(rows), "artisans": [
+        {"slug": r.slug, "name": r.name, "products": r.products, "source": r.source,
+         "kecamatan": r.artisan.kecamatan if r.artisan else None, "crafts": list(r.artisan.crafts) if r.artisan else [],
+         "problems": [_problem(p) for p in r.problems]} for r in rows]}
+
+
+@router.post("/artisans", status_code=201, dependencies=authed)
+def api_create_artisan(request: Request, body: ContentValues):
+    require(request, EDITORS, "menambah pengrajin")
+    return _save_artisan(request, body.slug or slugify(str(body.values.get("name") or "")), body, True)
+
+
+@router.put("/artisans/{slug}", dependencies=authed)
+def api_update_artisan(request: Request, slug: str, body: ContentValues):
+    require(request, EDITORS, "mengubah pengrajin")
+    return _save_artisan(request, slug, body, False)
+
+
+def _save_artisan(request: Request, slug: str, body: ContentValues, create: bool) -> dict:
+    state = web(request)
+    values = {k: v for k, v in body.values.items() if k in {f.name for f in ARTISAN_FIELDS}}
+    saved = E.save_artisan(state.project.content, slug, values, create=create, base_hash=body.base_hash,
+                           known_crafts=state.catalog().crafts)
+    state.wrote(content=True)
+    return {"slug": slug, "created": saved.created, "text_hash": saved.text_hash}
+
+
+# Curation ---------------------------------------------------------------------------------
+
+@router.get("/reviews", dependencies=authed)
+def api_queue(request: Request):
+    """The curators' queue, products waiting for the editors' changes, and products whose files fail."""
+    return {k: [_product_json(r) for r in rows] for k, rows in queue(web(request)).items()}
+
+
+@router.get("/reviews/{slug}", dependencies=authed)
+def api_review(request: Request, slug: str):
+    data = review_data(web(request), slug)
+    st, changes = data["status"], data["changes"]
+    return {
+        "slug": slug, "state": st.state, "content_hash": st.content_hash, "approved_hash": st.approved_hash,
+        "allowed_actions": data["actions"], "problems": [_problem(p) for p in st.problems],
+        "checklist": [{"id": c.id, "label": c.label} for c in data["settings"].checklist],
+        "changes": None if changes is None else {
+            "since_decision": changes.since.id,
+            "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in changes.fields],
+            "photos_added": list(changes.photos_added), "photos_removed": list(changes.photos_removed),
+            "photos_changed": list(changes.photos_changed), "hero_changed": changes.hero_changed,
+            "reordered": changes.reordered, "text_only": changes.text_only},
+        "history": [d.__dict__ for d in data["history"]],
+    }
+
+
+@router.post("/reviews/{slug}", dependencies=authed)
+def api_decide(request: Request, slug: str, body: DecisionIn):
+    """Record a decision; bound to `expected_hash` when given."""
+    state = web(request)
+    act = C.ACTIONS.get(body.action)
+    if act is None:
+        raise C.DecisionRefused(f"unknown action `{body.action}`", "actions: " + ", ".join(C.ACTIONS))
+    user = require(request, act.roles, f"melakukan '{act.label_id}'")
+    settings, _ = state.curation_settings()
+    d = reviews.decide(state.db(), state.catalog(), slug, body.action, user, body.note,
+                       {k: v for k, v in body.checks.items()}, settings=settings, clock=state.clock,
+                       expected_hash=body.expected_hash)
+    state.wrote()
+    return d.__dict__
+
+
+# Readable docs ----------------------------------------------------------------------------
+
+@router.get("", include_in_schema=False, dependencies=authed)
+def api_docs(request: Request):
+    schema = request.app.openapi()
+    endpoints = [(method.upper(), path, op.get("summary", ""), (op.get("description") or "").strip())
+                 for path, ops in schema["paths"].items() for method, op in ops.items()]
+    return page(request, "api.html", title="API", endpoints=endpoints, description=DESCRIPTION)

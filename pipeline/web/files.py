@@ -1,0 +1,106 @@
+"""Serving photos and export files, and nothing else: only content/media/ and exports/ are reachable.
+
+Every path is checked after symlinks are resolved, so `..`, encoded dots, absolute paths, hidden
+files (an export's temp folder, the state database) and links pointing out of the folder all end
+in 404. Thumbnails are derived from content/media photos and cached under state/ by a hash of the
+source's name, size and mtime: their names are never built from the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, Response
+from PIL import Image, ImageOps
+
+from ..content_edit import write_atomic
+from ..errors import NotFound
+from ..media import MediaError, to_rgb
+from .auth import viewer, web
+
+THUMB_WIDTHS = (160, 480, 1080)
+
+
+def safe_file(root: Path, relative: str) -> Path:
+    """The file `relative` names inside `root`, or NotFound; never a path outside `root`."""
+    root = root.resolve()
+    rel = PurePosixPath(relative)
+    if ("\0" in relative or "\\" in relative or rel.is_absolute() or not rel.parts
+            or any(part in ("", ".", "..") or part.startswith(".") for part in rel.parts)):
+        raise NotFound(relative)
+    try:
+        resolved = (root / rel).resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise NotFound(relative) from None
+    if not resolved.is_relative_to(root) or not resolved.is_file():
+        raise NotFound(relative)
+    return resolved
+
+
+def media_url(file: str) -> str:
+    return "/media/" + file
+
+
+def thumb_url(file: str, width: int = 480) -> str:
+    return f"/foto/{width}/{file}"
+
+
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)
+
+
+@router.get("/media/{relative:path}")
+def media(request: Request, relative: str):
+    return FileResponse(safe_file(web(request).project.content / "media", relative),
+                        headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/ekspor/{relative:path}")
+def export_file(request: Request, relative: str):
+    path = safe_file(web(request).project.exports, relative)
+    download = request.query_params.get("unduh") == "1"
+    return FileResponse(path, filename=path.name if download else None,
+                        content_disposition_type="attachment" if download else "inline",
+                        headers={"Cache-Control": "private, no-cache"})
+
+
+@router.get("/foto/{width}/{relative:path}")
+def thumbnail(request: Request, width: int, relative: str):
+    if width not in THUMB_WIDTHS:
+        raise NotFound(f"width {width}")
+    state = web(request)
+    source = safe_file(state.project.content / "media", relative)
+    st = source.stat()
+    key = hashlib.sha256(f"{relative}\n{st.st_size}\n{st.st_mtime_ns}\n{width}".encode()).hexdigest()[:32]
+    cached = state.project.state / "cache" / "thumbs" / f"{key}.jpg"
+    if not cached.exists():
+        write_atomic(cached, _thumbnail(source, width))
+    return FileResponse(cached, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+
+
+def _thumbnail(source: Path, width: int) -> bytes:
+    try:
+        with Image.open(source) as im:
+            im.draft("RGB", (width, width * 4))  # JPEG decodes at 1/2, 1/4, 1/8 size: far faster
+            im.load()
+            im = to_rgb(ImageOps.exif_transpose(im) or im)
+    except (OSError, SyntaxError, ValueError, MediaError, Image.DecompressionBombError):
+        raise NotFound(str(source.name)) from None
+    if im.width > width:
+        im = im.resize((width, max(1, round(im.height * width / im.width))), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=82, optimize=True)
+    return out.getvalue()
+
+
+def zip_response(files: list[Path], name: str) -> Response:
+    """A small zip (a day's slides) built in memory: JPEGs are stored, not recompressed."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for path in files:
+            zf.write(path, path.name)
+    return Response(buf.getvalue(), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

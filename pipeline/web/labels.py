@@ -1,0 +1,105 @@
+"""Bahasa Indonesia for what the dashboard shows: field names, roles, dates, and the core's messages.
+
+The core speaks English to the CLI; curators and the admin read Indonesian. Known messages are
+translated by pattern; anything unknown is shown as it is rather than hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from ..curation import STATE_LABELS_ID
+
+FIELD_LABELS = {
+    "name": "Nama", "artisan": "Pengrajin", "craft": "Jenis kerajinan", "photos": "Foto", "price": "Harga",
+    "materials": "Bahan", "size": "Ukuran", "colours": "Warna", "story": "Cerita", "story_en": "Cerita (Inggris)",
+    "tags": "Tag", "certifications": "Sertifikasi", "availability": "Ketersediaan", "kecamatan": "Kecamatan",
+    "village": "Desa/kelurahan", "crafts": "Jenis kerajinan", "whatsapp": "WhatsApp",
+    "photo_consent": "Setuju tampil di unggahan", "slug": "Nama file",
+}
+AVAILABILITY_LABELS = {"in_stock": "Tersedia", "made_to_order": "Dibuat sesuai pesanan"}
+ROLE_LABELS = {"admin": "Admin", "curator": "Kurator", "editor": "Editor"}
+ACTION_LABELS = {"submit": "Diajukan", "approve": "Disetujui", "request_changes": "Diminta perbaikan",
+                 "reject": "Ditolak", "retire": "Diarsipkan", "restore": "Diaktifkan lagi"}
+DAY_STATUS_LABELS = {"planned": "direncanakan", "ready": "siap", "failed": "gagal", "posted": "diunggah",
+                     "skipped": "dilewati"}
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS_ID.get(state, state.replace("_", " "))
+
+
+def field_label(name: str) -> str:
+    base = re.sub(r"\[\d+\].*$", "", name or "")
+    return FIELD_LABELS.get(base, name)
+
+
+def tanggal(value: date | datetime | str | None, with_weekday: bool = True) -> str:
+    """2026-11-28 -> "Sabtu, 28 November 2026"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    day = value.date() if isinstance(value, datetime) else value
+    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]}, {text}" if with_weekday else text
+
+
+def waktu(value: datetime | str | None) -> str:
+    """An aware time -> "28 November 2026 pukul 19.00" (Indonesian writes hours with a dot)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{tanggal(value, with_weekday=False)} pukul {value:%H.%M}"
+
+
+_MESSAGES = [
+    (r"^`(\w+)` is required$", lambda m: f"{field_label(m[1])} wajib diisi"),
+    (r"^must not be empty$", lambda m: "tidak boleh kosong"),
+    (r"^`(.*)` is not a price.*$", lambda m: f"`{m[1]}` bukan harga: tulis 150000, \"Rp 150.000\" atau \"150rb\""),
+    (r"^price must be more than zero.*$", lambda m: "harga harus lebih dari nol"),
+    (r"^price (\d+) looks too large.*$", lambda m: f"harga {m[1]} terlalu besar; tulis rupiah utuh"),
+    (r"^`(.*)` is not a WhatsApp number.*$", lambda m: f"`{m[1]}` bukan nomor WhatsApp, contoh \"+62 812-3456-7890\""),
+    (r"^`(.*)` is not one of: (.*?)( \(did you mean.*)?$", lambda m: f"`{m[1]}` bukan salah satu dari: {m[2]}"),
+    (r"^expected text, got (.*)$", lambda m: "harus berupa teks"),
+    (r"^expected a list, got (.*)$", lambda m: "harus berupa daftar"),
+    (r"^unknown field, ignored$", lambda m: "kolom tidak dikenal, diabaikan"),
+    (r"^no photo consent recorded$", lambda m: "belum ada persetujuan tampil dari pengrajin"),
+    (r"^no price given$", lambda m: "harga belum diisi"),
+    (r"^unknown artisan `(.*)`$", lambda m: f"pengrajin `{m[1]}` tidak dikenal"),
+    (r"^unknown craft `(.*)`$", lambda m: f"jenis kerajinan `{m[1]}` tidak dikenal"),
+    (r"^photo `(.*)` not found in content/media/$", lambda m: f"foto `{m[1]}` tidak ada di content/media/"),
+    (r"^photo `(.*)` is (\d+x\d+), under (\d+) px.*$",
+     lambda m: f"foto `{m[1]}` berukuran {m[2]}, di bawah {m[3]} piksel pada sisi pendek (akan tampak buram)"),
+    (r"^approval needs every checklist item confirmed; not confirmed: (.*)$",
+     lambda m: "persetujuan memerlukan semua butir daftar periksa dicentang"),
+    (r"^(request changes|reject|retire) needs a note$", lambda m: "tulis catatan alasannya"),
+    (r"^cannot (.*) a product that is (.*)$",
+     lambda m: f"tindakan ini tidak bisa untuk produk yang berstatus {state_label(m[2].replace(' ', '_'))}"),
+    (r"^`(.*)` changed on disk after it was loaded$",
+     lambda m: f"`{m[1]}` baru saja berubah; muat ulang halaman dan periksa lagi"),
+    (r"^`(.*)` is not the version you looked at.*$",
+     lambda m: f"`{m[1]}` sudah berubah sejak halaman dibuka; muat ulang dan periksa lagi"),
+]
+_COMPILED = [(re.compile(p, re.S), f) for p, f in _MESSAGES]
+
+
+def pesan(message: str) -> str:
+    """The core's English message in Indonesian when known; otherwise unchanged."""
+    first = str(message).split("\n    hint:")[0].strip()
+    for pattern, make in _COMPILED:
+        m = pattern.match(first)
+        if m:
+            return make(m)
+    return first

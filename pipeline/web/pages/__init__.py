@@ -1,0 +1,11 @@
+"""One router per page of the dashboard, in menu order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from . import artisans, days, products, review
+
+    return [days.router, review.router, products.router, artisans.router]

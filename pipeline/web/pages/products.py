@@ -1,0 +1,274 @@
+"""Produk: the list with search and filters, and the create/edit form with photo upload.
+
+Saving goes through content_edit (round-trip YAML, validated, atomic). The new content hash is
+what puts an approved product back in the curators' queue; a product waiting for changes or
+rejected is submitted again when the form says so (ticked by default).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData, UploadFile
+
+from ... import content_edit as E
+from ... import curation as C
+from ... import reviews
+from ...catalog import PRODUCT_FIELDS
+from ...errors import ContentError, NotFound
+from ...models import Artisan, Craft, Product
+from ...yamlread import load
+from ..auth import EDITORS, require, viewer, web
+from ..labels import pesan
+from ..render import flash, page
+from ..security import MAX_UPLOAD_BYTES
+from ..state import WebState
+
+PER_PAGE = 30
+INVALID = "invalid"  # a filter value beside the review states: products whose file has errors
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    slug: str
+    name: str
+    product: Product | None
+    artisan: Artisan | None
+    craft: Craft | None
+    state: str
+    problems: tuple
+    source: str
+
+    @property
+    def kecamatan(self) -> str:
+        return self.artisan.kecamatan if self.artisan else ""
+
+    @property
+    def hero(self) -> str | None:
+        return self.product.hero.file if self.product and self.product.photos else None
+
+
+def product_rows(state: WebState) -> list[ProductRow]:
+    """Every product the catalogue knows, valid or not, with its review state (memoised per change)."""
+    def compute() -> list[ProductRow]:
+        cat = state.catalog()
+        settings, _ = state.curation_settings()
+        rows = []
+        for st in reviews.statuses(state.db(), cat, settings):
+            if st.missing:
+                continue
+            product = cat.products.get(st.product)
+            source = product.source if product else cat.invalid.get(st.product, "")
+            problems = tuple(cat.problems_for(source)) if source else ()
+            artisan = cat.artisans.get(product.artisan) if product else None
+            craft = cat.crafts.get(product.craft) if product else None
+            name = product.name if product else _raw_name(cat.root.parent / source) or st.product
+            rows.append(ProductRow(st.product, name, product, artisan, craft,
+                                   INVALID if product is None else st.state, problems, source))
+        return sorted(rows, key=lambda r: r.name.casefold())
+    return state.memo("product_rows", compute)
+
+
+def _raw_name(path: Path) -> str | None:
+    """The name from a file that does not validate, so the list shows something a person recognises."""
+    try:
+        data = load(path).data
+    except (ContentError, OSError):
+        return None
+    name = data.get("name") if isinstance(data, dict) else None
+    return str(name) if isinstance(name, (str, int)) and str(name).strip() else None
+
+
+def filter_rows(rows: list[ProductRow], q: str = "", craft: str = "", kecamatan: str = "",
+                status: str = "") -> list[ProductRow]:
+    words = _fold(q).split()
+    out = []
+    for r in rows:
+        if craft and (r.product is None or r.product.craft != craft):
+            continue
+        if kecamatan and r.kecamatan != kecamatan:
+            continue
+        if status and r.state != status:
+            continue
+        if words:
+            hay = _fold(" ".join([r.slug, r.name, r.artisan.name if r.artisan else "",
+                                  r.product.story if r.product else "", " ".join(r.product.tags if r.product else ())]))
+            if not all(w in hay for w in words):
+                continue
+        out.append(r)
+    return out
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def filter_options(state: WebState) -> dict:
+    cat = state.catalog()
+    kec = sorted({a.kecamatan for a in cat.artisans.values()})
+    statuses = [(s, C.STATE_LABELS_ID.get(s, s)) for s in C.SHOWN_STATES] + [(INVALID, "file bermasalah")]
+    return {"crafts": [(c.slug, c.name) for c in cat.crafts.values()], "kecamatan": [(k, k) for k in kec],
+            "statuses": statuses}
+
+
+router = APIRouter(dependencies=[Depends(viewer)])
+
+
+@router.get("/produk")
+def product_list(request: Request, q: str = "", craft: str = "", kecamatan: str = "", status: str = "",
+                 halaman: int = 1):
+    state = web(request)
+    rows = filter_rows(product_rows(state), q, craft, kecamatan, status)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page_no = min(max(1, halaman), pages)
+    query = "&".join(f"{k}={v}" for k, v in (("q", q), ("craft", craft), ("kecamatan", kecamatan),
+                                               ("status", status)) if v)
+    return page(request, "products.html", title="Produk", rows=rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE],
+                total=len(rows), page_no=page_no, pages=pages, base=f"/produk?{query}&" if query else "/produk?",
+                q=q, craft=craft, kecamatan=kecamatan, status=status, options=filter_options(state),
+                catalog_problems=[p for p in state.catalog().errors if "/products/" not in p.path])
+
+
+@router.get("/produk/baru")
+def new_product(request: Request):
+    require(request, EDITORS, "menambah produk")
+    return _form(request, None, {}, {}, [])
+
+
+@router.get("/produk/{slug}")
+def edit_product(request: Request, slug: str):
+    return _form(request, slug, *_current_values(web(request), slug), [])
+
+
+@router.post("/produk/baru", max_body_size=MAX_UPLOAD_BYTES)
+async def create_product(request: Request):
+    require(request, EDITORS, "menambah produk")
+    form = await request.form()
+    slug = (form.get("slug") or "").strip() or slugify(form.get("name") or "")
+    return await _save(request, slug, form, create=True)
+
+
+@router.post("/produk/{slug}", max_body_size=MAX_UPLOAD_BYTES)
+async def update_product(request: Request, slug: str):
+    require(request, EDITORS, "mengubah produk")
+    return await _save(request, slug, await request.form(), create=False)
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _fold(name)).strip("-")[:60].strip("-")
+
+
+def _current_values(state: WebState, slug: str) -> tuple[dict, dict]:
+    """Form values from the file as written (so a file with errors can be fixed here too)."""
+    path = E.product_path(state.project.content, slug)
+    if not path.exists():
+        raise NotFound(slug)
+    text = E.read_text(path)
+    try:
+        data = load(path, f"content/products/{slug}.yaml").data
+    except ContentError as exc:
+        return {"_text_hash": E.text_hash(text), "_broken": exc.problems}, {}
+    data = data if isinstance(data, dict) else {}
+    values = {k: (", ".join(map(str, v)) if isinstance(v, list) and k != "photos" else v) for k, v in data.items()}
+    photos = data.get("photos") or []
+    values["photos"] = [p.get("file") if isinstance(p, dict) else str(p) for p in
+                        (photos if isinstance(photos, list) else [photos])]
+    values["_text_hash"] = E.text_hash(text)
+    return values, {}
+
+
+def _form(request: Request, slug: str | None, values: dict, errors: dict, problems: list, status: int = 200):
+    state = web(request)
+    cat = state.catalog()
+    row = next((r for r in product_rows(state) if r.slug == slug), None) if slug else None
+    return page(request, "product_form.html", status, title="Produk baru" if slug is None else "Ubah produk",
+                slug=slug, row=row, values=values, errors=errors, problems=problems,
+                broken=values.get("_broken", []),
+                artisans=sorted(((a.slug, f"{a.name} ({a.kecamatan})") for a in cat.artisans.values()),
+                                key=lambda x: x[1].casefold()),
+                crafts=[(c.slug, c.name) for c in cat.crafts.values()],
+                availability=[("in_stock", "Tersedia"), ("made_to_order", "Dibuat sesuai pesanan")],
+                submit_default=row is None or row.state in (C.DRAFT, C.CHANGES_REQUESTED, C.REJECTED))
+
+
+async def _save(request: Request, slug: str, form: FormData, *, create: bool):
+    state = web(request)
+    user = require(request, EDITORS, "mengubah produk")
+    content = state.project.content
+    values = E.values_from_form({k: v for k, v in form.items() if isinstance(v, str)}, PRODUCT_FIELDS)
+    kept = [f for f in form.getlist("keep") if isinstance(f, str)]
+    hero = form.get("hero")
+    photos = [hero] + [f for f in kept if f != hero] if isinstance(hero, str) and hero in kept else kept
+    created: list[Path] = []
+    try:
+        for upload in form.getlist("new_photos"):
+            if isinstance(upload, UploadFile) and upload.filename:
+                name, new = await _intake(content, upload, slug)
+                if new:
+                    created.append(content / "media" / name)
+                if name not in photos:
+                    photos.append(name)
+        values["photos"] = photos
+        cat = state.catalog()
+        E.save_product(content, slug, values, create=create, base_hash=form.get("_text_hash") or None,
+                       known_artisans=cat.artisans, known_crafts=cat.crafts)
+    except ContentError as exc:
+        for path in created:  # uploads of a refused save are not left lying in media/
+            path.unlink(missing_ok=True)
+        shown = {k: v for k, v in form.items() if isinstance(v, str)}
+        shown["photos"] = [p for p in photos if (content / "media" / p).exists()]
+        return _form(request, None if create else slug, shown, _by_field(exc.problems), exc.problems, 400)
+    state.wrote(content=True)
+    message = "Produk baru tersimpan." if create else "Perubahan tersimpan."
+    if form.get("submit_review"):
+        message += _submit(state, slug, user)
+    else:
+        message += " Produk yang sudah disetujui perlu ditinjau ulang oleh kurator."
+    flash(request, message)
+    return RedirectResponse(f"/produk/{slug}", status_code=303)
+
+
+async def _intake(content: Path, upload: UploadFile, slug: str) -> tuple[str, bool]:
+    """(file name in media/, whether this upload created it)."""
+    E.check_upload_name(upload.filename)
+    data = await upload.read(E.MAX_PHOTO_BYTES + 1)
+    before = set((content / "media").glob(f"{slug}-*.jpg")) if slug else set()
+    name = E.intake_photo(content, data, product_slug=slug, uploaded_name=upload.filename)
+    return name, (content / "media" / name) not in before
+
+
+def _submit(state: WebState, slug: str, user) -> str:
+    """Send the saved product to the curators when its state allows a submit; say what happened."""
+    cat = state.catalog()
+    settings, _ = state.curation_settings()
+    try:
+        st = reviews.status(state.db(), cat, slug, settings)
+    except NotFound:
+        return ""
+    if "submit" not in C.allowed_actions(st.state) or not st.valid:
+        if st.state in C.QUEUE:
+            return " Produk menunggu kurasi."
+        return ""
+    try:
+        reviews.submit(state.db(), cat, slug, user, settings=settings, clock=state.clock)
+    except (C.DecisionRefused, ContentError) as exc:
+        return f" Belum bisa diajukan ke kurasi: {exc}"
+    state.wrote()
+    return " Produk diajukan ke kurasi."
+
+
+def _by_field(problems) -> dict[str, list[str]]:
+    """Problems keyed by the form field they belong to (a missing key is reported on its parent)."""
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        name = p.field.split("[")[0].split(".")[0]
+        if not name:
+            m = re.match(r"^`(\w+)` is required", p.message)
+            name = m[1] if m else ""
+        out.setdefault(name or "_", []).append(pesan(p.message))
+    return out

@@ -1,0 +1,87 @@
+"""Kurasi: the review queue, one product's review page, and the decision form.
+
+A decision carries the content hash the curator was shown (`expected_hash`), so approving a
+page opened before someone edited the product is refused instead of approving unseen content.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from ... import curation as C
+from ... import reviews
+from ...errors import NotFound
+from ..auth import require, viewer, web
+from ..labels import ACTION_LABELS
+from ..render import flash, page
+from ..state import WebState
+from .products import INVALID, product_rows
+
+DONE_MESSAGES = {
+    "approve": "Produk disetujui dan siap dijadwalkan.", "request_changes": "Permintaan perbaikan terkirim.",
+    "reject": "Produk ditolak.", "retire": "Produk diarsipkan.", "restore": "Produk diaktifkan lagi.",
+    "submit": "Produk diajukan ke kurasi.",
+}
+
+
+def queue(state: WebState) -> dict[str, list]:
+    rows = product_rows(state)
+    return {
+        "queue": [r for r in rows if r.state in C.QUEUE],
+        "changes": [r for r in rows if r.state == C.CHANGES_REQUESTED],
+        "invalid": [r for r in rows if r.state == INVALID],
+    }
+
+
+def review_data(state: WebState, slug: str) -> dict:
+    """Everything the review page shows; also the API's answer."""
+    cat = state.catalog()
+    settings, settings_problems = state.curation_settings()
+    conn = state.db()
+    st = reviews.status(conn, cat, slug, settings)
+    product = cat.products.get(slug)
+    return {
+        "status": st, "product": product, "settings": settings, "settings_problems": settings_problems,
+        "artisan": cat.artisans.get(product.artisan) if product else None,
+        "craft": cat.crafts.get(product.craft) if product else None,
+        "changes": reviews.what_changed(conn, cat, slug, settings) if product else None,
+        "history": list(reversed(reviews.history(conn, slug))),
+        "actions": [a for a in C.allowed_actions(st.state) if product is not None],
+    }
+
+
+router = APIRouter(dependencies=[Depends(viewer)])
+
+
+@router.get("/kurasi")
+def review_queue(request: Request):
+    state = web(request)
+    _, settings_problems = state.curation_settings()
+    return page(request, "review_queue.html", title="Kurasi", settings_problems=settings_problems, **queue(state))
+
+
+@router.get("/kurasi/{slug}")
+def review_page(request: Request, slug: str):
+    state = web(request)
+    data = review_data(state, slug)
+    return page(request, "review.html", title=f"Kurasi: {data['product'].name if data['product'] else slug}",
+                slug=slug, labels=ACTION_LABELS, **data)
+
+
+@router.post("/kurasi/{slug}")
+async def decide(request: Request, slug: str):
+    state = web(request)
+    form = await request.form()
+    action = str(form.get("action") or "")
+    act = C.ACTIONS.get(action)
+    if act is None:
+        raise NotFound(action)
+    user = require(request, act.roles, f"melakukan '{act.label_id}'")
+    settings, _ = state.curation_settings()
+    checks = {item.id: bool(form.get(f"check_{item.id}")) or None for item in settings.checklist}
+    reviews.decide(state.db(), state.catalog(), slug, action, user, str(form.get("note") or ""), checks,
+                   settings=settings, clock=state.clock, expected_hash=str(form.get("expected_hash") or "") or None)
+    state.wrote()
+    flash(request, DONE_MESSAGES.get(action, "Tersimpan."))
+    return RedirectResponse("/kurasi", status_code=303)

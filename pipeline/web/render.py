@@ -1,0 +1,59 @@
+"""HTML pages from Jinja2 templates, autoescaped everywhere (names and stories are user-written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..rupiah import format_rupiah
+from . import labels
+from .security import CSRF_FIELD, csrf_token
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+NAV = (  # (path, label, roles that see it; None = everyone)
+    ("/", "Hari ini", None),
+    ("/kalender", "Kalender", None),
+    ("/kurasi", "Kurasi", None),
+    ("/produk", "Produk", None),
+    ("/pengrajin", "Pengrajin", None),
+    ("/riwayat", "Riwayat", None),
+)
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(
+        rupiah=lambda v: format_rupiah(v) if isinstance(v, int) else "",
+        tanggal=labels.tanggal, waktu=labels.waktu, state=labels.state_label, field=labels.field_label,
+        pesan=labels.pesan, urlq=lambda v: quote(str(v), safe=""),
+        role=lambda v: labels.ROLE_LABELS.get(v, v), action=lambda v: labels.ACTION_LABELS.get(v, v),
+        status=lambda v: labels.DAY_STATUS_LABELS.get(v, v),
+        availability=lambda v: labels.AVAILABILITY_LABELS.get(v, v),
+    )
+    env.globals.update(CSRF_FIELD=CSRF_FIELD, FIELD_LABELS=labels.FIELD_LABELS)
+    return env
+
+
+ENV = _environment()
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    viewer = getattr(request.state, "viewer", None)
+    flashes = request.session.pop("flash", []) if "flash" in request.session else []
+    nav = [(path, label) for path, label, roles in NAV if roles is None or (viewer and viewer.role in roles)]
+    html = ENV.get_template(template).render(
+        request=request, viewer=viewer, csrf=csrf_token(request), nav=nav, flashes=flashes,
+        path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A one-time notice for the next page (kept in the signed session cookie, so it survives a redirect)."""
+    request.session["flash"] = [*request.session.get("flash", []), [kind, message]]

@@ -1,0 +1,149 @@
+"""Guards in front of every route: session secret, CSRF tokens, login throttling, response headers.
+
+Body size is capped by FastAPI's own `max_body_size` (small by default, larger on upload routes),
+which refuses an oversized upload before it is parsed or spooled to disk.
+
+CSRF: each session holds one random token; every HTML form carries it as `csrf_token` and every
+JSON call as the `X-CSRF-Token` header. The session cookie is SameSite=Lax and HttpOnly, so a
+foreign page can neither send it with a POST nor read the token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..content_edit import MAX_PHOTO_BYTES
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_FORM_BYTES = 256 * 1024  # every form but the uploads: text fields only
+MAX_UPLOAD_BYTES = 2 * MAX_PHOTO_BYTES + 1024 * 1024  # two full-size photos per form, and the fields around them
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class CsrfFailed(Exception):
+    """A state-changing request without the session's token: answered with 403."""
+
+
+def secret_key(state: Path) -> str:
+    """The cookie-signing key, made once per install and kept next to the database (owner-only)."""
+    path = state / "web-secret.txt"
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 32:
+            return key
+    state.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """App-wide dependency: every unsafe method must carry the session's token."""
+    if request.method not in UNSAFE:
+        return
+    if request.url.path == "/api/login" and request.headers.get("content-type", "").startswith("application/json"):
+        return  # no session yet; a JSON body cannot be sent cross-site without a CORS preflight we never allow
+    expected = request.session.get("csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        given = (await request.form()).get(CSRF_FIELD)
+    if not expected or not isinstance(given, str) or not hmac.compare_digest(given, expected):
+        raise CsrfFailed()
+
+
+class LoginLimiter:
+    """Failed logins per (name, address) and per address in a sliding window, in memory.
+
+    In memory is enough: one process serves the dashboard, and a restart that forgets the
+    counts still leaves an attacker at a few guesses per restart.
+    """
+
+    def __init__(self, per_name: int = 5, per_address: int = 20, window_s: float = 15 * 60):
+        self.per_name, self.per_address, self.window = per_name, per_address, window_s
+        self._fails: dict[tuple, deque] = {}
+        self._lock = threading.Lock()
+
+    def _keys(self, name: str, address: str) -> list[tuple[tuple, int]]:
+        return [(("name", name.strip().lower(), address), self.per_name), (("addr", address), self.per_address)]
+
+    def retry_after(self, name: str, address: str, now: float | None = None) -> float:
+        """Seconds until another try is allowed; 0 when allowed now."""
+        now = time.monotonic() if now is None else now
+        wait = 0.0
+        with self._lock:
+            for key, limit in self._keys(name, address):
+                q = self._trim(key, now)
+                if q is not None and len(q) >= limit:
+                    wait = max(wait, q[0] + self.window - now)
+        return wait
+
+    def failed(self, name: str, address: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key, _ in self._keys(name, address):
+                self._fails.setdefault(key, deque()).append(now)
+            if len(self._fails) > 10_000:  # forget the quiet ones so a scan cannot grow memory forever
+                for key in [k for k, q in self._fails.items() if not q or q[-1] < now - self.window]:
+                    del self._fails[key]
+
+    def succeeded(self, name: str, address: str) -> None:
+        with self._lock:
+            self._fails.pop(self._keys(name, address)[0][0], None)
+
+    def _trim(self, key: tuple, now: float) -> deque | None:
+        q = self._fails.get(key)
+        while q and q[0] <= now - self.window:
+            q.popleft()
+        return q
+
+
+class Headers:
+    """Security headers on every response; the CSP allows no inline script, so escaped text stays text."""
+
+    CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
+           "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                names = {k.lower() for k, _ in headers}
+                for name, value in ((b"content-security-policy", self.CSP), (b"x-content-type-options", "nosniff"),
+                                    (b"referrer-policy", "same-origin"), (b"x-frame-options", "DENY")):
+                    if name not in names:
+                        headers.append((name, value.encode("ascii")))
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
