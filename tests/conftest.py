@@ -99,6 +99,38 @@ def sample_project(tmp_path: Path) -> Path:
     return dest
 
 
+# --- Rendering (issue 3: templates and images) ---------------------------------------------------
+
+@dataclass
+class Post:
+    """A scratch project read back for rendering: the project, its catalogue and brand."""
+
+    scratch: Scratch
+    project: object
+    catalog: object
+    brand: object
+
+    def reload(self) -> Post:
+        return make_post(self.scratch)
+
+
+def make_post(s: Scratch) -> Post:
+    from pipeline.brand import load_brand
+    from pipeline.catalog import load_catalog
+    from pipeline.project import Project
+
+    project = Project.at(root=s.root)
+    catalog = load_catalog(project.content)
+    assert not catalog.errors, catalog.errors
+    return Post(s, project, catalog, load_brand(project))
+
+
+@pytest.fixture
+def post(scratch: Scratch) -> Post:
+    """The scratch catalogue with the packaged templates (brand, fonts, layouts, captions)."""
+    return make_post(scratch)
+
+
 # --- Dashboard (issue 7: tests/test_web_*.py, tests/test_browser.py) -----------------------------
 
 WEB_PASSWORDS = {"ayu": "ayu-admin-2026", "siti": "siti-kurator-2026", "budi": "budi-editor-2026"}

@@ -193,7 +193,7 @@ class _Painter:
         # the change speeds up along the way: the dense end stays readable longer before it fades
         alpha = (a + (b - a) * t**2) * 255 * layer["opacity"]
         column = np.clip(np.round(alpha), 0, 255).astype(np.uint8).reshape(h, 1)
-        mask = Image.fromarray(column, "L").resize((w, h), Image.Resampling.NEAREST)
+        mask = Image.fromarray(column).resize((w, h), Image.Resampling.NEAREST)
         piece = Image.new("RGBA", (w, h), (*rgb(self.colour(layer["colour"])), 0))
         piece.putalpha(mask)
         self.s.composite(piece, (x0, y0))
@@ -319,9 +319,9 @@ class _Painter:
         needed = [contrast.scrim_opacity(colour, bg, scrim_rgb, start=0.35 if mode == "auto" else 0.55)
                   for bg in backgrounds]
         opacity = 1.0 if None in needed else max(needed)
-        pad = round(layer["padding"] * self.k)
-        sx0, sy0, sx1, sy1 = self.safe
-        box = (max(ink[0] - pad, sx0), max(ink[1] - pad, sy0), min(ink[2] + pad, sx1), min(ink[3] + pad, sy1))
+        pad = round(layer["padding"] * self.k)  # the scrim is background: it may reach past the safe box
+        box = (max(ink[0] - pad, 0), max(ink[1] - pad, 0), min(ink[2] + pad, self.size[0]),
+               min(ink[3] + pad, self.size[1]))
         piece = self.solid((box[2] - box[0], box[3] - box[1]), "#{:02X}{:02X}{:02X}".format(*scrim_rgb), opacity,
                            round(min(pad, 28 * self.k)))
         self.s.composite(piece, box[:2])

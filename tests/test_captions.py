@@ -1,0 +1,140 @@
+"""Captions: golden texts, hashtags, TikTok's UTF-16 limit, template errors.
+
+Regenerate the golden files with: UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_captions.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.captions import build_caption, collect_hashtags, shorten, utf16_length
+from pipeline.errors import ConfigError
+
+GOLDEN = Path(__file__).parent / "golden" / "captions"
+
+STORY = ("Dianyam tangan oleh ibu-ibu Desa Contoh dari purun rawa pesisir. "
+         "Motif pucuk rebung melambangkan harapan yang terus tumbuh. 🌾")
+
+
+@pytest.fixture
+def rich(post):
+    """A product with every field a caption shows."""
+    post.scratch.product("tikar", f"""
+        materials: [purun, pewarna alami]
+        size: "120 x 180 cm"
+        colours: [cokelat, merah]
+        story: "{STORY}"
+        story_en: "Hand-woven from swamp sedge by the women of Desa Contoh."
+        tags: [tikar, Oleh Oleh, anyamanpurun]
+        certifications: [OVOP Bintang 3]
+    """, name="Tikar Purun 'Pucuk Rebung' 🌿", price="Rp 150.000")
+    return post.reload()
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}: run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def caption(post, slug="tikar", **kw):
+    return build_caption(post.project, post.catalog.products[slug], post.catalog, post.brand, **kw)
+
+
+def test_default_caption_matches_golden(rich):
+    c = caption(rich)
+    golden("default", c.text)
+    assert "Rp 150.000" in c.text
+    assert "Kelompok Ani, Desa Contoh, Kec. Tanjung Beringin" in c.text
+    assert "WhatsApp +62 812-0000-0001" in c.text
+    assert c.utf16_length == utf16_length(c.text) > len(c.text)  # emoji count double
+    assert not c.english
+
+
+def test_special_day_intro_matches_golden(rich):
+    c = caption(rich, intro="Selamat Hari UMKM Nasional! 🇮🇩")
+    golden("intro", c.text)
+    assert c.text.startswith("Selamat Hari UMKM Nasional!")
+
+
+def test_go_global_english_paragraph_matches_golden(rich):
+    c = caption(rich, english=True)
+    golden("english", c.text)
+    assert c.english
+    assert "Purun Weaving handmade by Kelompok Ani in Tanjung Beringin" in c.text
+    assert "Hand-woven from swamp sedge" in c.text
+    assert "Order via WhatsApp +62 812-0000-0001" in c.text
+
+
+def test_hashtags_dedupe_case_insensitively_in_order(rich):
+    tags = collect_hashtags(rich.brand, rich.catalog, rich.catalog.products["tikar"])
+    assert tags == ("#DekranasdaSergai", "#BanggaBuatanIndonesia", "#KerajinanTangan", "#AnyamanPurun",
+                    "#tikar", "#OlehOleh")  # "anyamanpurun" folded into the craft's #AnyamanPurun
+    c = caption(rich)
+    assert c.hashtags == tags
+    assert c.text.endswith(" ".join(tags))
+
+
+def test_more_hashtags_than_the_setting_is_a_warning(rich):
+    c = caption(rich)
+    (warning,) = [w for w in c.warnings if w.field == "hashtags"]
+    assert warning.severity == "warning" and "6 hashtags" in warning.message and "more than 5" in warning.message
+    assert warning.path.endswith("templates/brand.yaml")
+    fewer = caption(rich, slug="tas-purun")  # the plain product has 4 tags
+    assert not [w for w in fewer.warnings if w.field == "hashtags"]
+
+
+def test_an_overlong_story_is_cut_at_a_sentence_and_warned(post):
+    sentence = "Setiap helai purun dijemur tiga hari sebelum dianyam dengan sabar 🌾. "
+    post.scratch.product("panjang", f'story: "{sentence * 60}"\n')
+    post = post.reload()
+    c = caption(post, slug="panjang")
+    assert c.utf16_length <= 2200 < utf16_length(sentence * 60)
+    story_part = c.text.split("\n\n")[1]
+    assert story_part.endswith("🌾.")  # a whole sentence, not a broken word
+    assert c.text.endswith("#AnyamanPurun")  # price, call to action and hashtags survive
+    assert "Rp 150.000" in c.text
+    (warning,) = [w for w in c.warnings if w.field == "story"]
+    assert "over the limit of 2200" in warning.message and warning.path == "content/products/panjang.yaml"
+
+
+def test_shorten_counts_utf16_and_prefers_boundaries():
+    assert shorten("Satu dua. Tiga empat lima.", 12) == "Satu dua."
+    assert shorten("Satu dua tiga empat", 12) == "Satu dua…"
+    assert utf16_length(shorten("🌾🌾🌾🌾 kata", 5)) <= 5
+    assert shorten("pendek", 100) == "pendek"
+    assert shorten("apa saja", 1) == ""
+
+
+def test_a_typo_in_a_template_is_an_error_with_its_line(post):
+    own = post.scratch.root / "templates" / "captions"
+    own.mkdir(parents=True)
+    (own / "default.j2").write_text("{{ product.name }}\n\n{{ artisan.nama }}\n", encoding="utf-8")
+    post = post.reload()
+    with pytest.raises(ConfigError) as err:
+        caption(post, slug="tas-purun")
+    (p,) = err.value.problems
+    assert (p.path, p.line) == ("templates/captions/default.j2", 3)
+    assert "nama" in p.message
+
+
+def test_a_syntax_error_names_the_line(post):
+    own = post.scratch.root / "templates" / "captions"
+    own.mkdir(parents=True)
+    (own / "broken.j2").write_text("ok\n{% if product.price %}\nno end\n", encoding="utf-8")
+    post = post.reload()
+    with pytest.raises(ConfigError) as err:
+        caption(post, slug="tas-purun", template="broken")
+    assert err.value.problems[0].path == "templates/captions/broken.j2"
+    assert "syntax error" in err.value.problems[0].message
+
+
+def test_unknown_template_lists_what_exists(post):
+    with pytest.raises(ConfigError, match="available: default"):
+        caption(post, slug="tas-purun", template="meriah")
