@@ -176,3 +176,59 @@ def web_login(client, name: str, password: str | None = None):
     token = csrf_of(client.get("/masuk").text)
     return client.post("/masuk", data={"name": name, "password": password or WEB_PASSWORDS[name],
                                        "csrf_token": token, "lanjut": "/"}, follow_redirects=False)
+
+
+def web_approve(root: Path, *slugs: str, curator: str = "siti") -> None:
+    """Curator approval through the real review use-case, every checklist item confirmed."""
+    from pipeline import reviews, store
+    from pipeline import users as U
+    from pipeline.catalog import load_catalog
+
+    cat = load_catalog(root / "content")
+    conn = store.connect(root / "state" / "etalase.db")
+    try:
+        for slug in slugs:
+            reviews.approve(conn, cat, slug, U.get(conn, curator), checks=reviews.all_checks())
+    finally:
+        conn.close()
+
+
+def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
+    """A published day folder made the way a build makes one: rendered images and caption, an H.264 video
+    (ffmpeg from imageio-ffmpeg, over the cover), a manifest, the export module's atomic publish, and the
+    build recorded in the state database (so the planner keeps the day's product, invariant 4)."""
+    import datetime as dt
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from pipeline import export as X
+    from pipeline import planstate, store
+    from pipeline.catalog import load_catalog
+    from pipeline.project import Project
+    from pipeline.render.images import render_post_images
+
+    project = Project.at(root)
+    cat = load_catalog(project.content)
+    product = cat.products[slug]
+    staged = X.staging_dir(project.exports, day)
+    images = render_post_images(project, cat, product, staged, size=(540, 960))
+    (staged / "caption.txt").write_text(f"{product.name} dari Sergai.\n#BanggaBuatanIndonesia\n", encoding="utf-8")
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-loop", "1", "-i", str(staged / "cover.jpg"),
+                    "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", str(seconds), "-r", "30",
+                    "-vf", "scale=540:960,format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(staged / "video.mp4")], check=True)
+    slides = [p.relative_to(staged).as_posix() for p in images.slides]
+    X.write_manifest(staged, {
+        "date": day.isoformat(), "suggested_time": dt.datetime.combine(day, dt.time(19, 0)).isoformat() + "+07:00",
+        "product": {"slug": slug, "name": product.name}, "artisan": {"slug": product.artisan},
+        "input_hash": "test-" + product.content_hash,
+        "files": {"video": "video.mp4", "cover": "cover.jpg", "caption": "caption.txt", "slides": slides}})
+    X.publish(project.exports, day, staged, dt.datetime.now(dt.UTC))
+    conn = store.connect(root / "state" / "etalase.db")
+    try:
+        planstate.record_build(conn, day, slug, product.artisan, "test-" + product.content_hash, "ok", "",
+                               dt.datetime.now(dt.UTC))
+    finally:
+        conn.close()
+    return X.day_dir(project.exports, day)

@@ -7,6 +7,7 @@ at /api/openapi.json and readable at /api (rendered here: the machine has no CDN
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -17,10 +18,12 @@ from pydantic import BaseModel, Field
 from .. import content_edit as E
 from .. import curation as C
 from .. import passwords, reviews
+from .. import planning as P
 from ..catalog import ARTISAN_FIELDS, PRODUCT_FIELDS
 from ..errors import ContentError, NotFound
 from ..yamlread import load
-from .auth import EDITORS, LoginRequired, Viewer, require, viewer, web
+from .auth import EDITORS, PLANNERS, LoginRequired, Viewer, require, viewer, web
+from .pages import days as D
 from .pages.artisans import artisan_rows, filter_artisans
 from .pages.products import _intake, filter_rows, product_rows, slugify
 from .pages.review import queue, review_data
@@ -247,6 +250,71 @@ def api_decide(request: Request, slug: str, body: DecisionIn):
                        expected_hash=body.expected_hash)
     state.wrote()
     return d.__dict__
+
+
+# Days: today, the calendar, the ledger ----------------------------------------------------------
+
+class DayAction(BaseModel):
+    product: str | None = Field(None, description="swap: the approved product for the day")
+    url: str | None = Field(None, description="posted: the TikTok link, optional")
+
+
+DAY_ACTIONS = {
+    "swap": lambda c, d, w, b: P.swap(c, d, b.product or "", w), "pin": lambda c, d, w, b: P.pin(c, d, w),
+    "unpin": lambda c, d, w, b: P.unpin(c, d, w), "skip": lambda c, d, w, b: P.skip(c, d, w),
+    "unskip": lambda c, d, w, b: P.skip(c, d, w, skipped=False),
+    "posted": lambda c, d, w, b: P.mark_posted(c, d, w, (b.url or "").strip() or None),
+    "unposted": lambda c, d, w, b: P.mark_unposted(c, d, w),
+}
+
+
+def _day_json(d: D.Day) -> dict:
+    return {"date": d.iso, "status": d.status, "product": d.product.slug if d.product else None,
+            "artisan": d.artisan.slug if d.artisan else None, "reason": d.reason, "flags": sorted(d.slot.flags),
+            "files": {role: d.url(role) for role in ("video", "cover", "caption")} | {"slides": d.slides},
+            "posted": {"url": d.post.url, "by": d.post.actor, "at": d.post.at} if d.post else None,
+            "failed": d.failed or None}
+
+
+@router.get("/days", dependencies=authed)
+def api_days(request: Request, start: dt.date | None = None, end: dt.date | None = None):
+    """Days with their product, status (planned, ready, failed, posted, skipped) and files."""
+    ctx = D.context(web(request))
+    first = start or ctx.today - dt.timedelta(days=D.PAST_DAYS)
+    last = end or ctx.today + dt.timedelta(days=ctx.settings.horizon_days - 1)
+    if (last - first).days > 366:
+        raise C.DecisionRefused("ask for at most a year of days", "narrow start and end")
+    return {"today": ctx.today.isoformat(), "days": [_day_json(d) for d in D.days(ctx, first, last)]}
+
+
+@router.get("/days/{date}", dependencies=authed)
+def api_day(request: Request, date: dt.date):
+    ctx = D.context(web(request))
+    day = D.one_day(ctx, date)
+    return {**_day_json(day), "caption": D.caption(day, ctx.project.exports) or None,
+            "suggested_time": (day.manifest or {}).get("suggested_time") or ctx.settings.post_time(date).isoformat()}
+
+
+@router.post("/days/{date}/{action}", dependencies=authed)
+def api_day_action(request: Request, date: dt.date, action: str, body: DayAction | None = None):
+    """swap (body: product), pin, unpin, skip, unskip, posted (body: url), unposted."""
+    change = DAY_ACTIONS.get(action)
+    if change is None:
+        raise NotFound(action)
+    state = web(request)
+    user = require(request, PLANNERS, "mengubah rencana")
+    change(D.context(state), date, user.name, body or DayAction())
+    state.wrote()
+    return _day_json(D.one_day(D.context(state), date))
+
+
+@router.get("/history", dependencies=authed)
+def api_history(request: Request):
+    """Posted days, newest first, and counts per craft, artisan and kecamatan."""
+    h = D.history(D.context(web(request)))
+    return {"posts": [{"date": p.day.isoformat(), "product": p.product, "artisan": p.artisan, "url": p.url,
+                       "by": p.actor, "at": p.at} for p in h["posts"]],
+            "per_craft": dict(h["crafts"]), "per_artisan": dict(h["artisans"]), "per_kecamatan": dict(h["kecamatan"])}
 
 
 # Readable docs ----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ exceptions into pages (Bahasa Indonesia) or JSON answers with the right status c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,15 +36,18 @@ SESSION_DAYS = 14
 
 def create_app(project: Project, *, require_login: bool, local_user: str | None = None,
                clock: Clock | None = None, allowed_hosts: Iterable[str] | None = None,
-               secure_cookies: bool = False, secret: str | None = None) -> FastAPI:
+               secure_cookies: bool = False, secret: str | None = None,
+               request_build: Callable[[dt.date], None] | None = None) -> FastAPI:
     """The dashboard for `project`.
 
     require_login: every page needs a login (always when bound off loopback).
     local_user: on loopback, anonymous visitors act as this user (`etalase serve --as NAME`).
     allowed_hosts: Host names accepted (loopback names when bound to 127.0.0.1: stops DNS rebinding).
     secure_cookies: mark the session cookie Secure (behind HTTPS).
+    request_build: queue a build (the scheduler's, in `etalase serve`); None hides "Buat sekarang".
     """
-    state = WebState(project, require_login, local_user, **({"clock": clock} if clock else {}))
+    state = WebState(project, require_login, local_user, **({"clock": clock} if clock else {}),
+                     request_build=request_build)
     app = FastAPI(title="Etalase", version=__version__, description=api.DESCRIPTION,
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   dependencies=[Depends(check_csrf)], max_body_size=MAX_FORM_BYTES)
@@ -110,7 +114,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(EtalaseError)
     async def etalase_error(request: Request, exc: EtalaseError):
-        return _error(request, 400, "Tidak bisa dilakukan", pesan(str(exc)))
+        said = getattr(exc, "pesan", None)  # planning's refusals carry their own Bahasa Indonesia
+        return _error(request, 409 if said else 400, "Tidak bisa dilakukan", said or pesan(str(exc)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

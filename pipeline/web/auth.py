@@ -18,13 +18,13 @@ from fastapi.responses import RedirectResponse
 
 from .. import passwords
 from .. import users as U
-from ..curation import ADMIN, DECIDERS, ROLES
+from ..curation import ADMIN, CURATOR, DECIDERS, ROLES
 from ..errors import NotFound, PermissionDenied
 from .render import flash, page
 from .state import WebState
 
 EVERYONE = ROLES
-PLANNERS = (ADMIN,)
+PLANNERS = (ADMIN, CURATOR)  # as `etalase plan`: admins and curators change the plan and the ledger
 EDITORS = ROLES
 
 

@@ -37,6 +37,7 @@ def _environment() -> Environment:
         status=lambda v: labels.DAY_STATUS_LABELS.get(v, v),
         availability=lambda v: labels.AVAILABILITY_LABELS.get(v, v),
     )
+    env.tests["weblink"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))  # never javascript:
     env.globals.update(CSRF_FIELD=CSRF_FIELD, FIELD_LABELS=labels.FIELD_LABELS)
     return env
 

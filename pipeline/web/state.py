@@ -7,10 +7,12 @@ looked at no more than once a second), or at once after the dashboard itself wro
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +79,7 @@ class WebState:
     require_login: bool
     local_user: str | None = None
     clock: Clock = field(default_factory=SystemClock)
+    request_build: Callable[[dt.date], None] | None = None  # set by `etalase serve` when the scheduler runs
     catalog_cache: CatalogCache = field(init=False)
     db_file: Path = field(init=False)
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)

@@ -1,25 +1,310 @@
-"""Hari ini, Kalender, Riwayat (filled in once the plan and export modules land)."""
+"""Hari ini, Kalender and Riwayat: the admin's day, the plan around it, and what was posted.
+
+Everything here goes through pipeline/planning.py (the same rules as `etalase plan`); this module
+only shapes a day for the page: which product, what status, which files are ready to download.
+A day's status is read from the ledger and the export folder on disk, so a day not built yet
+shows "direncanakan" and a failed build shows its note instead of crashing the page.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
-from ..auth import viewer
-from ..render import page
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+
+from ... import planning as P
+from ... import planstate as S
+from ... import reviews
+from ...errors import NotFound
+from ...export import day_dir, failed_note, read_manifest
+from ...models import Artisan, Product
+from ...plan import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
+from ...settings import load_settings
+from ..auth import PLANNERS, require, viewer, web
+from ..files import zip_response
+from ..labels import tanggal
+from ..render import flash, page
+from ..state import WebState
+
+PAST_DAYS = 7  # the calendar shows the past week, then the horizon; older weeks page back
+
+
+@dataclass(frozen=True)
+class Day:
+    """One calendar day as the dashboard shows it."""
+
+    date: dt.date
+    slot: Slot
+    status: str  # planned, ready, failed, posted, skipped
+    product: Product | None
+    artisan: Artisan | None
+    manifest: dict | None
+    post: S.Post | None
+    failed: str
+    today: dt.date
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == self.today
+
+    @property
+    def past(self) -> bool:
+        return self.date < self.today
+
+    @property
+    def changeable(self) -> bool:
+        return not self.past and self.post is None
+
+    @property
+    def pinned(self) -> bool:
+        return bool(self.slot.flags & {PINNED, SWAPPED})
+
+    @property
+    def skipped(self) -> bool:
+        return SKIPPED in self.slot.flags
+
+    @property
+    def reason(self) -> str:
+        if self.past and self.status == "skipped" and not self.slot.flags & {SKIPPED, BLACKOUT}:
+            return "Tidak ada unggahan tercatat untuk hari ini."
+        return self.slot.reason
+
+    @property
+    def files(self) -> dict:
+        return (self.manifest or {}).get("files") or {}
+
+    def url(self, role: str) -> str | None:
+        name = self.files.get(role)
+        return f"/ekspor/{self.iso}/{name}" if isinstance(name, str) else None
+
+    @property
+    def slides(self) -> list[str]:
+        return [f"/ekspor/{self.iso}/{s}" for s in self.files.get("slides") or []]
+
+    @property
+    def hero(self) -> str | None:
+        return self.product.hero.file if self.product and self.product.photos else None
+
+
+def context(state: WebState) -> P.Context:
+    """planning's Context from the dashboard's caches (the catalogue is not re-read per request)."""
+    settings = load_settings(state.project.schedule, "schedule.yaml")
+    cat = state.catalog()
+    conn = state.db()
+    approved = state.memo("approved", lambda: reviews.approved_products(conn, cat))
+    return P.Context(state.project, settings, cat, conn, state.clock, list(approved))
+
+
+def days(ctx: P.Context, first: dt.date, last: dt.date) -> list[Day]:
+    """Days from `first` to `last`, planned the way the build plans them (from today onwards)."""
+    today = ctx.today
+    start = min(first, today)
+    span = P.dates(ctx, start, (max(last, today) - start).days + 1)
+    posts = S.posts(ctx.conn)
+    return [_day(ctx, slot, posts.get(slot.date), today) for slot in P.current_plan(ctx, span)
+            if first <= slot.date <= last]
+
+
+def one_day(ctx: P.Context, date: dt.date) -> Day:
+    return days(ctx, date, date)[0]
+
+
+def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day:
+    exports = ctx.project.exports
+    manifest = read_manifest(day_dir(exports, slot.date))
+    note = failed_note(exports, slot.date)
+    slug = post.product if post else slot.product
+    product = ctx.catalog.products.get(slug) if slug else None
+    if manifest and (manifest.get("product") or {}).get("slug") != slug:
+        manifest = None  # an older export for a product the day no longer has: not ready
+    failed = ""
+    if post:
+        status = "posted"
+    elif not slot.product or slot.flags & {SKIPPED, BLACKOUT}:
+        status = "skipped"
+    elif manifest:
+        status = "ready"  # a past day too: the admin may still post it late and mark it
+    elif note.exists():
+        status, failed = "failed", note.read_text(encoding="utf-8", errors="replace")
+    elif slot.date < today:
+        status = "skipped"  # gone by without an export or a post: the plan for it is only hypothetical
+    else:
+        status = "planned"
+    artisan = ctx.catalog.artisans.get(product.artisan) if product else None
+    return Day(slot.date, slot, status, product, artisan, manifest, post, failed, today)
+
+
+def caption(day: Day, exports: Path) -> str:
+    name = day.files.get("caption")
+    if not isinstance(name, str):
+        return ""
+    try:
+        return (day_dir(exports, day.date) / name).read_text(encoding="utf-8").rstrip("\n")
+    except OSError:
+        return ""
+
+
+def candidates(ctx: P.Context, date: dt.date) -> tuple[list[Product], list[Product]]:
+    """Approved products for the swap picker: those matching the day's theme first, then the rest."""
+    theme = ctx.settings.day(date).theme
+    products = sorted(ctx.approved, key=lambda p: p.name.casefold())
+    if theme is None:
+        return [], products
+    fit = [p for p in products if theme.matches(p.craft, p.tags)]
+    return fit, [p for p in products if p not in fit]
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise NotFound(value) from None
+
+
+def history(ctx: P.Context) -> dict:
+    """Posted days (newest first) and how often each craft, artisan and kecamatan was featured."""
+    posts = sorted(S.posts(ctx.conn).values(), key=lambda p: p.day, reverse=True)
+    cat = ctx.catalog
+    crafts, artisans, kecamatan = Counter(), Counter(), Counter()
+    for p in posts:
+        product, artisan = cat.products.get(p.product), cat.artisans.get(p.artisan)
+        crafts[cat.crafts[product.craft].name if product and product.craft in cat.crafts else "(tidak diketahui)"] += 1
+        artisans[artisan.name if artisan else p.artisan] += 1
+        kecamatan[artisan.kecamatan if artisan else "(tidak diketahui)"] += 1
+    return {"posts": posts, "crafts": crafts.most_common(), "artisans": artisans.most_common(),
+            "kecamatan": kecamatan.most_common(), "with_url": sum(1 for p in posts if p.url)}
+
+
+# Pages -------------------------------------------------------------------------------------
 
 router = APIRouter(dependencies=[Depends(viewer)])
 
 
 @router.get("/")
-def today(request: Request):
-    return page(request, "error.html", title="Hari ini", detail="", problems=[])
+def today_page(request: Request):
+    ctx = context(web(request))
+    return _day_page(request, ctx, one_day(ctx, ctx.today))
+
+
+@router.get("/hari/{date}")
+def day_page(request: Request, date: str):
+    ctx = context(web(request))
+    return _day_page(request, ctx, one_day(ctx, parse_date(date)))
+
+
+def _day_page(request: Request, ctx: P.Context, day: Day):
+    state = web(request)
+    suggested = (day.manifest or {}).get("suggested_time") or ctx.settings.post_time(day.date).isoformat()
+    return page(request, "today.html", title="Hari ini" if day.is_today else day.iso, day=day,
+                caption=caption(day, ctx.project.exports), suggested=suggested, zone=ctx.settings.timezone,
+                can_build=state.request_build is not None, warnings=ctx.settings.warnings,
+                prepare_at=ctx.settings.prepare_at)
 
 
 @router.get("/kalender")
-def calendar(request: Request):
-    return page(request, "error.html", title="Kalender", detail="", problems=[])
+def calendar_page(request: Request, mulai: str = ""):
+    """Two weeks back and the horizon ahead; `mulai` pages through earlier weeks."""
+    ctx = context(web(request))
+    today = ctx.today
+    width = dt.timedelta(days=PAST_DAYS + ctx.settings.horizon_days)
+    first = parse_date(mulai) if mulai else today - dt.timedelta(days=PAST_DAYS)
+    shown = days(ctx, first, first + width - dt.timedelta(days=1))
+    pickers = {d.iso: candidates(ctx, d.date) for d in shown if d.changeable}
+    return page(request, "calendar.html", title="Kalender", days=shown,
+                pickers=pickers, today=today, earlier=(first - width).isoformat(), paged=bool(mulai),
+                approved=len(ctx.approved))
 
 
 @router.get("/riwayat")
-def history(request: Request):
-    return page(request, "error.html", title="Riwayat", detail="", problems=[])
+def history_page(request: Request):
+    ctx = context(web(request))
+    return page(request, "history.html", title="Riwayat", catalog=ctx.catalog, **history(ctx))
+
+
+@router.get("/hari/{date}/slides.zip")
+def slides_zip(request: Request, date: str):
+    ctx = context(web(request))
+    day = one_day(ctx, parse_date(date))
+    folder = day_dir(ctx.project.exports, day.date)
+    files = [folder / s for s in day.files.get("slides") or []]
+    if not files:
+        raise NotFound(f"{date} slides")
+    return zip_response(files, f"etalase-{date}-slide.zip")
+
+
+# Actions -----------------------------------------------------------------------------------
+
+def _act(request: Request, date: str, what: str, change, message: str, back: str):
+    state = web(request)
+    user = require(request, PLANNERS, what)
+    ctx = context(state)
+    day = parse_date(date)
+    change(ctx, day, user.name)
+    state.wrote()
+    flash(request, message.format(date=_short(day)))
+    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/kalender",
+                            status_code=303)
+
+
+def _short(day: dt.date) -> str:
+    return tanggal(day)
+
+
+@router.post("/hari/{date}/tukar")
+def swap(request: Request, date: str, product: str = Form(...), kembali: str = Form("/kalender")):
+    return _act(request, date, "menukar produk", lambda c, d, w: P.swap(c, d, product, w),
+                "Produk untuk {date} sudah ditukar.", kembali)
+
+
+@router.post("/hari/{date}/kunci")
+def pin(request: Request, date: str, kembali: str = Form("/kalender")):
+    return _act(request, date, "mengunci hari", P.pin, "Produk untuk {date} dikunci.", kembali)
+
+
+@router.post("/hari/{date}/lepas")
+def unpin(request: Request, date: str, kembali: str = Form("/kalender")):
+    return _act(request, date, "melepas kunci", P.unpin, "{date} kembali dipilih otomatis.", kembali)
+
+
+@router.post("/hari/{date}/lewati")
+def skip(request: Request, date: str, kembali: str = Form("/kalender")):
+    return _act(request, date, "melewati hari", P.skip, "{date} dilewati: tidak ada unggahan.", kembali)
+
+
+@router.post("/hari/{date}/batal-lewati")
+def unskip(request: Request, date: str, kembali: str = Form("/kalender")):
+    return _act(request, date, "membatalkan lewati", lambda c, d, w: P.skip(c, d, w, skipped=False),
+                "{date} dijadwalkan lagi.", kembali)
+
+
+@router.post("/hari/{date}/diunggah")
+def posted(request: Request, date: str, url: str = Form(""), kembali: str = Form("/")):
+    return _act(request, date, "menandai sudah diunggah",
+                lambda c, d, w: P.mark_posted(c, d, w, url.strip() or None),
+                "{date} ditandai sudah diunggah. Terima kasih!", kembali)
+
+
+@router.post("/hari/{date}/batal-unggah")
+def unposted(request: Request, date: str, kembali: str = Form("/")):
+    return _act(request, date, "membatalkan tanda diunggah", P.mark_unposted,
+                "Tanda sudah diunggah untuk {date} dibatalkan.", kembali)
+
+
+@router.post("/hari/{date}/buat")
+def build_now(request: Request, date: str, kembali: str = Form("/")):
+    state = web(request)
+    require(request, PLANNERS, "membuat ulang posting")
+    if state.request_build is None:
+        raise NotFound("build")
+    state.request_build(parse_date(date))
+    flash(request, "Sedang dibuat. Muat ulang halaman ini dalam satu atau dua menit.")
+    return RedirectResponse(kembali if kembali.startswith("/") and not kembali.startswith("//") else "/",
+                            status_code=303)

@@ -1,0 +1,201 @@
+"""Hari ini, Kalender and Riwayat against a real state database and real day folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pytest
+from conftest import csrf_of, web_approve, web_built_day
+from fastapi.testclient import TestClient
+
+from pipeline import export as X
+from pipeline import planstate as S
+from pipeline import store
+from pipeline.clock import FixedClock, zone
+from pipeline.project import Project
+from pipeline.web import create_app
+
+TODAY = dt.date(2026, 11, 28)  # a Saturday
+NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
+
+
+@pytest.fixture
+def office(web_office):
+    s = web_office
+    s.write("crafts.yaml", """
+        crafts:
+          - slug: anyaman-purun
+            name: Anyaman Purun
+          - slug: tenun
+            name: Tenun Sergai
+    """)
+    s.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
+    s.product("tikar-pandan", photos=("p2.jpg",), name="Tikar Pandan")
+    s.product("kain-tenun", photos=("p3.jpg",), name="Kain Tenun Sipispis", artisan="rina", craft="tenun")
+    s.product("belum-disetujui", photos=("p4.jpg",))
+    web_approve(s.root, "tas-purun", "tikar-pandan", "kain-tenun")
+    return s
+
+
+def app_client(office, user: str = "ayu") -> TestClient:
+    return TestClient(create_app(Project.at(office.root), require_login=False, local_user=user,
+                                 clock=FixedClock(NOW)))
+
+
+def planned(office, day: dt.date) -> str:
+    """The product the plan gives `day`, read from the JSON API."""
+    return app_client(office).get(f"/api/days/{day}").json()["product"]
+
+
+def ledger(office) -> dict:
+    conn = store.connect(office.root / "state" / "etalase.db")
+    try:
+        return S.posts(conn)
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def built(office):
+    web_built_day(office.root, TODAY, planned(office, TODAY))
+    return office
+
+
+def test_today_shows_video_caption_downloads_time_and_the_posted_form(built):
+    c = app_client(built)
+    html = c.get("/").text
+    assert "Sabtu, 28 November 2026" in html and "siap" in html
+    assert f'<video controls playsinline preload="metadata" src="/ekspor/{TODAY}/video.mp4"' in html
+    assert f'poster="/ekspor/{TODAY}/cover.jpg"' in html
+    assert 'id="caption"' in html and "#BanggaBuatanIndonesia" in html and 'data-copy="caption"' in html
+    assert f'href="/ekspor/{TODAY}/video.mp4?unduh=1"' in html and f'href="/hari/{TODAY}/slides.zip"' in html
+    assert "28 November 2026 pukul 19.00" in html
+    assert f'action="/hari/{TODAY}/diunggah"' in html and "Sudah diunggah" in html
+
+
+def test_video_download_is_an_attachment_and_supports_ranges_for_phones(built):
+    c = app_client(built)
+    r = c.get(f"/ekspor/{TODAY}/video.mp4?unduh=1")
+    assert r.status_code == 200 and r.headers["content-type"] == "video/mp4"
+    assert r.headers["content-disposition"].startswith("attachment") and r.content[4:8] == b"ftyp"
+    part = c.get(f"/ekspor/{TODAY}/video.mp4", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100
+
+
+def test_all_slides_come_as_one_zip(built):
+    r = app_client(built).get(f"/hari/{TODAY}/slides.zip")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    manifest = X.read_manifest(X.day_dir(built.root / "exports", TODAY))
+    assert names == [s.split("/")[-1] for s in manifest["files"]["slides"]] and names
+
+
+def test_marking_posted_with_a_link_fills_the_ledger_and_the_history(built):
+    c = app_client(built)
+    token = csrf_of(c.get("/").text)
+    url = "https://www.tiktok.com/@dekranasda.sergai/video/7412345678901234567"
+    r = c.post(f"/hari/{TODAY}/diunggah", data={"csrf_token": token, "url": url, "kembali": "/"})
+    assert r.status_code == 200 and "ditandai sudah diunggah" in r.text
+    post = ledger(built)[TODAY]
+    assert post.url == url and post.actor == "ayu" and post.product == planned(built, TODAY)
+    assert "diunggah" in r.text and url in r.text
+    history = c.get("/riwayat").text
+    assert "1 hari sudah diunggah, 1 dengan tautan TikTok" in history and f'href="{url}"' in history
+    api = c.get("/api/history").json()
+    assert api["posts"][0]["url"] == url and sum(api["per_kecamatan"].values()) == 1
+
+
+def test_a_link_that_is_not_a_web_address_is_refused(built):
+    c = app_client(built)
+    token = csrf_of(c.get("/").text)
+    r = c.post(f"/hari/{TODAY}/diunggah", data={"csrf_token": token, "url": "javascript:alert(1)"})
+    assert r.status_code == 409 and "bukan tautan" in r.text
+    assert TODAY not in ledger(built)
+
+
+def test_a_day_not_built_yet_is_planned_and_still_shows_its_product(office):
+    c = app_client(office)
+    html = c.get("/").text
+    assert "direncanakan" in html and "Posting ini belum dibuat" in html and "<video" not in html
+    tomorrow = TODAY + dt.timedelta(days=1)
+    html = c.get(f"/hari/{tomorrow}").text
+    assert "Minggu, 29 November 2026" in html and "Hari ini belum tiba." in html
+
+
+def test_a_failed_build_shows_its_note(office):
+    X.write_failed(office.root / "exports", TODAY, "tas-purun", "foto rusak: p1.jpg", NOW)
+    html = app_client(office).get("/").text
+    assert "gagal" in html and "foto rusak: p1.jpg" in html
+
+
+def test_calendar_lists_past_week_and_horizon_with_statuses(built):
+    c = app_client(built)
+    html = c.get("/kalender").text
+    dates = re.findall(r'id="d-(\d{4}-\d{2}-\d{2})"', html)
+    assert dates[0] == str(TODAY - dt.timedelta(days=7)) and dates[-1] == str(TODAY + dt.timedelta(days=6))
+    assert len(dates) == 14 and "(hari ini)" in html and "siap" in html and "direncanakan" in html
+    assert "Tidak ada unggahan tercatat" in html  # the past week had no exports or posts
+    earlier = c.get(f"/kalender?mulai={TODAY - dt.timedelta(days=21)}").text
+    assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(TODAY - dt.timedelta(days=21))
+
+
+def test_swap_pin_and_skip_change_the_plan(office):
+    c = app_client(office)
+    day = TODAY + dt.timedelta(days=2)
+    token = csrf_of(c.get("/kalender").text)
+    other = next(s for s in ("tas-purun", "tikar-pandan", "kain-tenun") if s != planned(office, day))
+    r = c.post(f"/hari/{day}/tukar", data={"csrf_token": token, "product": other})
+    assert r.status_code == 200 and "sudah ditukar" in r.text
+    assert planned(office, day) == other
+    c.post(f"/hari/{day}/lewati", data={"csrf_token": token})
+    assert c.get(f"/api/days/{day}").json()["status"] == "skipped"
+    c.post(f"/hari/{day}/batal-lewati", data={"csrf_token": token})
+    c.post(f"/hari/{day}/lepas", data={"csrf_token": token})
+    c.post(f"/hari/{day}/kunci", data={"csrf_token": token})
+    assert "pinned" in c.get(f"/api/days/{day}").json()["flags"]
+
+
+def test_only_approved_products_can_be_swapped_in(office):
+    c = app_client(office)
+    token = csrf_of(c.get("/kalender").text)
+    r = c.post(f"/hari/{TODAY + dt.timedelta(days=1)}/tukar", data={"csrf_token": token,
+                                                                     "product": "belum-disetujui"})
+    assert r.status_code == 409 and "tidak bisa dijadwalkan" in r.text
+    picker = c.get("/kalender").text
+    assert 'value="belum-disetujui"' not in picker and 'value="kain-tenun"' in picker
+
+
+def test_the_past_cannot_be_changed(office):
+    c = app_client(office)
+    token = csrf_of(c.get("/kalender").text)
+    r = c.post(f"/hari/{TODAY - dt.timedelta(days=1)}/lewati", data={"csrf_token": token})
+    assert r.status_code == 409 and "sudah lewat" in r.text
+
+
+def test_an_editor_may_not_change_the_plan(office):
+    c = app_client(office, user="budi")
+    token = csrf_of(c.get("/masuk").text)
+    assert "Ubah hari ini" not in c.get("/kalender").text
+    r = c.post(f"/hari/{TODAY}/lewati", data={"csrf_token": token})
+    assert r.status_code == 403
+
+
+def test_the_api_changes_days_like_the_pages(office):
+    c = app_client(office)
+    token = c.get("/api/session").json()["csrf_token"]
+    day = TODAY + dt.timedelta(days=3)
+    r = c.post(f"/api/days/{day}/swap", json={"product": "kain-tenun"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["product"] == "kain-tenun" and "swapped" in r.json()["flags"]
+    days = c.get("/api/days").json()
+    assert days["today"] == str(TODAY) and len(days["days"]) == 14
+    refused = c.post(f"/api/days/{day}/swap", json={"product": "belum-disetujui"}, headers={"X-CSRF-Token": token})
+    assert refused.status_code == 409 and "tidak bisa dijadwalkan" in refused.json()["detail"]
+
+
+def test_a_broken_schedule_is_shown_not_crashed_on(office):
+    (office.root / "schedule.yaml").write_text("horizon_days: banyak\n", encoding="utf-8")
+    r = app_client(office).get("/kalender")
+    assert r.status_code == 400 and "schedule.yaml" in r.text and "horizon_days" in r.text
