@@ -51,21 +51,25 @@ class Rendered:
 
 
 class _Surfaces:
-    """The output canvas plus the canvases text contrast is measured on (often the same one)."""
+    """The output canvas plus the canvases text contrast is measured on (often the same one).
+
+    Opaque canvases are RGB and take layers by masked paste (cheaper than RGBA compositing);
+    only the overlay itself is RGBA.
+    """
 
     def __init__(self, size: tuple[int, int], background: tuple[int, int, int], overlay: bool, has_photo: bool):
         if not overlay:
-            self.out = Image.new("RGBA", size, (*background, 255))
+            self.out = Image.new("RGB", size, background)
             self.measures = [self.out]
             self.photo_targets = [self.out]
         elif has_photo:
             self.out = Image.new("RGBA", size, (0, 0, 0, 0))
-            full = Image.new("RGBA", size, (*background, 255))
+            full = Image.new("RGB", size, background)
             self.measures = [full]
             self.photo_targets = [full]
         else:
             self.out = Image.new("RGBA", size, (0, 0, 0, 0))
-            self.measures = [Image.new("RGBA", size, c) for c in ((255, 255, 255, 255), (0, 0, 0, 255))]
+            self.measures = [Image.new("RGB", size, c) for c in ((255, 255, 255), (0, 0, 0))]
             self.photo_targets = []
 
     @property
@@ -74,7 +78,10 @@ class _Surfaces:
 
     def composite(self, piece: Image.Image, at: tuple[int, int], photo: bool = False) -> None:
         for target in (self.photo_targets if photo else self.all):
-            target.alpha_composite(piece, dest=at)
+            if target.mode == "RGBA":
+                target.alpha_composite(piece, dest=at)
+            else:
+                target.paste(piece, at, piece)
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -97,8 +104,7 @@ def render(layout: Layout, ctx: dict[str, Any], *, photo: Any = None, size: tupl
     for layer in layout.layers:
         if painter.wanted(layer):
             getattr(painter, "paint_" + layer.kind)(layer)
-    image = painter.s.out if overlay else painter.s.out.convert("RGB")
-    return Rendered(image, painter.texts, painter.warnings)
+    return Rendered(painter.s.out, painter.texts, painter.warnings)
 
 
 class _Painter:

@@ -130,6 +130,11 @@ class Fitted:
         return self.ascent + self.descent + self.line_height * (len(self.lines) - 1)
 
 
+@lru_cache(maxsize=65536)
+def _length(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
+
+
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str] | None:
     """Greedy wrap by measured width; explicit newlines kept; None when one word is too wide."""
     lines: list[str] = []
@@ -139,14 +144,14 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str] | N
             lines.append("")
             continue
         line = words[0]
-        if font.getlength(line) > width:
+        if _length(font, line) > width:
             return None
         for word in words[1:]:
             candidate = f"{line} {word}"
-            if font.getlength(candidate) <= width:
+            if _length(font, candidate) <= width:
                 line = candidate
                 continue
-            if font.getlength(word) > width:
+            if _length(font, word) > width:
                 return None
             lines.append(line)
             line = word
@@ -164,7 +169,7 @@ def layout_at(text: str, path: str, size: int, width: float, height: float, *, l
     if balance and len(lines) > 1 and "\n" not in text:
         lines = _balanced(text, font, width, len(lines))
     ascent, descent = font.getmetrics()
-    fitted = Fitted(size, tuple(lines), tuple(font.getlength(t) for t in lines), ascent, descent,
+    fitted = Fitted(size, tuple(lines), tuple(_length(font, t) for t in lines), ascent, descent,
                     max(1, round(size * line_spacing)))
     return fitted if fitted.height <= height else None
 
