@@ -27,7 +27,15 @@ from ..project import Project
 from . import api, auth, files, pages
 from .labels import pesan
 from .render import page
-from .security import MAX_FORM_BYTES, CsrfFailed, Headers, LoginLimiter, check_csrf, secret_key
+from .security import (
+    MAX_FORM_BYTES,
+    CsrfFailed,
+    Headers,
+    LoginLimiter,
+    TooLargeInIndonesian,
+    check_csrf,
+    secret_key,
+)
 from .state import WebState
 
 STATIC = Path(__file__).with_name("static")
@@ -50,21 +58,20 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
                      request_build=request_build)
     app = FastAPI(title="Etalase", version=__version__, description=api.DESCRIPTION,
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
-                  dependencies=[Depends(check_csrf)], max_body_size=MAX_FORM_BYTES)
+                  dependencies=[Depends(check_csrf)])
     app.state.web = state
     app.state.login_limiter = LoginLimiter()
     app.add_middleware(SessionMiddleware, secret_key=secret or secret_key(project.state),
                        session_cookie="etalase_sesi", max_age=SESSION_DAYS * 24 * 3600, same_site="lax",
                        https_only=secure_cookies)
     app.add_middleware(Headers)
+    app.add_middleware(TooLargeInIndonesian)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(auth.router)
-    app.include_router(files.router)
-    app.include_router(api.router)
-    for router in pages.routers():
-        app.include_router(router)
+    # Body limits per router (upload routes raise theirs), inside the middleware, so a 413 is translated.
+    for router in [auth.router, files.router, api.router, *pages.routers()]:
+        app.include_router(router, max_body_size=MAX_FORM_BYTES)
     _handlers(app)
     return app
 

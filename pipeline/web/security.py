@@ -147,3 +147,36 @@ class Headers:
 
 def is_loopback(host: str) -> bool:
     return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+class TooLargeInIndonesian:
+    """Starlette's body limit answers 413 in English plain text; say it so the admin understands."""
+
+    TEXT = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
+            f"{MAX_PHOTO_BYTES // 2**20} MB per foto.").encode()
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replacing = False
+
+        async def translated(message: Message) -> None:
+            nonlocal replacing
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                replacing = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-length",
+                                                                                               b"content-type")]
+                headers += [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(self.TEXT)).encode())]
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and replacing:
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": self.TEXT}
+            await send(message)
+
+        await self.app(scope, receive, translated)

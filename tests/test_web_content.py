@@ -1,0 +1,205 @@
+"""Produk and Pengrajin pages: lists, filters, forms with photo upload, refusals, and escaping everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from conftest import csrf_of, web_approve, web_built_day
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from pipeline import reviews, store
+from pipeline.catalog import load_catalog
+from pipeline.clock import FixedClock, zone
+from pipeline.project import Project
+from pipeline.web import create_app
+
+NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
+
+
+def client(office, user: str = "budi") -> TestClient:
+    return TestClient(create_app(Project.at(office.root), require_login=False, local_user=user,
+                                 clock=FixedClock(NOW)))
+
+
+def photo_bytes(gps: bool = True) -> bytes:
+    im = Image.new("RGB", (1200, 1600), (150, 110, 60))
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = {1: "N", 2: (3.0, 35.0, 12.5), 3: "E", 4: (98.0, 59.0, 1.0)}
+    out = io.BytesIO()
+    im.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def state_of(office, slug: str) -> str:
+    conn = store.connect(office.root / "state" / "etalase.db")
+    try:
+        return reviews.status(conn, load_catalog(office.content), slug).state
+    finally:
+        conn.close()
+
+
+FORM = {"name": "Tikar Pandan Motif Bunga", "artisan": "ani", "craft": "anyaman-purun", "price": "Rp 95.000",
+        "materials": "pandan, pewarna alami", "size": "180 x 120 cm", "story": "Dianyam di Tanjung Beringin.",
+        "availability": "in_stock", "submit_review": "1"}
+
+
+def test_an_editor_creates_a_product_with_a_phone_photo(web_office):
+    c = client(web_office)
+    token = csrf_of(c.get("/produk/baru").text)
+    r = c.post("/produk/baru", data={**FORM, "csrf_token": token},
+               files=[("new_photos", ("IMG_2031.JPG", photo_bytes(), "image/jpeg"))], follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/produk/tikar-pandan-motif-bunga"
+    product = load_catalog(web_office.content).products["tikar-pandan-motif-bunga"]
+    assert product.price == 95000 and product.materials == ("pandan", "pewarna alami")
+    (photo,) = product.photos
+    assert photo.file.startswith("tikar-pandan-motif-bunga-") and "IMG" not in photo.file
+    with Image.open(photo.path) as im:
+        assert not im.getexif() and im.size == (1200, 1600)
+    page = c.get(r.headers["location"]).text
+    assert "Produk baru tersimpan. Produk menunggu kurasi." in page
+    assert state_of(web_office, "tikar-pandan-motif-bunga") == "submitted"
+
+
+def test_editing_an_approved_product_sends_it_back_to_review_and_shows_what_changed(web_office):
+    web_approve(web_office.root, "tas-purun")
+    c = client(web_office)
+    form = c.get("/produk/tas-purun").text
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "_text_hash": _hidden(form, "_text_hash"),
+                                          "name": "Tas Purun Besar", "artisan": "ani", "craft": "anyaman-purun",
+                                          "price": "175rb", "keep": "p1.jpg", "hero": "p1.jpg"})
+    assert r.status_code == 200 and "Perubahan tersimpan." in r.text
+    assert state_of(web_office, "tas-purun") == "needs_review"
+    review = client(web_office, "siti").get("/kurasi/tas-purun").text
+    assert "Yang berubah sejak persetujuan terakhir" in review
+    assert "<del>Produk tas-purun</del> → <ins>Tas Purun Besar</ins>" in review
+    assert "<del>Rp 150.000</del> → <ins>175000</ins>" in review
+
+
+def _hidden(html: str, name: str) -> str:
+    import re
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def test_form_errors_are_shown_per_field_in_indonesian_and_nothing_is_written(web_office):
+    c = client(web_office)
+    before = (web_office.content / "products/tas-purun.yaml").read_bytes()
+    form = c.get("/produk/tas-purun").text
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "name": "", "artisan": "ani",
+                                          "craft": "anyaman-purun", "price": "murah sekali"})
+    assert r.status_code == 400
+    assert "Nama wajib diisi" in r.text and "bukan harga" in r.text
+    assert "produk perlu paling sedikit satu foto" in r.text
+    assert 'aria-invalid="true"' in r.text and 'value="murah sekali"' in r.text  # what was typed stays
+    assert (web_office.content / "products/tas-purun.yaml").read_bytes() == before
+
+
+def test_an_edit_from_a_stale_form_is_refused(web_office):
+    c = client(web_office)
+    form = c.get("/produk/tas-purun").text
+    path = web_office.content / "products/tas-purun.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "size: 20 cm\n", encoding="utf-8")
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "_text_hash": _hidden(form, "_text_hash"),
+                                          "name": "Lain", "artisan": "ani", "craft": "anyaman-purun",
+                                          "keep": "p1.jpg"})
+    assert r.status_code == 400 and "berubah sejak formulir dibuka" in r.text
+    assert "Lain" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, data, status, message", [
+    ("katalog.jpg", b"%PDF-1.7 bukan foto", 400, "bukan foto yang bisa dibaca"),
+    ("../../x.jpg", None, 400, "nama file berisi jalur folder"),
+    ("besar.jpg", b"\xff\xd8\xff" + b"\0" * (50 * 1024 * 1024), 413, "Berkas terlalu besar"),
+])
+def test_uploads_that_are_not_usable_photos_are_refused(web_office, name, data, status, message):
+    c = client(web_office)
+    media_before = sorted(p.name for p in (web_office.content / "media").iterdir())
+    token = csrf_of(c.get("/produk/baru").text)
+    r = c.post("/produk/baru", data={**FORM, "csrf_token": token},
+               files=[("new_photos", (name, data or photo_bytes(), "image/jpeg"))])
+    assert r.status_code == status and message in r.text
+    assert sorted(p.name for p in (web_office.content / "media").iterdir()) == media_before
+    assert not (web_office.content / "products/tikar-pandan-motif-bunga.yaml").exists()
+    assert not (web_office.root / "x.jpg").exists() and not (web_office.content / "x.jpg").exists()
+
+
+def test_the_api_photo_upload_is_guarded_the_same_way(web_office):
+    c = client(web_office)
+    token = c.get("/api/session").json()["csrf_token"]
+    bad = c.post("/api/products/tas-purun/photos", files={"file": ("../../x.jpg", photo_bytes(), "image/jpeg")},
+                 headers={"X-CSRF-Token": token})
+    assert bad.status_code == 400 and bad.json()["problems"][0]["message"] == "nama file berisi jalur folder"
+    ok = c.post("/api/products/tas-purun/photos", files={"file": ("a.jpg", photo_bytes(), "image/jpeg")},
+                headers={"X-CSRF-Token": token})
+    assert ok.status_code == 201
+    assert [p.file for p in load_catalog(web_office.content).products["tas-purun"].photos][-1] == ok.json()["file"]
+
+
+def test_lists_search_and_filter(web_office):
+    web_office.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\n"
+                                           "photo_consent: true\n")
+    web_office.product("kain-tenun", photos=("p3.jpg",), name="Kain Tenun Sipispis", artisan="rina", craft="tenun")
+    web_office.write("products/rusak.yaml", "name: Rusak\nartisan: nobody\ncraft: anyaman-purun\nphotos: [p1.jpg]\n")
+    c = client(web_office)
+    names = lambda url: [p["slug"] for p in c.get(url).json()["products"]]  # noqa: E731
+    assert names("/api/products") == ["kain-tenun", "tas-purun", "rusak"]
+    assert names("/api/products?q=sipispis") == ["kain-tenun"]
+    assert names("/api/products?craft=anyaman-purun") == ["tas-purun"]
+    assert names("/api/products?kecamatan=Sipispis") == ["kain-tenun"]
+    assert names("/api/products?status=invalid") == ["rusak"]
+    html = c.get("/produk?craft=tenun").text
+    assert "Kain Tenun Sipispis" in html and "Produk tas-purun" not in html
+    broken = c.get("/produk?status=invalid").text
+    assert "file bermasalah" in broken and "pengrajin `nobody` tidak dikenal" in broken
+    assert [a["slug"] for a in c.get("/api/artisans?kecamatan=Sipispis").json()["artisans"]] == ["rina"]
+    assert "Rina Tenun" in c.get("/pengrajin?craft=tenun").text
+
+
+def test_an_artisan_is_created_and_edited_through_the_form(web_office):
+    c = client(web_office)
+    token = csrf_of(c.get("/pengrajin/baru").text)
+    r = c.post("/pengrajin/baru", data={"csrf_token": token, "name": "Kelompok Tenun Sipispis",
+                                        "kecamatan": "Sipispis", "crafts": ["tenun"], "photo_consent": "1",
+                                        "whatsapp": "0812-0000-0002"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/pengrajin/kelompok-tenun-sipispis"
+    artisan = load_catalog(web_office.content).artisans["kelompok-tenun-sipispis"]
+    assert artisan.crafts == ("tenun",) and artisan.photo_consent and artisan.whatsapp == "+6281200000002"
+    bad = c.post("/pengrajin/ani", data={"csrf_token": token, "name": "Ani", "kecamatan": "Medan"})
+    assert bad.status_code == 400 and "bukan kecamatan di kabupaten ini" in bad.text
+
+
+XSS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>"]
+
+
+def test_names_with_markup_are_escaped_on_every_page(web_office):
+    s = web_office
+    s.write("artisans/ani.yaml", f"name: {XSS[1]!r}\nkecamatan: Tanjung Beringin\ncrafts: [anyaman-purun]\n"
+                                 f"photo_consent: true\nstory: {XSS[2]!r}\n")
+    s.product("tas-purun", name=XSS[0], story=XSS[2], size=XSS[1])
+    web_approve(s.root, "tas-purun")
+    day = NOW.date()
+    web_built_day(s.root, day, "tas-purun")
+    c = client(s, "ayu")
+    token = csrf_of(c.get("/").text)
+    c.post(f"/hari/{day}/diunggah", data={"csrf_token": token, "url": "https://www.tiktok.com/@x/video/1"})
+    pages = ["/", f"/hari/{day}", "/kalender", "/kurasi", "/kurasi/tas-purun", "/produk", "/produk/tas-purun",
+             "/produk?q=script", "/pengrajin", "/pengrajin/ani", "/riwayat", "/api"]
+    for url in pages:
+        html = c.get(url).text
+        for payload in XSS:
+            assert payload not in html, (url, payload)
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in c.get("/produk").text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in c.get("/pengrajin").text
+
+
+def test_a_catalogue_with_errors_still_shows_every_page(web_office):
+    web_office.write("crafts.yaml", "crafts:\n  - slug: anyaman-purun\n    nama: salah\n")
+    web_office.write("products/rusak.yaml", "name: [tidak: valid\n")
+    c = client(web_office, "siti")
+    for url in ["/", "/kalender", "/kurasi", "/produk", "/produk/rusak", "/pengrajin", "/riwayat"]:
+        assert c.get(url).status_code == 200, url
+    assert "Masalah di file katalog" in c.get("/produk").text
+    assert "File ini tidak bisa dibaca" in c.get("/produk/rusak").text
