@@ -17,7 +17,7 @@ from .catalog import hashtags, whatsapp
 from .errors import ConfigError, ContentError, Problem
 from .project import Project
 from .render.text import FontBook, font_book
-from .yamlread import load
+from .yamlread import YamlDoc, load
 
 DESIGN_SIZE = (1080, 1920)
 # Shotstack's box that clears TikTok, Reels and Shorts UI together (DOMAIN.md "Safe zone").
@@ -46,13 +46,16 @@ def safe_box(value: Any) -> tuple[int, int, int, int]:
     return (x0, y0, x1, y1)
 
 
-def bounded(low: int, high: int):
-    def parse(value: Any) -> int:
-        v = F.integer(value)
-        if not low <= v <= high:
-            raise ValueError(f"{v} is outside {low}-{high}")
+def bounded(low: float, high: float | None = None, parse: F.Parser = F.integer) -> F.Parser:
+    """A number parser that also refuses values outside low-high (no upper limit when high is None)."""
+    def parse_bounded(value: Any) -> Any:
+        v = parse(value)
+        if high is None and v < low:
+            raise ValueError(f"{v} must be {low:g} or more")
+        if high is not None and not low <= v <= high:
+            raise ValueError(f"{v} is outside {low:g}-{high:g}")
         return v
-    return parse
+    return parse_bounded
 
 
 def languages(value: Any) -> tuple[str, ...]:
@@ -145,13 +148,26 @@ def shown(project: Project, path: Path) -> str:
         return str(path)
 
 
-def load_brand(project: Project) -> Brand:
-    """Read brand.yaml (the council's own first, then the packaged default); ConfigError lists every problem."""
-    path = project.template("brand.yaml")
+def template_doc(project: Project, folder: str, name: str, kind: str) -> YamlDoc:
+    """templates/<folder>/<name>.yaml from the search path (the council's own first), read with line
+    marks; a missing file or a YAML error is a ConfigError that lists what exists."""
+    names = project.template_names(folder, ".yaml")
+    if name not in names:
+        raise ConfigError.single(f"templates/{folder}/{name}.yaml", None, "", f"{kind} `{name}` not found",
+                                 f"{kind}s: " + (", ".join(names) or "none"))
+    return _read(project, project.template(f"{folder}/{name}.yaml"))
+
+
+def _read(project: Project, path: Path) -> YamlDoc:
     try:
-        doc = load(path, shown(project, path))
+        return load(path, shown(project, path))
     except ContentError as exc:
         raise ConfigError(exc.problems) from None
+
+
+def load_brand(project: Project) -> Brand:
+    """Read brand.yaml (the council's own first, then the packaged default); ConfigError lists every problem."""
+    doc = _read(project, project.template("brand.yaml"))
     r = F.FieldReader(doc)
     top = r.mapping((), TOP_FIELDS) or {}
     book = font_book(project.templates)

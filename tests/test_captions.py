@@ -112,11 +112,16 @@ def test_shorten_counts_utf16_and_prefers_boundaries():
     assert shorten("apa saja", 1) == ""
 
 
-def test_a_typo_in_a_template_is_an_error_with_its_line(post):
+def own_caption(post, name: str, text: str):
+    """The council's own caption template; the project is read again so its folder is searched."""
     own = post.scratch.root / "templates" / "captions"
-    own.mkdir(parents=True)
-    (own / "default.j2").write_text("{{ product.name }}\n\n{{ artisan.nama }}\n", encoding="utf-8")
-    post = post.reload()
+    own.mkdir(parents=True, exist_ok=True)
+    (own / f"{name}.j2").write_text(text, encoding="utf-8")
+    return post.reload()
+
+
+def test_a_typo_in_a_template_is_an_error_with_its_line(post):
+    post = own_caption(post, "default", "{{ product.name }}\n\n{{ artisan.nama }}\n")
     with pytest.raises(ConfigError) as err:
         caption(post, slug="tas-purun")
     (p,) = err.value.problems
@@ -125,10 +130,7 @@ def test_a_typo_in_a_template_is_an_error_with_its_line(post):
 
 
 def test_a_syntax_error_names_the_line(post):
-    own = post.scratch.root / "templates" / "captions"
-    own.mkdir(parents=True)
-    (own / "broken.j2").write_text("ok\n{% if product.price %}\nno end\n", encoding="utf-8")
-    post = post.reload()
+    post = own_caption(post, "broken", "ok\n{% if product.price %}\nno end\n")
     with pytest.raises(ConfigError) as err:
         caption(post, slug="tas-purun", template="broken")
     assert err.value.problems[0].path == "templates/captions/broken.j2"

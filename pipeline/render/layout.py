@@ -18,10 +18,10 @@ from typing import Any
 from jinja2 import Template, TemplateSyntaxError
 
 from .. import fields as F
-from ..brand import DESIGN_SIZE, Brand, load_brand, shown
-from ..errors import ConfigError, ContentError, Problem
+from ..brand import DESIGN_SIZE, Brand, bounded, load_brand, template_doc
+from ..errors import ConfigError, Problem
 from ..project import Project
-from ..yamlread import Key, field_name, load
+from ..yamlread import Key, field_name
 from .context import environment
 from .contrast import colour_ratio
 from .draw import render
@@ -41,25 +41,10 @@ def box(value: Any) -> tuple[float, float, float, float]:
     return (x, y, w, h)
 
 
-def fraction(value: Any) -> float:
-    v = F.number(value)
-    if not 0 <= v <= 1:
-        raise ValueError(f"{v} must lie between 0 and 1")
-    return v
-
-
-def size_px(value: Any) -> int:
-    v = F.integer(value)
-    if not 4 <= v <= 600:
-        raise ValueError(f"{v} px is outside 4-600")
-    return v
-
-
-def non_negative(value: Any) -> int:
-    v = F.integer(value)
-    if v < 0:
-        raise ValueError(f"{v} must be 0 or more")
-    return v
+fraction = bounded(0, 1, F.number)
+size_px = bounded(4, 600)
+non_negative = bounded(0)
+spacing = bounded(0.7, 3, F.number)
 
 
 def colour_ref(value: Any) -> str:
@@ -69,13 +54,6 @@ def colour_ref(value: Any) -> str:
         return F.hex_colour(v)
     if not v or not v.replace("_", "").isalnum():
         raise ValueError(f"`{v}` is neither a colour like \"#22170F\" nor a colour name from brand.yaml")
-    return v
-
-
-def spacing(value: Any) -> float:
-    v = F.number(value)
-    if not 0.7 <= v <= 3:
-        raise ValueError(f"line_spacing {v} is outside 0.7-3")
     return v
 
 
@@ -196,15 +174,7 @@ class Layout:
 def load_layout(project: Project, name: str, brand: Brand | None = None) -> Layout:
     """Find layouts/<name>.yaml (the council's own first) and validate it; ConfigError lists every problem."""
     brand = brand or load_brand(project)
-    names = project.template_names("layouts", ".yaml")
-    if name not in names:
-        raise ConfigError.single(f"templates/layouts/{name}.yaml", None, "", f"layout `{name}` not found",
-                                 "layouts: " + (", ".join(names) or "none"))
-    path = project.template(f"layouts/{name}.yaml")
-    try:
-        doc = load(path, shown(project, path))
-    except ContentError as exc:
-        raise ConfigError(exc.problems) from None
+    doc = template_doc(project, "layouts", name, "layout")
     r = F.FieldReader(doc)
     top = r.mapping((), TOP) or {}
     ctx = _Checker(r, brand)
