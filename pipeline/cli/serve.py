@@ -1,0 +1,90 @@
+"""`etalase serve`: the dashboard and the daily scheduler in one process.
+
+On 127.0.0.1 (the default) the dashboard can be used without a login; bound to any other address
+every page needs one, so it refuses to start until at least one user has a password.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from .. import passwords, store
+from .. import users as U
+from ..errors import PermissionDenied
+from .common import project
+
+ORDER = 60
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="start the dashboard (and the daily scheduler) for the admin and curators",
+                       description="Serve the dashboard on HOST:PORT and run the daily prepare job in the same "
+                                   "process. On 127.0.0.1 pages open without a login; on any other address every "
+                                   "page needs one (set passwords with `etalase users add` or `users password`).")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 lets phones on the office network in)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--no-scheduler", action="store_true", help="serve only; do not run the daily prepare job")
+    p.add_argument("--as", dest="actor", metavar="NAME",
+                   help="on 127.0.0.1 only: visitors who have not logged in act as this user")
+    p.add_argument("--secure-cookies", action="store_true",
+                   help="mark the session cookie Secure (when a proxy serves the dashboard over HTTPS)")
+    p.set_defaults(func=run)
+
+
+def prepare(args: argparse.Namespace, request_build=None):
+    """The app for these arguments, or PermissionDenied/NotFound before anything listens."""
+    from ..web import create_app
+    from ..web.security import LOOPBACK_HOSTS, is_loopback
+
+    proj = project(args)
+    loopback = is_loopback(args.host)
+    conn = store.connect(store.db_path(proj.state))
+    try:
+        if not loopback and not passwords.anyone_has_password(conn):
+            raise PermissionDenied(
+                f"refusing to listen on {args.host}: nobody has a dashboard password yet, so anyone on the "
+                "network could use it\n    hint: etalase users add NAME --role admin   (asks for a password), "
+                "or serve on 127.0.0.1")
+        if args.actor:
+            if not loopback:
+                raise PermissionDenied("--as works only on 127.0.0.1: on a network everyone logs in")
+            U.get(conn, args.actor)
+    finally:
+        conn.close()
+    app = create_app(proj, require_login=not loopback, local_user=args.actor,
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None, secure_cookies=args.secure_cookies,
+                     request_build=request_build)
+    return app, proj
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .. import scheduler as sched
+
+    running: list = []  # (scheduler, prepare) once started: checks come first, then the scheduler
+
+    def request_build(_day: dt.date) -> None:
+        """Build now, in the scheduler's single build thread (unchanged days are skipped by hash)."""
+        if running:
+            scheduler, prep = running
+            scheduler.add_job(prep.run, args=["manual"], id="manual_build", replace_existing=True)
+
+    app, proj = prepare(args, None if args.no_scheduler else request_build)
+    if not args.no_scheduler:
+        running.extend(sched.start(proj))
+    try:
+        where = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        print(f"Etalase dashboard: http://{where}:{args.port}/" + ("" if running else "  (scheduler off)"))
+        if args.host in ("0.0.0.0", "::"):
+            print("Listening on every network address: open http://<this computer's address>:"
+                  f"{args.port}/ on a phone in the office network; every page asks for a login.")
+        sys.stdout.flush()
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    finally:
+        if running:
+            sched.stop(*running)
+    return 0

@@ -1,0 +1,78 @@
+"""`etalase serve`: refuses to listen off loopback without passwords; a real server answers as promised."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from pipeline.cli import main
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_off_loopback_it_refuses_to_start_until_someone_has_a_password(scratch, capsys, monkeypatch):
+    monkeypatch.delenv("ETALASE_DB", raising=False)
+    assert main(["--root", str(scratch.root), "serve", "--host", "0.0.0.0", "--no-scheduler"]) == 1
+    err = capsys.readouterr().err
+    assert "refusing to listen on 0.0.0.0: nobody has a dashboard password yet" in err
+    assert "etalase users add NAME --role admin" in err
+
+
+def test_as_is_only_for_loopback_and_must_name_a_user(web_office, capsys):
+    root = str(web_office.root)
+    assert main(["--root", root, "serve", "--host", "0.0.0.0", "--as", "ayu", "--no-scheduler"]) == 1
+    assert "--as works only on 127.0.0.1" in capsys.readouterr().err
+    assert main(["--root", root, "serve", "--as", "tidak-ada", "--no-scheduler"]) == 1
+    assert "no user `tidak-ada`" in capsys.readouterr().err
+
+
+@pytest.fixture
+def server(web_office):
+    procs = []
+
+    def start(*args: str) -> str:
+        port = free_port()
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("ETALASE_DB", None)
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(web_office.root), "serve",
+                                 "--port", str(port), "--no-scheduler", *args], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        procs.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(base + "/static/style.css", timeout=1)
+                return base
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read()
+                time.sleep(0.05)
+        raise AssertionError("server did not start")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_on_loopback_pages_open_and_foreign_host_names_are_refused(server):
+    base = server()
+    assert httpx.get(base + "/produk").status_code == 200
+    assert httpx.get(base + "/produk", headers={"Host": "rebind.example:8000"}).status_code == 400
+
+
+def test_on_every_address_every_page_needs_a_login(server):
+    base = server("--host", "0.0.0.0")
+    r = httpx.get(base + "/produk")
+    assert r.status_code == 303 and r.headers["location"] == "/masuk?lanjut=/produk"
+    assert httpx.get(base + "/api/products").status_code == 401
+    assert httpx.get(base + "/masuk").status_code == 200
