@@ -97,7 +97,8 @@ CAPTION_FIELDS = [
     F.Field("languages", languages, default=("id",), help="[id] or [id, en] for an English paragraph"),
     F.Field("max_length", bounded(100, TIKTOK_CAPTION_LIMIT), default=TIKTOK_CAPTION_LIMIT,
             help="caption length in UTF-16 units; TikTok allows 2,200"),
-    F.Field("product_tags", F.boolean, default=True, help="turn each product's tags into hashtags"),
+    F.Field("product_tags", F.choice("fill", "all", "none"), default="fill",
+            help="product tags as hashtags: fill = only while under max_hashtags, all, or none"),
 ]
 
 
@@ -108,7 +109,7 @@ class CaptionDefaults:
     call_to_action_en: str = ""
     languages: tuple[str, ...] = ("id",)
     max_length: int = TIKTOK_CAPTION_LIMIT
-    product_tags: bool = True
+    product_tags: str = "fill"
 
 
 @dataclass(frozen=True)

@@ -40,14 +40,17 @@ class Caption:
 
 
 def collect_hashtags(brand: Brand, catalog: Catalog, product: Product) -> tuple[str, ...]:
-    """Brand, then craft, then product tags; the first spelling of a tag wins, case-insensitively."""
+    """Brand, then craft, then product tags; the first spelling of a tag wins, case-insensitively.
+
+    Product tags are mostly planner themes ("fesyen", "rumah tangga"): by default (`fill`) they only
+    take the slots brand and craft leave under max_hashtags, so a normal post never warns."""
     craft = catalog.crafts[product.craft]
-    tags = [*brand.hashtags, *craft.hashtags]
-    if brand.caption.product_tags:
-        tags += [hashtag(t) for t in product.tags]
     seen: dict[str, str] = {}
-    for tag in tags:
-        if tag and tag.casefold() not in seen:
+    for tag in (*brand.hashtags, *craft.hashtags):
+        seen.setdefault(tag.casefold(), tag)
+    mode = brand.caption.product_tags
+    for tag in (hashtag(t) for t in product.tags) if mode != "none" else ():
+        if tag and tag.casefold() not in seen and (mode == "all" or len(seen) < brand.max_hashtags):
             seen[tag.casefold()] = tag
     return tuple(seen.values())
 

@@ -6,6 +6,7 @@ Regenerate the golden files with: UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_ca
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -74,20 +75,36 @@ def test_go_global_english_paragraph_matches_golden(rich):
 
 def test_hashtags_dedupe_case_insensitively_in_order(rich):
     tags = collect_hashtags(rich.brand, rich.catalog, rich.catalog.products["tikar"])
-    assert tags == ("#DekranasdaSergai", "#BanggaBuatanIndonesia", "#KerajinanTangan", "#AnyamanPurun",
-                    "#tikar", "#OlehOleh")  # "anyamanpurun" folded into the craft's #AnyamanPurun
+    # brand, craft, then product tags while there is room under max_hashtags (5)
+    assert tags == ("#DekranasdaSergai", "#BanggaBuatanIndonesia", "#KerajinanTangan", "#AnyamanPurun", "#tikar")
     c = caption(rich)
-    assert c.hashtags == tags
+    assert c.hashtags == tags and not c.warnings
     assert c.text.endswith(" ".join(tags))
 
 
 def test_more_hashtags_than_the_setting_is_a_warning(rich):
-    c = caption(rich)
+    brand = own_brand_file(rich, "product_tags: all")
+    tags = collect_hashtags(brand, rich.catalog, rich.catalog.products["tikar"])
+    assert tags[4:] == ("#tikar", "#OlehOleh")  # "anyamanpurun" folded into the craft's #AnyamanPurun
+    c = build_caption(rich.project, rich.catalog.products["tikar"], rich.catalog, brand)
     (warning,) = [w for w in c.warnings if w.field == "hashtags"]
     assert warning.severity == "warning" and "6 hashtags" in warning.message and "more than 5" in warning.message
     assert warning.path.endswith("templates/brand.yaml")
-    fewer = caption(rich, slug="tas-purun")  # the plain product has 4 tags
-    assert not [w for w in fewer.warnings if w.field == "hashtags"]
+    none = own_brand_file(rich, "product_tags: none")
+    assert collect_hashtags(none, rich.catalog, rich.catalog.products["tikar"]) == tags[:4]
+
+
+def own_brand_file(post, caption_line: str):
+    """The packaged brand.yaml with one caption setting changed, as the council's own file."""
+    from pipeline.brand import load_brand
+    from pipeline.project import PACKAGED_TEMPLATES
+
+    text = (PACKAGED_TEMPLATES / "brand.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^  product_tags: .*$", "  " + caption_line, text)
+    own = post.scratch.root / "templates" / "brand.yaml"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text(text.replace("logo: logo.png", "logo: ''"), encoding="utf-8")
+    return load_brand(post.reload().project)
 
 
 def test_an_overlong_story_is_cut_at_a_sentence_and_warned(post):

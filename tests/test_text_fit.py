@@ -96,3 +96,10 @@ def test_a_draft_wraps_like_the_full_size(post):
     draft = render(layout, ctx, size=(540, 960)).texts
     assert [t.lines for t in full] == [t.lines for t in draft]
     assert all(abs(t.size - 2 * d.size) <= 2 for t, d in zip(full, draft, strict=True))
+
+
+def test_a_phone_number_is_never_split_across_lines(post):
+    layout = load_layout(post.project, "details", post.brand)
+    done = render(layout, post_context(post.catalog.products["tas-purun"], post.catalog, post.brand), size=(540, 960))
+    (cta,) = [t for t in done.texts if "WhatsApp" in t.text]
+    assert any("+62\u00a0812-0000-0001" in line for line in cta.lines), cta.lines

@@ -8,6 +8,7 @@ white and a black stand-in so the text reads whatever ends up behind it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .layout import Layer, Layout
 
 SHADOW_ALPHA = 0.55
+_PHONE_SPACE = re.compile(r"(?<=\+62) (?=\d)")
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ class _Painter:
         self.s.composite(logo, (x, y))
 
     def paint_text(self, layer: Layer, tag: bool = False) -> None:
-        text = self.template(layer, "text")
+        text = _PHONE_SPACE.sub("\u00a0", self.template(layer, "text"))  # "+62 812-..." stays on one line
         if layer["uppercase"]:
             text = text.upper()
         font_path = str(self.brand.font_path(layer["font"]))

@@ -22,6 +22,7 @@ FONT_SUFFIXES = (".ttf", ".otf")
 # Invisible joiners that only mean something to an emoji font; dropped together with the emoji.
 _EMOJI_GLUE = re.compile("[\u200d\ufe0e\ufe0f\u20e3]|[\U0001f3fb-\U0001f3ff]")
 _SPACES = re.compile(r"[ \t]{2,}")
+_BREAKS = re.compile(r"[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str] | N
     """Greedy wrap by measured width; explicit newlines kept; None when one word is too wide."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        words = paragraph.split()
+        words = _BREAKS.split(paragraph.strip(" \t"))  # not str.split(): no-break spaces hold words together
+        words = [w for w in words if w]
         if not words:
             lines.append("")
             continue
