@@ -236,26 +236,17 @@ def render_post(job: RenderJob) -> JobResult:
         result = render_video(job.project, job.catalog, job.product, out / "video.mp4", brand=brand,
                               template=job.template, draft=job.draft, progress=job.video_progress)
         files["video"] = "video.mp4"
-        video = _plain(result)
-        warnings += [str(w) for w in getattr(result, "warnings", ()) or ()]
-        checks += _checks("video.mp4", check_video(out / "video.mp4"))
+        video = {"duration": round(result.duration, 3), "frames": result.frames}
+        warnings += [str(w) for w in result.warnings]
+        # render_video probed the file it wrote (and refuses to leave one that fails); keep its results
+        checks += _checks("video.mp4", result.checks or check_video(out / "video.mp4", draft=job.draft))
     checks += _checks("caption.txt", check_caption(caption.text, brand.max_hashtags))
     return JobResult(files, caption.text, list(caption.hashtags), checks, warnings, video,
                      round(time.monotonic() - started, 2), caption.utf16_length)
 
 
-def _plain(value: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(value):
-        return json.loads(json.dumps(dataclasses.asdict(value), default=str))
-    return dict(value) if isinstance(value, dict) else {}
-
-
-def _checks(target: str, results: Any) -> list[dict[str, Any]]:
-    out = []
-    for r in results or ():
-        item = r.to_dict() if hasattr(r, "to_dict") else _plain(r) or dict(r)
-        out.append({"file": target, **item})
-    return out
+def _checks(target: str, results: list) -> list[dict[str, Any]]:
+    return [{"file": target, **r.to_dict()} for r in results]
 
 
 # Input hash ---------------------------------------------------------------------------------------

@@ -38,16 +38,15 @@ def cron_trigger(settings: Settings) -> CronTrigger:
     return CronTrigger(hour=settings.prepare_at.hour, minute=settings.prepare_at.minute, timezone=settings.zone)
 
 
-def missed_runs(settings: Settings, last: dt.datetime | None, now: dt.datetime) -> list[dt.datetime]:
-    """Scheduled prepare moments after `last` and up to `now` (all of today's when it never ran)."""
+def missed_runs(settings: Settings, last: dt.datetime, now: dt.datetime) -> list[dt.datetime]:
+    """Scheduled prepare moments after `last` and up to `now`, in the configured zone."""
     zone = settings.zone
     now = now.astimezone(zone)
-    first = last.astimezone(zone).date() if last else now.date()
     out = []
-    day = first
+    day = last.astimezone(zone).date()
     while day <= now.date():
         moment = dt.datetime.combine(day, settings.prepare_at, tzinfo=zone)
-        if (last is None or moment > last) and moment <= now:
+        if last < moment <= now:
             out.append(moment)
         day += dt.timedelta(days=1)
     return out
@@ -102,22 +101,27 @@ class Prepare:
         finally:
             conn.close()
 
-    def missed(self) -> list[dt.datetime]:
+    def missed(self) -> list[dt.datetime] | None:
+        """Scheduled runs missed since the last good one; None when it never ran well."""
         conn = connect(db_path(self.project.state))
         try:
             last = S.last_run(conn, "ok")
         finally:
             conn.close()
-        started = dt.datetime.fromisoformat(last["started_at"]) if last else None
-        return missed_runs(self.settings(), started, self.now())
+        if last is None:
+            return None
+        return missed_runs(self.settings(), dt.datetime.fromisoformat(last["started_at"]), self.now())
 
     def catch_up(self) -> BuildReport | None:
         missed = self.missed()
-        if not missed:
+        if missed == []:
             log.info("catch-up: nothing missed")
             return None
-        log.info("catch-up: %d scheduled run(s) missed (%s); building now", len(missed),
-                 ", ".join(m.strftime("%Y-%m-%d %H:%M") for m in missed))
+        if missed is None:
+            log.info("catch-up: no successful run recorded yet; building now")
+        else:
+            log.info("catch-up: %d scheduled run(s) missed (%s); building now", len(missed),
+                     ", ".join(m.strftime("%Y-%m-%d %H:%M") for m in missed))
         return self.run("catch_up")
 
 

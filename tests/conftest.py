@@ -232,3 +232,51 @@ def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
     finally:
         conn.close()
     return X.day_dir(project.exports, day)
+
+
+# --- Plan, build and scheduler (issue 6: tests/test_build.py, tests/test_scheduler.py) ------------
+
+SHOP_SCHEDULE = """
+horizon_days: 2
+post_at: "19:00"
+weekdays:
+  wednesday: {theme: tenun}
+rotation: {product_days: 2, artisan_days: 1}
+"""
+
+# A 3.5 s video (the shortest TikTok takes is 3 s): the build machinery is what these tests exercise.
+SHORT_VIDEO = """
+description: short test video
+fps: 30
+repeat_photos: false
+length: {min: 3, max: 4, cap: 6}
+transition: {type: cut}
+scenes:
+  - {type: cover, layout: cover, duration: 2, motion: zoom_in}
+  - {type: card, layout: cta, duration: 1.5, motion: still}
+audio: {music: none}
+"""
+
+
+@pytest.fixture
+def shop(scratch: Scratch, monkeypatch) -> Scratch:
+    """The scratch catalogue with two artisans, three approved products and one in the queue, a two-day
+    horizon and a short draft-friendly video template in the project's own templates folder."""
+    monkeypatch.delenv("ETALASE_USER", raising=False)
+    monkeypatch.delenv("ETALASE_DB", raising=False)
+    scratch.write("artisans/budi.yaml", "name: Budi\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
+    scratch.product("tikar-purun", photos=("p1.jpg",))
+    scratch.product("kain-tenun", artisan="budi", craft="tenun", photos=("p2.jpg",))
+    scratch.product("selendang", artisan="budi", craft="tenun", photos=("p2.jpg",))
+    (scratch.root / "schedule.yaml").write_text(textwrap.dedent(SHOP_SCHEDULE).lstrip(), encoding="utf-8")
+    video = scratch.root / "templates" / "videos" / "default.yaml"
+    video.parent.mkdir(parents=True)
+    video.write_text(textwrap.dedent(SHORT_VIDEO).lstrip(), encoding="utf-8")
+    from pipeline import store
+    from pipeline import users as U
+
+    conn = store.connect(scratch.root / "state" / "etalase.db")
+    U.ensure(conn, "siti", "curator")
+    conn.close()
+    web_approve(scratch.root, "tas-purun", "tikar-purun", "kain-tenun")
+    return scratch

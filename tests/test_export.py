@@ -116,8 +116,10 @@ MANIFEST = {
     "hashtags": ["#BatikSergai", "#HariBatikNasional"], "caption_length": 48,
     "files": {"cover": "cover.jpg", "caption": "caption.txt", "slides": ["slides/01.jpg", "slides/02.jpg"],
               "video": "video.mp4", "checklist": "checklist.html"},
-    "checks": [{"file": "video.mp4", "name": "codec", "ok": True, "message": "H.264, yuv420p"},
-               {"file": "caption.txt", "name": "hashtags", "ok": True, "message": "2 tagar"}],
+    "checks": [{"file": "video.mp4", "name": "video_codec", "ok": True, "message": "h264", "severity": "error"},
+               {"file": "video.mp4", "name": "profile", "ok": False, "message": "H.264 profil Main (bukan High)",
+                "severity": "warning"},
+               {"file": "caption.txt", "name": "hashtags", "ok": True, "message": "2 tagar", "severity": "warning"}],
     "warnings": ["photo p2.jpg is small"], "built_at": "2026-10-01T05:00:12+07:00", "draft": False,
     "versions": {"etalase": "0.1.0"},
 }
@@ -127,6 +129,7 @@ def test_checklist_page_golden():
     project = Project.at(Path(__file__).resolve().parent.parent)
     html = X.render_checklist(project, json.loads(json.dumps(MANIFEST)), "Selamat Hari Batik! <b>Kain</b>\n#Batik")
     assert "Kain Batik Sergai &lt;Motif Daun&gt;" in html and "&lt;b&gt;Kain&lt;/b&gt;" in html  # escaped
+    assert "Semua pemeriksaan wajib lulus" in html and "1 peringatan (tidak menghalangi unggah)" in html
     assert 'src="video.mp4"' in html and 'href="../index.html"' in html and "http" not in html.replace(
         "https://", "")  # nothing fetched from the network: works as file://
     golden("checklist.html", html)

@@ -261,3 +261,101 @@ def test_balance_spreads_first_week_across_crafts_and_kecamatan():
     plan = make_plan(horizon(MONDAY, 2), prods, arts, plain())
     # day 1 takes the first slug; day 2 avoids both its craft (tenun) and its kecamatan (Sei Rampah)
     assert [s.product for s in plan] == ["ani-1", "cici-1"]
+
+
+# The admin's picks through the CLI, on a real state database ----------------------------------------
+
+def cli(scratch, *argv):
+    import contextlib
+    import io
+
+    from pipeline.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(scratch.root), *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def plan_rows(scratch) -> dict[str, list[str]]:
+    code, out, _ = cli(scratch, "plan", "--days", "5")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()[2:]]
+    return {r[0]: r for r in rows}
+
+
+def test_swap_pin_skip_unskip_unpin_from_the_cli(shop):
+    scratch = shop
+    code, out, err = cli(scratch, "plan", "--days", "5")
+    assert code == 0 and out.startswith("Plan for 5 day(s) from ") and "3 approved product(s)" in out
+    assert out.splitlines()[1].split() == ["DATE", "DAY", "PRODUCT", "ARTISAN", "STATUS", "REASON"]
+    assert len(out.splitlines()) == 7
+
+    code, out, _ = cli(scratch, "plan", "swap", "+1", "kain-tenun", "--as", "siti")
+    assert code == 0 and "swapped: kain-tenun (dipilih admin)" in out
+    code, out, _ = cli(scratch, "plan", "pin", "+2")
+    assert code == 0 and "(dikunci admin)" in out
+    code, _, _ = cli(scratch, "plan", "skip", "+3")
+    assert code == 0
+    rows = plan_rows(scratch)
+    by_offset = [rows[d] for d in sorted(rows)]
+    assert by_offset[1][2:5] == ["kain-tenun", "budi", "swapped"]
+    assert by_offset[2][4] == "pinned" and by_offset[3][2:5] == ["-", "-", "skipped"]
+    assert " ".join(by_offset[3][5:]) == "dilewati admin"
+
+    assert cli(scratch, "plan", "skip", "+3")[0] == 1  # already skipped: says so
+    assert cli(scratch, "plan", "unskip", "+3")[0] == 0
+    assert cli(scratch, "plan", "unpin", "+1")[0] == 0
+    rows = plan_rows(scratch)
+    by_offset = [rows[d] for d in sorted(rows)]
+    assert by_offset[3][4] == "planned" and by_offset[1][4] == "planned"
+
+    from pipeline import planstate, store
+
+    conn = store.connect(store.db_path(scratch.root / "state"))
+    log = [(r["action"], r["product"], r["actor"]) for r in planstate.log(conn)]
+    conn.close()
+    assert [a for a, _, _ in log] == ["swap", "pin", "skip", "unskip", "unpin"]
+    assert log[0][2] == "siti" and log[1][2].startswith("os:")
+
+
+def test_a_swap_to_an_unapproved_product_is_refused_with_the_reason(shop):
+    scratch = shop
+    code, _, err = cli(scratch, "plan", "swap", "tomorrow", "selendang")
+    assert code == 1
+    assert "error: `selendang` cannot be planned: it is submitted, not approved" in err
+    assert "etalase review approve selendang" in err
+
+    scratch.product("tas-purun", size="40 x 30 cm")  # edited after approval: back to review
+    code, _, err = cli(scratch, "plan", "swap", "tomorrow", "tas-purun")
+    assert code == 1 and "edited after approval and needs review again" in err
+    code, _, err = cli(scratch, "plan", "swap", "tomorrow", "tas-purn")
+    assert code == 1 and "did you mean `tas-purun`?" in err
+    code, _, err = cli(scratch, "plan", "swap", "2020-01-01", "kain-tenun")
+    assert code == 1 and "is in the past" in err
+    from pipeline import store, users
+
+    conn = store.connect(scratch.root / "state" / "etalase.db")
+    users.ensure(conn, "budi", "editor")
+    conn.close()
+    code, _, err = cli(scratch, "plan", "swap", "tomorrow", "kain-tenun", "--as", "budi")
+    assert code == 1 and "only admins or curators may change the plan" in err
+
+
+def test_posted_and_unposted_feed_the_rotation(shop):
+    scratch = shop
+    today = plan_rows(scratch)
+    first = sorted(today)[0]
+    code, out, err = cli(scratch, "posted", "today", "--url", "https://www.tiktok.com/@x/video/1", "--product",
+                         "kain-tenun")
+    assert code == 0, err
+    assert out.strip() == f"{first} marked posted: kain-tenun (https://www.tiktok.com/@x/video/1)"
+    rows = plan_rows(scratch)
+    assert rows[first][2:5] == ["kain-tenun", "budi", "posted"]
+    tomorrow = sorted(rows)[1]
+    assert rows[tomorrow][3] == "ani"  # budi was just featured: the other artisan comes next
+    assert cli(scratch, "posted", "+1")[0] == 1  # the future cannot be posted
+    assert cli(scratch, "plan", "swap", "today", "tas-purun")[0] == 1  # a posted day is history
+    code, out, _ = cli(scratch, "unposted", "today")
+    assert code == 0 and "no longer marked posted (was kain-tenun)" in out
+    assert cli(scratch, "unposted", "today")[0] == 1

@@ -1,0 +1,303 @@
+"""The build: complete, checked day folders; idempotent; posted days untouched; kills leave no half folder.
+
+Draft videos of a 3.5 s test template on the scratch catalogue (the `shop` fixture), so each day
+renders in a couple of seconds; one slow test renders a full-size day with the real template.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import random
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import av
+import pytest
+from PIL import Image
+
+from pipeline import build as B
+from pipeline import export as X
+from pipeline import planning as P
+from pipeline import planstate as S
+from pipeline.cli import main
+from pipeline.clock import FixedClock
+from pipeline.project import Project
+
+WIB = ZoneInfo("Asia/Jakarta")
+# 05:00 WIB on Thursday 1 October 2026 is 22:00 UTC on the 30th: the build must make 1 and 2 October.
+CLOCK_AT = dt.datetime(2026, 9, 30, 22, 0, tzinfo=dt.UTC)
+DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)  # 2 October: Hari Batik Nasional (a Friday)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def clock() -> FixedClock:
+    return FixedClock(CLOCK_AT)
+
+
+def run_build(root: Path, **options) -> B.BuildReport:
+    return B.build(Project.at(root), B.Options(draft=True, **options), clock=clock())
+
+
+def files_in(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def probe(video: Path) -> dict:
+    with av.open(str(video)) as box:
+        v, a = box.streams.video[0], box.streams.audio[0]
+        return {"size": (v.codec_context.width, v.codec_context.height), "codec": v.codec_context.name,
+                "pix_fmt": v.codec_context.pix_fmt, "audio": a.codec_context.name,
+                "seconds": float(box.duration) / av.time_base}
+
+
+def complete(folder: Path) -> bool:
+    """A day folder as the admin may find it: its manifest lists only files that are there, the video decodes."""
+    manifest = X.read_manifest(folder)
+    if manifest is None:
+        return False
+    if "video" in manifest["files"]:
+        assert probe(folder / "video.mp4")["seconds"] > 3
+    return True
+
+
+def cli(root: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(root), *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def db(root: Path):
+    from pipeline import store
+
+    return store.connect(root / "state" / "etalase.db")
+
+
+@pytest.fixture
+def utc_process(monkeypatch):
+    """The machine's clock in UTC (many servers); the plan must still count days in WIB."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_build_exports_complete_checked_days_on_wib_dates(shop, utc_process):
+    report = run_build(shop.root)
+    assert [(d.date, d.status) for d in report.days] == [(DAY1, B.BUILT), (DAY2, B.BUILT)]
+    exports = shop.root / "exports"
+    assert sorted(p.name for p in exports.iterdir()) == [".building", "2026-10-01", "2026-10-02", "index.html"]
+    assert not list((exports / ".building").iterdir())
+    for day in (DAY1, DAY2):
+        folder = exports / day.isoformat()
+        assert files_in(folder) == {"caption.txt", "checklist.html", "cover.jpg", "post.json", "slides/01.jpg",
+                                    "slides/02.jpg", "video.mp4"}
+        video = probe(folder / "video.mp4")
+        assert (video["size"], video["codec"], video["pix_fmt"], video["audio"]) == ((540, 960), "h264", "yuv420p",
+                                                                                     "aac")
+        assert 3.0 <= video["seconds"] <= 4.2
+        assert Image.open(folder / "cover.jpg").size == (1080, 1920)
+        post = json.loads((folder / "post.json").read_text(encoding="utf-8"))
+        assert post["date"] == day.isoformat()
+        assert post["suggested_time"] == f"{day.isoformat()}T19:00:00+07:00"
+        assert post["product"]["slug"] in ("tas-purun", "tikar-purun", "kain-tenun")
+        assert post["artisan"]["slug"] in ("ani", "budi") and post["template"] == "default"
+        assert len(post["input_hash"]) == 64 and post["draft"] is True and post["reason"]
+        assert {"etalase", "moviepy", "pillow", "ffmpeg"} <= set(post["versions"])
+        assert post["built_at"].endswith("+07:00")
+        names = {c["file"] for c in post["checks"]}
+        assert names == {"cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4", "caption.txt"}
+        assert not [c for c in post["checks"] if not c["ok"] and c["severity"] == "error"]
+        caption = (folder / "caption.txt").read_text(encoding="utf-8")
+        page = (folder / "checklist.html").read_text(encoding="utf-8")
+        assert post["product"]["name"] in page and "19:00 WIB" in page and caption.strip().splitlines()[0] in page
+    friday = json.loads((exports / "2026-10-02" / "post.json").read_text(encoding="utf-8"))
+    assert friday["special_day"] == "Hari Batik Nasional" and "special_day" in friday["flags"]
+    assert (exports / "2026-10-02" / "caption.txt").read_text(encoding="utf-8").startswith(
+        "Selamat Hari Batik Nasional!")
+    index = (exports / "index.html").read_text(encoding="utf-8")
+    assert 'href="2026-10-01/checklist.html"' in index and 'src="2026-10-02/video.mp4"' in index
+    conn = db(shop.root)
+    assert {d: b.status for d, b in S.builds(conn).items()} == {DAY1: "ok", DAY2: "ok"}
+    conn.close()
+
+
+def test_second_build_renders_nothing_and_changes_nothing(shop):
+    run_build(shop.root)
+    before = {d: stamps(shop.root / "exports" / d) for d in ("2026-10-01", "2026-10-02")}
+    started = time.monotonic()
+    report = run_build(shop.root)
+    assert [d.status for d in report.days] == [B.UNCHANGED, B.UNCHANGED]
+    assert time.monotonic() - started < 30  # generous: nothing was rendered (bench/ measures the real time)
+    assert {d: stamps(shop.root / "exports" / d) for d in before} == before
+    assert not (shop.root / "exports" / ".replaced").exists()
+
+
+def test_changes_rerender_but_a_posted_day_is_never_rewritten(shop):
+    run_build(shop.root)
+    ctx = P.open_context(Project.at(shop.root), clock())
+    posted = P.mark_posted(ctx, DAY1, "admin", "https://www.tiktok.com/@x/video/1")
+    ctx.conn.close()
+    day1, day2 = shop.root / "exports" / "2026-10-01", shop.root / "exports" / "2026-10-02"
+    day1_before, day2_product = stamps(day1), json.loads((day2 / "post.json").read_text())["product"]["slug"]
+
+    own = shop.root / "templates" / "captions" / "default.j2"  # the council edits its caption template
+    own.parent.mkdir(parents=True)
+    own.write_text((REPO / "templates" / "captions" / "default.j2").read_text(encoding="utf-8")
+                   + "Dikurasi Dekranasda Sergai.\n", encoding="utf-8")
+    report = run_build(shop.root)
+    assert [(d.date, d.status) for d in report.days] == [(DAY1, B.POSTED_DAY), (DAY2, B.BUILT)]
+    assert stamps(day1) == day1_before and posted.product == json.loads((day1 / "post.json").read_text())[
+        "product"]["slug"]
+    assert (day2 / "caption.txt").read_text(encoding="utf-8").rstrip().endswith("Dikurasi Dekranasda Sergai.")
+    assert json.loads((day2 / "post.json").read_text())["product"]["slug"] == day2_product  # exported: kept
+    replaced = list((shop.root / "exports" / ".replaced").iterdir())
+    assert [p.name[:12] for p in replaced] == ["2026-10-02--"] and complete(replaced[0])
+    assert "Dikurasi" not in (replaced[0] / "caption.txt").read_text(encoding="utf-8")
+
+
+def test_exported_days_keep_their_product_and_a_skipped_day_steps_aside(shop):
+    first = {d.date: d.product for d in run_build(shop.root).days}
+    from conftest import web_approve
+
+    web_approve(shop.root, "selendang")  # a new approval does not move exported days (invariant 4)
+    report = run_build(shop.root)
+    assert {d.date: (d.product, d.status) for d in report.days} == {
+        d: (p, B.UNCHANGED) for d, p in first.items()}
+
+    code, out, err = cli(shop.root, "plan", "skip", DAY2.isoformat())  # the system clock's today is later:
+    assert code == 1 and "in the past" in err  # the CLI refuses; the use-case with the test clock may
+    conn = db(shop.root)
+    S.set_skipped(conn, DAY2, True, "admin", CLOCK_AT)
+    conn.close()
+    report = run_build(shop.root)
+    assert [(d.status, d.reason) for d in report.days][1] == (B.NO_POST, "dilewati admin")
+    assert not (shop.root / "exports" / "2026-10-02").exists()
+    assert [p.name[:10] for p in (shop.root / "exports" / ".replaced").iterdir()] == ["2026-10-02"]
+    assert "tanpa posting" in (shop.root / "exports" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_product_leaves_the_plan_and_its_folder(shop):
+    report = run_build(shop.root)
+    edited = report.days[1].product
+    path = shop.content / "products" / f"{edited}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "size: 40 x 30 cm\n", encoding="utf-8")
+    report = run_build(shop.root)  # invariant 1: no approval at the new content hash, so never exported
+    assert report.days[1].status == B.BUILT and report.days[1].product != edited
+    post = json.loads((shop.root / "exports" / "2026-10-02" / "post.json").read_text(encoding="utf-8"))
+    assert post["product"]["slug"] == report.days[1].product
+    assert "produk ekspor sebelumnya" in post["reason"] and "tidak lagi disetujui" in post["reason"]
+
+
+def test_a_failing_day_gets_a_note_and_the_others_still_build(shop):
+    schedule = shop.root / "schedule.yaml"
+    good = schedule.read_text(encoding="utf-8")
+    schedule.write_text(good + textwrap.dedent("""
+        special_days:
+          "10-02": {name: Hari Batik Nasional, template: tidak-ada}
+    """), encoding="utf-8")
+    report = run_build(shop.root)
+    assert [d.status for d in report.days] == [B.BUILT, B.FAILED] and not report.ok
+    exports = shop.root / "exports"
+    note = (exports / "2026-10-02.FAILED.txt").read_text(encoding="utf-8")
+    assert note.startswith("GAGAL: posting untuk 2026-10-02 belum bisa dibuat.") and "tidak-ada" in note
+    assert not (exports / "2026-10-02").exists() and complete(exports / "2026-10-01")
+    assert not list((exports / ".building").iterdir())
+    index = (exports / "index.html").read_text(encoding="utf-8")
+    assert "GAGAL" in index and "2026-10-02.FAILED.txt" in index
+
+    code, out, err = cli(shop.root, "build", "--draft", "--date", "2026-10-02")  # the CLI exits non-zero
+    assert code == 1 and "2026-10-02 FAILED" in err and "1 FAILED" in out
+
+    schedule.write_text(good, encoding="utf-8")  # fixed: the next build finishes the day, the note goes
+    report = run_build(shop.root)
+    assert [d.status for d in report.days] == [B.UNCHANGED, B.BUILT]
+    assert not (exports / "2026-10-02.FAILED.txt").exists() and complete(exports / "2026-10-02")
+
+
+LOCK_HOLDER = """
+import sys, time
+from pathlib import Path
+from pipeline.build import BuildLock
+lock = BuildLock(Path(sys.argv[1]))
+lock.acquire()
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_one_build_at_a_time_and_a_killed_holder_frees_the_lock(shop):
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(shop.root / "state")], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(B.BuildBusy, match="another build is running"):
+            run_build(shop.root)
+        code, _, err = cli(shop.root, "build", "--draft")
+        assert code == 1 and "another build is running (pid" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    with B.BuildLock(shop.root / "state").held():  # the OS freed it with the process
+        pass
+
+
+def test_killing_a_build_at_random_moments_leaves_no_partial_folder(shop):
+    """SIGKILL (no cleanup at all) at a random moment, mid-render, and mid-second-day; then a build finishes."""
+    exports = shop.root / "exports"
+    cmd = [sys.executable, "-m", "pipeline", "--root", str(shop.root), "build", "--draft", "--days", "3"]
+    rng = random.Random(1954)
+    waits = [lambda: time.sleep(rng.uniform(0.5, 4.0)),  # anywhere, often before the first render
+             lambda: _until(lambda: _staged(exports)),  # while the first day renders
+             lambda: _until(lambda: len(X.day_folders(exports)) >= 1 and _staged(exports))]  # a later day
+    for wait in waits:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait()
+            time.sleep(rng.uniform(0, 0.8))
+        finally:
+            proc.kill()
+            proc.wait()
+        for day in X.day_folders(exports):
+            assert complete(exports / day.isoformat()), f"half-made folder {day}"
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    days = X.day_folders(exports)
+    assert len(days) == 3 and all(complete(exports / d.isoformat()) for d in days)
+    assert not list((exports / ".building").iterdir())
+
+
+def _staged(exports: Path) -> bool:
+    base = exports / ".building"
+    return base.is_dir() and any(base.iterdir())
+
+
+def _until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the build never got there"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_one_full_size_day(shop):
+    """1080x1920 at the real preset (the short test template keeps it to a few seconds of video)."""
+    report = B.build(Project.at(shop.root), B.Options(only=DAY1), clock=clock())
+    assert [d.status for d in report.days] == [B.BUILT], report.days[0].message
+    folder = shop.root / "exports" / "2026-10-01"
+    video = probe(folder / "video.mp4")
+    assert video["size"] == (1080, 1920) and video["pix_fmt"] == "yuv420p" and 3 <= video["seconds"] <= 4.2
+    post = json.loads((folder / "post.json").read_text(encoding="utf-8"))
+    assert post["draft"] is False and not [c for c in post["checks"] if not c["ok"] and c["severity"] == "error"]
