@@ -184,3 +184,10 @@ def test_preview_command_prints_the_paths(post, tmp_path, capsys):
 def test_preview_defaults_to_exports_preview(post, capsys):
     assert main(["--root", str(post.scratch.root), "preview", "tas-purun"]) == 0
     assert (post.scratch.root / "exports" / "preview" / "tas-purun" / "cover.jpg").is_file()
+
+
+def test_preview_of_a_product_with_errors_shows_them(post, capsys):
+    post.scratch.write("products/rusak.yaml", "name: Rusak\nartisan: ani\ncraft: anyaman-purun\nphotos: [hilang.jpg]\n")
+    assert main(["--root", str(post.scratch.root), "preview", "rusak"]) == 1
+    err = capsys.readouterr().err
+    assert "content/products/rusak.yaml:4: photos[0]: photo `hilang.jpg` not found" in err
