@@ -122,7 +122,7 @@ def test_a_day_not_built_yet_is_planned_and_still_shows_its_product(office):
     assert "direncanakan" in html and "Posting ini belum dibuat" in html and "<video" not in html
     tomorrow = TODAY + dt.timedelta(days=1)
     html = c.get(f"/hari/{tomorrow}").text
-    assert "Minggu, 29 November 2026" in html and "Hari ini belum tiba." in html
+    assert "Minggu, 29 November 2026" in html and "Tanggal ini belum tiba." in html
 
 
 def test_a_failed_build_shows_its_note(office):
@@ -178,7 +178,7 @@ def test_the_past_cannot_be_changed(office):
 def test_an_editor_may_not_change_the_plan(office):
     c = app_client(office, user="budi")
     token = csrf_of(c.get("/masuk").text)
-    assert "Ubah hari ini" not in c.get("/kalender").text
+    assert "Ubah jadwal" not in c.get("/kalender").text
     r = c.post(f"/hari/{TODAY}/lewati", data={"csrf_token": token})
     assert r.status_code == 403
 

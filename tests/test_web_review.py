@@ -43,7 +43,7 @@ def test_the_queue_lists_waiting_products_and_files_with_errors(office):
 def test_the_review_page_shows_large_photos_fields_checklist_and_actions(office):
     html = client(office).get("/kurasi/tikar-pandan").text
     assert html.count('src="/foto/1080/') == 2 and 'href="/media/p2.jpg"' in html
-    assert "Rp 150.000" in html and "Kelompok Ani" in html and "Tanjung Beringin" in html
+    assert "Rp\u00a0150.000" in html and "Kelompok Ani" in html and "Tanjung Beringin" in html
     assert "Kerajinan asli Serdang Bedagai" in html and 'name="check_photo_quality"' in html
     for action in ("approve", "request_changes", "reject"):
         assert f'value="{action}"' in html

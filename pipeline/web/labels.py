@@ -92,7 +92,25 @@ _MESSAGES = [
     (r"^`(.*)` is not the version you looked at.*$",
      lambda m: f"`{m[1]}` sudah berubah sejak halaman dibuka; muat ulang dan periksa lagi"),
 ]
-_COMPILED = [(re.compile(p, re.S), f) for p, f in _MESSAGES]
+_HINTS = [  # the catalogue's most common hints
+    (r"^use a file name from content/artisans/ without \.yaml: (.*)$",
+     lambda m: f"pilih salah satu pengrajin (nama file di content/artisans/): {m[1]}"),
+    (r"^crafts: (.*)$", lambda m: f"jenis kerajinan yang ada: {m[1]}"),
+    (r"^did you mean `(.*)`\?$", lambda m: f"maksudnya `{m[1]}`?"),
+    (r"^known fields: (.*)$", lambda m: f"kolom yang dikenal: {m[1]}"),
+    (r"^one of: (.*)$", lambda m: f"salah satu dari: {m[1]}"),
+    (r"^captions read better with a price.*$", lambda m: "keterangan lebih menarik dengan harga, mis. \"Rp 150.000\""),
+    (r"^set photo_consent: true once.*$", lambda m: "centang persetujuan tampil setelah pengrajin setuju"),
+    (r"^it will look soft on TikTok.*$", lambda m: "akan tampak buram di TikTok; pakai foto asli yang lebih besar"),
+    (r"^check the spelling and the file extension$", lambda m: "periksa ejaan dan ekstensi nama filenya"),
+    (r"^replace the file with a good JPEG.*$", lambda m: "ganti dengan foto JPEG, PNG, WebP atau HEIC yang baik"),
+    (r"^check the indentation and quoting.*$", lambda m: "periksa indentasi dan tanda kutip di baris ini dan atasnya"),
+    (r"^YAML does not allow tabs.*$", lambda m: "YAML tidak boleh memakai tab: pakai spasi"),
+    (r"^fill it in or delete it$", lambda m: "isi file ini atau hapus"),
+    (r"^YAML syntax error: (.*)$", lambda m: f"kesalahan sintaks YAML: {m[1]}"),
+    (r"^file is empty$", lambda m: "file kosong"),
+]
+_COMPILED = [(re.compile(p, re.S), f) for p, f in _MESSAGES + _HINTS]
 
 
 def pesan(message: str) -> str:

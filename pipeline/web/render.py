@@ -30,7 +30,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
-        rupiah=lambda v: format_rupiah(v) if isinstance(v, int) else "",
+        rupiah=lambda v: format_rupiah(v).replace(" ", "\u00a0") if isinstance(v, int) else "",  # never split
         tanggal=labels.tanggal, waktu=labels.waktu, state=labels.state_label, field=labels.field_label,
         pesan=labels.pesan, urlq=lambda v: quote(str(v), safe=""),
         role=lambda v: labels.ROLE_LABELS.get(v, v), action=lambda v: labels.ACTION_LABELS.get(v, v),

@@ -74,7 +74,7 @@ class Day:
     @property
     def reason(self) -> str:
         if self.past and self.status == "skipped" and not self.slot.flags & {SKIPPED, BLACKOUT}:
-            return "Tidak ada unggahan tercatat untuk hari ini."
+            return "Tidak ada unggahan tercatat untuk tanggal ini."
         return self.slot.reason
 
     @property
@@ -135,7 +135,7 @@ def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day
     elif note.exists():
         status, failed = "failed", note.read_text(encoding="utf-8", errors="replace")
     elif slot.date < today:
-        status = "skipped"  # gone by without an export or a post: the plan for it is only hypothetical
+        status, product = "skipped", None  # gone by without an export or a post: its plan was hypothetical
     else:
         status = "planned"
     artisan = ctx.catalog.artisans.get(product.artisan) if product else None

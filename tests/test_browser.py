@@ -1,0 +1,234 @@
+"""The dashboard in a real browser (Debian's chromium through Playwright) at phone size.
+
+A curator logs in and approves a product; the admin swaps a day, downloads the video, copies the
+caption and marks the day posted; every page is saved as a 390x844 screenshot under
+test-artifacts/screenshots/ for a person to look at. Skips, saying why, only when chromium or
+Playwright is missing (CI installs chromium from Debian first: see .ci/run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, WEB_PASSWORDS, Scratch, web_approve, web_built_day
+
+from pipeline import planstate, store
+from pipeline.clock import FixedClock, zone
+from pipeline.project import Project
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+TODAY = dt.date(2026, 11, 28)
+NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium "
+                "(.ci/run does this before the tests)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, web_people_db) -> Scratch:
+    s = Scratch(tmp_path_factory.mktemp("browser") / "project")
+    s.write("crafts.yaml", """
+        crafts:
+          - slug: anyaman-purun
+            name: Anyaman Purun
+          - slug: tenun
+            name: Tenun Sergai
+    """)
+    s.write("artisans/ani.yaml", "name: Kelompok Anyaman Ani\nkecamatan: Tanjung Beringin\nvillage: Desa Pematang\n"
+                                 "crafts: [anyaman-purun]\nphoto_consent: true\nstory: Kelompok fiktif.\n")
+    s.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
+    s.photo("tikar.jpg", size=(1080, 1440), colour=(60, 120, 90))
+    s.photo("kain.jpg", size=(1080, 1440), colour=(150, 40, 60))
+    s.photo("tas.jpg", size=(1080, 1440))
+    s.product("tas-purun", photos=("tas.jpg",), name="Tas Purun Pucuk Rebung", story="Dianyam tangan di pesisir.",
+              size="35 x 28 x 12 cm", extra="materials: [purun, pewarna alami]\n")
+    s.product("tikar-pandan", photos=("tikar.jpg",), name="Tikar Pandan Motif Bunga", price="Rp 95.000")
+    s.product("kain-tenun", photos=("kain.jpg", "tas.jpg"), name="Kain Tenun Sipispis", artisan="rina",
+              craft="tenun", price="Rp 450.000")
+    s.product("dompet-purun", photos=("tas.jpg",), name="Dompet Purun Mini", price="Rp 45.000")
+    s.write("products/rusak.yaml", "name: Tas Rusak\nartisan: nobody\ncraft: anyaman-purun\nphotos: [tas.jpg]\n")
+    (s.root / "state").mkdir()
+    shutil.copy2(web_people_db, s.root / "state" / "etalase.db")
+    web_approve(s.root, "tas-purun", "tikar-pandan", "kain-tenun")
+    conn = store.connect(s.root / "state" / "etalase.db")
+    try:
+        planstate.mark_posted(conn, TODAY - dt.timedelta(days=2), "kain-tenun", "rina",
+                              "https://www.tiktok.com/@dekranasda.sergai/video/7400000000000000001", "ayu", NOW)
+    finally:
+        conn.close()
+    today = _plan(s.root)[str(TODAY)]
+    web_built_day(s.root, TODAY, today, seconds=2)
+    return s
+
+
+def _plan(root: Path) -> dict[str, str]:
+    from fastapi.testclient import TestClient
+
+    from pipeline.web import create_app
+    c = TestClient(create_app(Project.at(root), require_login=False, local_user="ayu", clock=FixedClock(NOW)))
+    return {d["date"]: d["product"] for d in c.get("/api/days").json()["days"]}
+
+
+@pytest.fixture(scope="module")
+def base_url(project) -> str:
+    import uvicorn
+
+    from pipeline.web import create_app
+    app = create_app(Project.at(project.root), require_login=True, clock=FixedClock(NOW))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser, base_url):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=base_url,
+                                  accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    """Save the whole page (lazy images loaded first); a phone page must never scroll sideways."""
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("[...document.images].every(i => i.complete)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"
+
+
+def login(page, name: str) -> None:
+    page.goto("/")
+    assert "/masuk" in page.url
+    page.get_by_label("Nama pengguna").fill(name)
+    page.get_by_label("Kata sandi").fill(WEB_PASSWORDS[name])
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/")
+    assert f"Selamat datang, {name}." in page.content()
+
+
+def test_a_curator_logs_in_and_approves_a_product(phone):
+    page = phone
+    page.goto("/masuk")
+    shot(page, "01-masuk")
+    login(page, "siti")
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Kurasi").click()
+    assert "Menunggu keputusan (1)" in page.content()
+    shot(page, "04-kurasi")
+    page.get_by_role("link", name="Dompet Purun Mini").click()
+    page.wait_for_url("**/kurasi/dompet-purun")
+    shot(page, "05-kurasi-produk")
+    page.get_by_role("button", name="Setujui").click()  # without the checklist: refused, in Indonesian
+    assert "semua butir daftar periksa dicentang" in page.content()
+    page.go_back()
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_label("Catatan").fill("Foto jelas, harga wajar.")
+    page.get_by_role("button", name="Setujui").click()
+    page.wait_for_url("**/kurasi")
+    assert "Produk disetujui dan siap dijadwalkan." in page.content()
+    assert "Tidak ada produk yang menunggu kurasi" in page.content()
+    page.goto("/kurasi/dompet-purun")
+    assert "oleh siti (Kurator)" in page.content() and "Foto jelas, harga wajar." in page.content()
+
+
+def test_the_admin_swaps_a_day_downloads_the_video_and_marks_the_day_posted(phone, project, tmp_path):
+    page = phone
+    login(page, "ayu")
+    shot(page, "02-hari-ini")
+    page.get_by_role("button", name="Salin keterangan").click()
+    page.get_by_role("button", name="Tersalin ✓").wait_for()
+    assert "#BanggaBuatanIndonesia" in page.evaluate("navigator.clipboard.readText()")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Unduh video").click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == "video.mp4" and saved.read_bytes()[4:8] == b"ftyp"
+    with page.expect_download() as zipped:
+        page.get_by_role("link", name="Unduh semua slide (.zip)").click()
+    assert zipped.value.suggested_filename == f"etalase-{TODAY}-slide.zip"
+
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Kalender").click()
+    shot(page, "03-kalender")
+    tomorrow = TODAY + dt.timedelta(days=1)
+    day = page.locator(f"#d-{tomorrow}")
+    before = _plan(project.root)[str(tomorrow)]
+    other = "Tikar Pandan Motif Bunga" if before != "tikar-pandan" else "Kain Tenun Sipispis"
+    day.get_by_text("Ubah jadwal").click()
+    day.get_by_label("Tukar dengan produk lain").select_option(label=other)
+    day.get_by_role("button", name="Tukar").click()
+    assert "sudah ditukar" in page.content()
+    assert _plan(project.root)[str(tomorrow)] != before
+    assert other in page.locator(f"#d-{tomorrow}").inner_text()
+
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Hari ini").click()
+    url = "https://www.tiktok.com/@dekranasda.sergai/video/7412345678901234567"
+    page.get_by_label("Tautan TikTok (boleh dikosongkan)").fill(url)
+    page.get_by_role("button", name="Sudah diunggah").click()
+    assert "ditandai sudah diunggah" in page.content() and url in page.content()
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Riwayat").click()
+    assert "2 hari sudah diunggah, 2 dengan tautan TikTok" in page.content()
+    shot(page, "10-riwayat")
+
+
+def test_every_page_at_phone_size(phone):
+    page = phone
+    login(page, "budi")
+    for name, url in [("06-produk", "/produk"), ("07-produk-ubah", "/produk/tas-purun"),
+                      ("07b-produk-bermasalah", "/produk/rusak"), ("08-produk-baru", "/produk/baru"),
+                      ("09-pengrajin", "/pengrajin"), ("09b-pengrajin-ubah", "/pengrajin/ani"),
+                      ("11-hari-lain", f"/hari/{TODAY + dt.timedelta(days=2)}"), ("12-api", "/api"),
+                      ("13-tidak-ditemukan", "/produk/tidak-ada")]:
+        page.goto(url)
+        shot(page, name)
+    page.goto("/produk/baru")
+    page.get_by_label("Nama produk").fill("")
+    page.get_by_role("button", name="Simpan").click()  # the browser's own check stops an empty name
+    assert page.url.endswith("/produk/baru")
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_visible(phone):
+    page = phone
+    login(page, "siti")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Langsung ke isi"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "isi"
