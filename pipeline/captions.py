@@ -60,7 +60,7 @@ def build_caption(project: Project, product: Product, catalog: Catalog, brand: B
     """The caption for one post. `intro` opens it (a special day's greeting); `english` adds the
     English paragraph (default: when brand.yaml lists `en` among the caption languages)."""
     name = template or brand.caption.template
-    tmpl = _template(project, name)
+    tmpl = caption_template(project, name)
     english = ("en" in brand.caption.languages) if english is None else english
     ctx = post_context(product, catalog, brand, intro=intro)
     tags = collect_hashtags(brand, catalog, product)
@@ -114,7 +114,8 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def _template(project: Project, name: str) -> Template:
+def caption_template(project: Project, name: str) -> Template:
+    """captions/<name>.j2 from the search path; ConfigError on a missing file or a syntax error."""
     env = environment(FileSystemLoader([str(base / "captions") for base in project.templates]))
     try:
         return env.get_template(f"{name}.j2")

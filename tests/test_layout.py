@@ -200,3 +200,22 @@ def test_overlay_over_its_photo_matches_the_rendered_image(post):
     base.alpha_composite(render_overlay(layout, ctx(post), (540, 960), photo=photo))
     diff = np.abs(np.asarray(base.convert("RGB"), dtype=np.int16) - full)
     assert diff.max() <= 2  # the same picture, give or take rounding in the compositing
+
+
+def test_template_problems_gathers_brand_layouts_and_captions(post):
+    from pipeline.render.images import template_problems
+
+    assert template_problems(post.project) == []
+    post = own_layout(post, "rusak", """
+        layers:
+          - type: text
+            text: "{{ product.name }}"
+            box: [0, 0, 1080, 200]
+            colur: accent
+    """)
+    captions = post.scratch.root / "templates" / "captions"
+    captions.mkdir(parents=True)
+    (captions / "rusak.j2").write_text("{% if x %}\n", encoding="utf-8")
+    got = sorted((p.path, p.line, p.field, p.severity) for p in template_problems(post.reload().project))
+    assert got == [("templates/captions/rusak.j2", 1, "", "error"),
+                   ("templates/layouts/rusak.yaml", 4, "layers[0].box", "error")]

@@ -16,8 +16,8 @@ from pathlib import Path
 from PIL import Image
 
 from ..brand import Brand, load_brand
-from ..captions import build_caption
-from ..errors import Problem, RenderError
+from ..captions import build_caption, caption_template
+from ..errors import ConfigError, Problem, RenderError
 from ..models import Catalog, Product
 from ..project import Project
 from .context import post_context
@@ -99,6 +99,27 @@ def render_post_images(project: Project, catalog: Catalog, product: Product, out
     caption_path = out / "caption.txt"
     write_atomic(caption_path, (caption.text + "\n").encode("utf-8"))
     return RenderedImages(out / "cover.jpg", tuple(slides), caption_path, _unique(warnings))
+
+
+def template_problems(project: Project) -> list[Problem]:
+    """Every problem (errors and warnings) in brand.yaml, the layouts and the caption templates,
+    for `etalase check` and the dashboard: a council's template mistake shows before a build."""
+    try:
+        brand = load_brand(project)
+    except ConfigError as exc:
+        return exc.problems
+    problems = list(brand.warnings)
+    for name in project.template_names("layouts", ".yaml"):
+        try:
+            problems += load_layout(project, name, brand).warnings
+        except ConfigError as exc:
+            problems += exc.problems
+    for name in project.template_names("captions", ".j2"):
+        try:
+            caption_template(project, name)
+        except ConfigError as exc:
+            problems += exc.problems
+    return problems
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
