@@ -336,6 +336,7 @@ def render_overlay(layout: Layout, ctx: dict[str, Any], size: tuple[int, int] = 
 
     Scrims are decided against `photo` when given (the video's first frame of it, say); without
     it, against both a white and a black photo, so the text reads whatever ends up behind it.
+    The layout's `background` colour is not painted: it belongs under the photo, like the photo.
     """
     return render(layout, ctx, photo=photo, size=size, overlay=True).image
 
