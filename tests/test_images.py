@@ -191,3 +191,14 @@ def test_preview_of_a_product_with_errors_shows_them(post, capsys):
     assert main(["--root", str(post.scratch.root), "preview", "rusak"]) == 1
     err = capsys.readouterr().err
     assert "content/products/rusak.yaml:4: photos[0]: photo `hilang.jpg` not found" in err
+
+
+def test_a_photo_renders_the_same_whatever_was_decoded_before(post):
+    from pipeline.render import photo as photo_module
+
+    big = post.scratch.photo("besar.jpg", size=(2400, 3200))
+    photo_module._CACHE.clear()
+    fresh = photo_module.decode(big, (540, 720)).tobytes()
+    photo_module._CACHE.clear()
+    photo_module.decode(big, (2400, 3200))  # a full-size decode first (a zoomed video frame, say)
+    assert photo_module.decode(big, (540, 720)).tobytes() == fresh

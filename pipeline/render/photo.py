@@ -44,30 +44,25 @@ def upright_size(path: Path) -> tuple[int, int]:
 def decode(path: Path, need: tuple[int, int]) -> Image.Image:
     """Upright sRGB RGB, decoded at the smallest JPEG scale that still covers `need` (upright px).
 
-    A decode already cached at least that large is reused: the cover, the details card and the
-    video all ask for the hero at different sizes.
+    Cached by the scale libjpeg will use, so the same request gives the same pixels whatever was
+    decoded before it (the cover, the details card and the video all ask for the hero).
     """
-    try:
-        key = (str(path), path.stat().st_mtime_ns)
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read photo: {exc}") from None
-    cached = _CACHE.get(key)
-    if cached is not None and cached.size[0] >= need[0] and cached.size[1] >= need[1]:
-        _CACHE.move_to_end(key)
-        return cached
     try:
         with Image.open(path) as im:
             orientation = im.getexif().get(0x0112, 1) if im.format in ("JPEG", "MPO") else 1
             if im.format in ("JPEG", "MPO"):
                 w, h = need if orientation not in _ROTATED else (need[1], need[0])
                 im.draft("RGB", (max(1, w), max(1, h)))
+            key = (str(path), path.stat().st_mtime_ns, im.size)
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return _CACHE[key]
             im.load()
             upright = ImageOps.exif_transpose(im) or im
             out = to_rgb(upright)
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise RenderError(f"{path}: cannot decode photo: {exc}") from None
     _CACHE[key] = out
-    _CACHE.move_to_end(key)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return out
