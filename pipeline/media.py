@@ -55,15 +55,16 @@ def probe(path: Path) -> PhotoInfo:
                     raise MediaError(f"{fmt} images are not supported: use JPEG, PNG, WebP or HEIC")
                 if w * h > MAX_PIXELS:
                     raise MediaError(f"image is {w}x{h}, over the {MAX_PIXELS // 1_000_000} MP limit")
-                if fmt in ("JPEG", "MPO"):
-                    _check_jpeg_end(path)
-                else:
-                    im.verify()
+            if fmt in ("JPEG", "MPO"):
+                _check_jpeg_end(path)
+            else:
+                with Image.open(path) as fresh:  # verify() must come straight after open
+                    fresh.verify()
     except MediaError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise MediaError(_friendly(exc)) from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
         raise MediaError(f"damaged image: {exc}") from None
     if orientation in (5, 6, 7, 8):
         w, h = h, w
