@@ -1,0 +1,154 @@
+"""Writing a moviepy clip to an MP4 TikTok accepts, as fast as the encoder allows.
+
+moviepy's own writer (moviepy.video.io.ffmpeg_writer) pipes RGB24, and for even sizes appends
+`-pix_fmt yuva420p` after any parameters we pass; its write_videofile makes frames one at a
+time and muxes audio from a temporary file. This writer speaks the same protocol (raw frames on
+ffmpeg's stdin, the bundled ffmpeg from imageio-ffmpeg) but pipes I420, half the bytes, which
+clips from pipeline.render.video hand over ready-made (`frame_i420`); other moviepy clips go
+through get_frame and one conversion. Frames are made ahead in a small thread pool (OpenCV and
+Pillow release the GIL), so both cores stay busy while x264 encodes. Audio is one more ffmpeg
+input (see audio.py); the result is H.264 High, yuv420p, BT.709, AAC-LC, faststart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import imageio_ffmpeg
+from tqdm import tqdm
+
+from ..errors import RenderError
+from .audio import AudioBed
+from .motion import Planes, rgb_to_i420
+
+Progress = Callable[[int, int], None]  # (frames written, total)
+_F_SETPIPE_SZ = 1031  # Linux: a larger pipe means fewer wake-ups per 3 MB frame
+
+
+def ffmpeg_exe() -> str:
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@dataclass(frozen=True)
+class Encoding:
+    fps: int
+    preset: str = "veryfast"
+    crf: int = 20
+    threads: int = 0
+    workers: int = 2
+
+
+def command(size: tuple[int, int], enc: Encoding, audio: AudioBed | None, out: Path) -> list[str]:
+    w, h = size
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+           "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w}x{h}", "-framerate", str(enc.fps),
+           "-color_range", "tv", "-colorspace", "bt709", "-i", "pipe:0"]
+    if audio is not None:
+        cmd += audio.input_args()
+    cmd += ["-map", "0:v:0"] + (["-map", "1:a:0"] if audio is not None else [])
+    cmd += ["-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf), "-profile:v", "high",
+            "-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
+            "-color_trc", "bt709"]
+    if enc.threads:
+        cmd += ["-threads", str(enc.threads)]
+    if audio is not None:
+        cmd += audio.output_args()
+    cmd += ["-movflags", "+faststart", "-f", "mp4", str(out)]
+    return cmd
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path`, renamed onto it only when the body succeeds; the
+    temporary file is removed on any failure, interrupt included."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def frame_source(clip, fps: int) -> tuple[Callable[[int], Planes], int, bool]:
+    """(frame i -> I420, frame count, safe to call from several threads)."""
+    if hasattr(clip, "frame_i420"):
+        return clip.frame_i420, clip.n_frames, True
+    n = round(clip.duration * fps)
+    return (lambda i: rgb_to_i420(clip.get_frame(i / fps))), n, False
+
+
+def write_clip(clip, out: Path, enc: Encoding, audio: AudioBed | None = None,
+               progress: bool | Progress = False, label: str = "video") -> int:
+    """Encode `clip` (a moviepy VideoClip) to `out`; returns the number of frames written."""
+    make, total, parallel = frame_source(clip, enc.fps)
+    size = tuple(clip.size)
+    if size[0] % 2 or size[1] % 2:
+        raise RenderError(f"video size {size[0]}x{size[1]} must be even on both sides for yuv420p")
+    proc = subprocess.Popen(command(size, enc, audio, out), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, bufsize=0)
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    with contextlib.suppress(OSError, AttributeError):
+        import fcntl
+        fcntl.fcntl(proc.stdin.fileno(), _F_SETPIPE_SZ, 1 << 20)
+    bar = _bar(progress, total, label)
+    written = 0
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)  # our workers are the parallelism; OpenCV's own pool would oversubscribe 2 cores
+    pool = ThreadPoolExecutor(enc.workers if parallel else 1, thread_name_prefix="frames")
+    try:
+        ahead: deque = deque()
+        depth = max(2, enc.workers * 3)
+        for i in range(total):
+            while len(ahead) < depth and i + len(ahead) < total:
+                ahead.append(pool.submit(make, i + len(ahead)))
+            frame = ahead.popleft().result()
+            proc.stdin.write(memoryview(frame.buf))
+            written += 1
+            bar(written, total)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # ffmpeg stopped early: its own message follows
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        cv2.setNumThreads(threads)
+        bar(-1, total)
+    code = proc.wait()
+    reader.join(timeout=10)
+    if code != 0 or written != total:
+        message = b"".join(errors).decode("utf-8", "replace").strip() or f"ffmpeg exited with {code}"
+        raise RenderError(f"the video encoder failed: {message[-1500:]}")
+    return written
+
+
+def _bar(progress: bool | Progress, total: int, label: str) -> Progress:
+    if callable(progress):
+        return lambda done, n: progress(done, n) if done >= 0 else None
+    if not progress:
+        return lambda done, n: None
+    bar = tqdm(total=total, unit="frame", desc=label, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def update(done: int, n: int) -> None:
+        if done < 0:
+            bar.close()
+        else:
+            bar.update(done - bar.n)
+    return update

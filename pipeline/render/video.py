@@ -1,0 +1,308 @@
+"""The product video: one moviepy VideoClip whose frame function composes each frame from
+pictures prepared once per video.
+
+Preparation (in a small thread pool, overlapping the encoder's start): each photo is decoded
+once at the smallest JPEG scale that suffices and pre-scaled to output size x the template's
+zoom; each scene's layout is drawn once as a still card, or as the layers under the photo plus
+a text overlay above it (the images renderer's own layouts, so frame 0 is the cover image).
+A frame then costs one sub-pixel warp of the photo into its box, the overlay where it has
+alpha, and a blend during transitions, all on I420 planes (see motion.py). Nested
+CompositeVideoClips with a per-frame resize of the full photo cost 3-12x more here (DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from moviepy import VideoClip
+
+from ..brand import Brand, load_brand
+from ..checks import CheckResult, check_video, failed, summary
+from ..errors import CheckError, Problem
+from ..models import Catalog, Photo, Product
+from ..project import Project
+from . import audio as sound
+from .context import post_context
+from .draw import render, resolve_colour, rgb
+from .encode import Encoding, atomic_output, ffmpeg_exe, write_clip
+from .layout import Layer, Layout, load_layout
+from .motion import Motion, Overlay, Planes, i420_to_rgb, plan_motion, rgb_to_i420, shifted
+from .photo import cover_keeps, decode, fit_photo, upright_size
+from .scenes import Plan, Scene, VideoTemplate, load_video_template, plan_video
+
+# The images renderer keeps a small decode cache that is not made for threads: every call
+# into it (decoding, drawing a layout that holds a photo) goes through this lock.
+_DRAW = threading.Lock()
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    path: Path
+    duration: float
+    frames: int
+    warnings: list[Problem] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+
+
+# Scenes as frame sources ---------------------------------------------------------------------
+
+class Still:
+    """A card without motion: one picture, the same buffer for every frame."""
+
+    def __init__(self, picture: Planes):
+        self.picture = picture
+
+    def frame(self, j: int, n: int) -> Planes:
+        return self.picture
+
+
+class Moving:
+    """A photo moving in its box, with the layout's layers under and over it."""
+
+    def __init__(self, size: tuple[int, int], source: Planes, motion: Motion, box: tuple[int, int, int, int],
+                 under: Planes | None, overlay: Overlay):
+        self.size, self.source, self.motion, self.box = size, source, motion, box
+        self.under, self.overlay = under, overlay
+
+    def frame(self, j: int, n: int) -> Planes:
+        out = self.under.copy() if self.under is not None else Planes(*self.size)
+        self.motion.draw(self.source, j / max(1, n - 1), out, self.box)
+        self.overlay.apply(out)
+        return out
+
+
+def crossfade(a: Planes, b: Planes, q: float) -> Planes:
+    out = Planes(a.w, a.h)
+    cv2.addWeighted(a.buf, 1 - q, b.buf, q, 0, dst=out.buf)
+    return out
+
+
+def slide(a: Planes, b: Planes, q: float) -> Planes:
+    """The next scene pushes the current one out to the left (eased; whole chroma pixels)."""
+    eased = q * q * (3 - 2 * q)
+    s = min(a.w, round(eased * a.w / 2) * 2)
+    out = Planes(a.w, a.h)
+    for dst, pa, pb, k in zip(out.planes(), a.planes(), b.planes(), (1, 2, 2), strict=True):
+        cut, width = s // k, a.w // k
+        dst[:, :width - cut] = pa[:, cut:]
+        dst[:, width - cut:] = pb[:, :cut]
+    return out
+
+
+TRANSITIONS: dict[str, Callable[[Planes, Planes, float], Planes]] = {"crossfade": crossfade, "slide": slide}
+
+
+class Timeline:
+    """Frame i -> the scene (or the two scenes of a transition) that show it."""
+
+    def __init__(self, plan: Plan, scenes: list[Future]):
+        self.plan, self.scenes = plan, scenes
+        self.starts = plan.starts
+        self.frames = plan.frames
+
+    def frame(self, i: int) -> Planes:
+        k = bisect.bisect_right(self.starts, i) - 1
+        j = i - self.starts[k]
+        current = self.scenes[k].result().frame(j, self.plan.scenes[k].frames)
+        if k == 0:
+            return current
+        before = self.plan.scenes[k - 1]
+        if j >= before.overlap:
+            return current
+        previous = self.scenes[k - 1].result().frame(i - self.starts[k - 1], before.frames)
+        return TRANSITIONS[before.transition.kind](previous, current, (j + 1) / (before.overlap + 1))
+
+
+class ProductClip(VideoClip):
+    """A moviepy VideoClip over a Timeline: get_frame gives RGB like any clip; the encoder asks
+    for I420 directly by frame index (`frame_i420`) and skips the round trip."""
+
+    def __init__(self, timeline: Timeline, size: tuple[int, int], fps: int):
+        super().__init__(duration=timeline.frames / fps)
+        self.timeline, self.size, self.fps = timeline, size, fps
+        self.frame_function = self._rgb
+
+    @property
+    def n_frames(self) -> int:
+        return self.timeline.frames
+
+    def frame_i420(self, i: int) -> Planes:
+        return self.timeline.frame(i)
+
+    def _rgb(self, t: float) -> np.ndarray:
+        return i420_to_rgb(self.timeline.frame(min(max(round(t * self.fps), 0), self.timeline.frames - 1)))
+
+
+# Preparing scenes ----------------------------------------------------------------------------
+
+class Preparer:
+    """Turns planned scenes into frame sources; pictures shared by scenes are made once."""
+
+    def __init__(self, layouts: dict[str, Layout], ctx: dict[str, Any], product: Product, size: tuple[int, int],
+                 zoom: float):
+        self.layouts, self.ctx, self.product, self.size, self.zoom = layouts, ctx, product, size, zoom
+        self.warnings: list[Problem] = []
+        self._pictures: dict[tuple, Future] = {}
+        self._lock = threading.Lock()
+
+    def scene(self, scene: Scene) -> Still | Moving:
+        layout = self.layouts[scene.layout]
+        photo = scene.photo or self.product.hero
+        found = _photo_layer(layout, self.ctx)
+        if found is None or scene.motion == "still":
+            return Still(self._draw(layout, photo))
+        index, layer = found
+        source = self.product.hero if layer["source"] == "hero" else photo
+        box = _box(layout, layer, self.size)
+        picture, base, focus = self._picture(source, layer, box)
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        motion, shift = plan_motion(scene.motion, picture.size, (bw, bh), focus, self.zoom, base, scene.frames,
+                                    1 if scene.number % 2 else -1)
+        if motion is None:
+            return Still(self._draw(layout, photo))
+        full = box == (0, 0, *self.size)
+        under = None if full else self._draw(replace(layout, layers=layout.layers[:index]), photo)
+        over = self._render(replace(layout, layers=layout.layers[index:]), photo, overlay=True)
+        return Moving(self.size, shifted(picture, shift), motion, box, under, Overlay(np.asarray(over)))
+
+    def _render(self, layout: Layout, photo: Photo, overlay: bool = False):
+        with _DRAW:
+            done = render(layout, self.ctx, photo=photo, size=self.size, overlay=overlay)
+        with self._lock:
+            self.warnings.extend(done.warnings)
+        return done.image
+
+    def _draw(self, layout: Layout, photo: Photo) -> Planes:
+        return rgb_to_i420(np.asarray(self._render(layout, photo)))
+
+    def _picture(self, photo: Photo, layer: Layer, box: tuple[int, int, int, int]):
+        key = (photo.path, layer["fit"], layer["min_cover_keep"], layer["darken"], layer["fill"], box)
+        with self._lock:
+            if key not in self._pictures:
+                self._pictures[key] = Future()
+                mine = True
+            else:
+                mine = False
+            future = self._pictures[key]
+        if mine:
+            try:
+                future.set_result(self._prescale(photo, layer, box))
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()
+
+    def _prescale(self, photo: Photo, layer: Layer, box: tuple[int, int, int, int]):
+        """(I420 picture at output size x zoom, its pixels per box pixel at zoom 1, focus)."""
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        src = upright_size(Path(photo.path))
+        fit = layer["fit"]
+        if fit == "auto":
+            fit = "cover" if cover_keeps(src, (bw, bh)) >= layer["min_cover_keep"] else "contain"
+        if fit == "cover":
+            cover = max(bw / src[0], bh / src[1])  # box pixels per photo pixel at zoom 1
+            want = (max(2, round(src[0] * cover * self.zoom)), max(2, round(src[1] * cover * self.zoom)))
+            with _DRAW:
+                im = decode(Path(photo.path), want)
+            picture = rgb_to_i420(self._darkened(_resized(np.asarray(im), want), layer))
+            return picture, picture.w / (src[0] * cover), tuple(photo.focus)
+        want = (round(bw * self.zoom / 2) * 2, round(bh * self.zoom / 2) * 2)
+        fill = rgb(resolve_colour(layer["fill_colour"], self.ctx["brand"], self.ctx))
+        with _DRAW:
+            im, _ = fit_photo(photo, want, fit="contain", fill=layer["fill"], fill_rgb=fill)
+        picture = rgb_to_i420(self._darkened(np.asarray(im), layer))
+        return picture, picture.w / bw, (0.5, 0.5)
+
+    @staticmethod
+    def _darkened(pixels: np.ndarray, layer: Layer) -> np.ndarray:
+        if not layer["darken"]:
+            return pixels
+        return (pixels.astype(np.float32) * (1 - layer["darken"])).astype(np.uint8)
+
+
+def _resized(pixels: np.ndarray, want: tuple[int, int]) -> np.ndarray:
+    if pixels.shape[1] == want[0] and pixels.shape[0] == want[1]:
+        return pixels
+    shrink = pixels.shape[1] > want[0]
+    return cv2.resize(pixels, want, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+
+
+def _photo_layer(layout: Layout, ctx: dict[str, Any]) -> tuple[int, Layer] | None:
+    """The one photo layer that can move: drawn (its `when` holds), square-cornered and solid.
+    Layouts with several photo layers, or rounded or see-through photos, are drawn as stills."""
+    photos = [(i, la) for i, la in enumerate(layout.layers) if la.kind == "photo" and _wanted(la, ctx)]
+    if len(photos) != 1:
+        return None
+    i, layer = photos[0]
+    if layer["radius"] or layer["opacity"] < 1:
+        return None
+    return i, layer
+
+
+def _wanted(layer: Layer, ctx: dict[str, Any]) -> bool:
+    return "when" not in layer.templates or bool(layer.templates["when"].render(ctx).strip())
+
+
+def _box(layout: Layout, layer: Layer, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The layer's box in output pixels, as the images renderer rounds it, widened to even
+    numbers so the chroma planes have whole samples."""
+    x, y, w, h = layer["box"] or (0, 0, *layout.size)
+    sx, sy = size[0] / layout.size[0], size[1] / layout.size[1]
+    x0, y0, x1, y1 = round(x * sx), round(y * sy), round((x + w) * sx), round((y + h) * sy)
+    x0, y0 = max(0, x0 - x0 % 2), max(0, y0 - y0 % 2)
+    x1, y1 = min(size[0], x1 + x1 % 2), min(size[1], y1 + y1 % 2)
+    return x0, y0, x1, y1
+
+
+# The use case --------------------------------------------------------------------------------
+
+def build_clip(project: Project, catalog: Catalog, product: Product, *, brand: Brand | None = None,
+               template: str | VideoTemplate = "default", draft: bool = False,
+               pool: ThreadPoolExecutor | None = None) -> tuple[ProductClip, Plan, Preparer]:
+    """The moviepy clip of a product's video; scene preparation starts at once in `pool`."""
+    brand = brand or load_brand(project)
+    tpl = template if isinstance(template, VideoTemplate) else load_video_template(project, template)
+    plan = plan_video(tpl, product)
+    size = tpl.draft_size if draft else tpl.size
+    layouts = {name: load_layout(project, name, brand) for name in dict.fromkeys(s.layout for s in plan.scenes)}
+    ctx = post_context(product, catalog, brand)
+    prep = Preparer(layouts, ctx, product, size, tpl.zoom)
+    for layout in layouts.values():
+        prep.warnings.extend(layout.warnings)
+    pool = pool or ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes")
+    futures = [pool.submit(prep.scene, s) for s in plan.scenes]
+    return ProductClip(Timeline(plan, futures), size, tpl.fps), plan, prep
+
+
+def render_video(project: Project, catalog: Catalog, product: Product, out_path: Path | str, *,
+                 brand: Brand | None = None, template: str = "default", draft: bool = False,
+                 progress: bool | Callable[[int, int], None] = True, check: bool = True) -> VideoResult:
+    """Render, encode and check one product's video; the file appears at out_path only when it
+    passed every check (CheckError otherwise), and no temporary file outlives the call."""
+    out = Path(out_path)
+    tpl = load_video_template(project, template)
+    enc = Encoding(tpl.fps, tpl.encode.draft_preset if draft else tpl.encode.preset, tpl.encode.crf,
+                   tpl.encode.threads, tpl.encode.workers)
+    music = sound.choose_music(project, tpl.audio, product, tpl.source)
+    with ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes") as pool:
+        try:
+            plan_duration = plan_video(tpl, product).duration
+            bed = pool.submit(sound.prepare, ffmpeg_exe(), music, plan_duration, tpl.audio)
+            clip, plan, prep = build_clip(project, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool)
+            with atomic_output(out) as tmp:
+                frames = write_clip(clip, tmp, enc, bed.result(), progress, label=product.slug)
+                results = check_video(tmp, draft=draft) if check else []
+                if failed(results):
+                    raise CheckError(f"{product.slug}: the video fails TikTok's checks: {summary(results)}")
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    warnings = [*tpl.warnings, *plan.warnings, *dict.fromkeys(prep.warnings)]
+    return VideoResult(out, frames / tpl.fps, frames, warnings, results)
