@@ -26,7 +26,8 @@ TIKTOK_CAPTION_LIMIT = 2200
 LANGUAGES = ("id", "en")
 COLOURS = {"primary": "#7A4A26", "accent": "#E9B949", "light": "#FBF6EC", "dark": "#22170F"}
 FONTS = {"title": "Vollkorn Bold", "body": "Manrope SemiBold", "strong": "Manrope ExtraBold"}
-DEFAULT_CTA = "Pesan sekarang lewat WhatsApp {{ whatsapp_text }} atau klik link di bio."
+DEFAULT_CTA_EN = "Order via {% if whatsapp_text %}WhatsApp {{ whatsapp_text }} or {% endif %}the link in our bio."
+DEFAULT_CTA = "Pesan sekarang lewat {% if whatsapp_text %}WhatsApp {{ whatsapp_text }} atau {% endif %}link di bio."
 
 
 def handle(value: Any) -> str:
@@ -92,7 +93,7 @@ TOP_FIELDS = [
 CAPTION_FIELDS = [
     F.Field("template", F.nonempty_text, default="default", help="captions/<name>.j2"),
     F.Field("call_to_action", F.nonempty_text, default=DEFAULT_CTA, help="a Jinja line, e.g. order by WhatsApp"),
-    F.Field("call_to_action_en", F.text, default="Order via WhatsApp {{ whatsapp_text }} or tap the link in bio.",
+    F.Field("call_to_action_en", F.text, default=DEFAULT_CTA_EN,
             help="the English call to action for Go Global posts"),
     F.Field("languages", languages, default=("id",), help="[id] or [id, en] for an English paragraph"),
     F.Field("max_length", bounded(100, TIKTOK_CAPTION_LIMIT), default=TIKTOK_CAPTION_LIMIT,
@@ -106,7 +107,7 @@ CAPTION_FIELDS = [
 class CaptionDefaults:
     template: str = "default"
     call_to_action: str = DEFAULT_CTA
-    call_to_action_en: str = ""
+    call_to_action_en: str = DEFAULT_CTA_EN
     languages: tuple[str, ...] = ("id",)
     max_length: int = TIKTOK_CAPTION_LIMIT
     product_tags: str = "fill"

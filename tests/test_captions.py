@@ -157,3 +157,12 @@ def test_a_syntax_error_names_the_line(post):
 def test_unknown_template_lists_what_exists(post):
     with pytest.raises(ConfigError, match="available: default"):
         caption(post, slug="tas-purun", template="meriah")
+
+
+def test_without_any_whatsapp_the_call_to_action_points_to_the_bio(post):
+    text = post.scratch.content.joinpath("artisans/ani.yaml").read_text(encoding="utf-8")
+    post.scratch.content.joinpath("artisans/ani.yaml").write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("whatsapp")) + "\n", encoding="utf-8")
+    c = caption(post.reload(), slug="tas-purun", english=True)
+    assert "👉 Pesan sekarang lewat link di bio." in c.text
+    assert "Order via the link in our bio." in c.text
