@@ -55,7 +55,7 @@ def test_post_files_are_tiktok_ready(post, tmp_path):
         assert path.stat().st_size < 20 * 1024 * 1024
     assert done.cover.read_bytes() == done.slides[0].read_bytes()  # the cover opens the carousel
     caption = done.caption.read_text(encoding="utf-8")
-    assert LONG in caption and "Rp 150.000" in caption and caption.endswith("\n")
+    assert LONG in caption and "Rp 150.000" in caption and caption == done.built_caption.text + "\n"
     assert not list((tmp_path / "out").rglob("*.tmp"))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..brand import Brand, load_brand
-from ..captions import build_caption, caption_template
+from ..captions import Caption, build_caption, caption_template
 from ..errors import ConfigError, Problem, RenderError
 from ..models import Catalog, Product
 from ..project import Project
@@ -34,7 +34,8 @@ class RenderedImages:
     cover: Path
     slides: tuple[Path, ...]
     caption: Path
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # the caption's warnings included
+    built_caption: Caption | None = None  # text, hashtags, UTF-16 length: no need to build it again
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -62,8 +63,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def render_post_images(project: Project, catalog: Catalog, product: Product, out_dir: Path | str, *,
                        brand: Brand | None = None, size: tuple[int, int] = (1080, 1920),
-                       intro: str | None = None) -> RenderedImages:
-    """Render and write one product's cover, slides and caption into out_dir."""
+                       intro: str | None = None, template: str | None = None) -> RenderedImages:
+    """Render and write one product's cover, slides and caption into out_dir; `template` names
+    the caption template (default: brand.yaml's)."""
     out = Path(out_dir)
     brand = brand or load_brand(project)
     layouts = {role: load_layout(project, name, brand) for role, name in LAYOUTS.items()}
@@ -94,11 +96,11 @@ def render_post_images(project: Project, catalog: Catalog, product: Product, out
     for stale in sorted((out / "slides").glob("*.jpg")):
         if stale not in slides:
             stale.unlink()
-    caption = build_caption(project, product, catalog, brand, intro=intro)
+    caption = build_caption(project, product, catalog, brand, template=template, intro=intro)
     warnings.extend(caption.warnings)
     caption_path = out / "caption.txt"
     write_atomic(caption_path, (caption.text + "\n").encode("utf-8"))
-    return RenderedImages(out / "cover.jpg", tuple(slides), caption_path, _unique(warnings))
+    return RenderedImages(out / "cover.jpg", tuple(slides), caption_path, _unique(warnings), caption)
 
 
 def template_problems(project: Project) -> list[Problem]:
