@@ -248,6 +248,7 @@ rotation: {product_days: 2, artisan_days: 1}
 SHORT_VIDEO = """
 description: short test video
 fps: 30
+zoom: 1.1
 repeat_photos: false
 length: {min: 3, max: 4, cap: 6}
 transition: {type: cut}

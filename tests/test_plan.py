@@ -175,7 +175,7 @@ def violates(settings: Settings, p: Product, day: dt.date, events: list[tuple[dt
                for e_day, e_prod, e_art in events if e_day != day)
 
 
-FAST = hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST

@@ -1,0 +1,171 @@
+"""The scheduler: 05:00 in WIB whatever the machine's zone, catch-up after downtime, clean stops."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.triggers.date import DateTrigger
+
+from pipeline import export as X
+from pipeline import planstate as S
+from pipeline import scheduler as SCH
+from pipeline import store
+from pipeline.build import Options
+from pipeline.clock import FixedClock
+from pipeline.project import Project
+from pipeline.settings import Settings, load_settings
+
+WIB = ZoneInfo("Asia/Jakarta")
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def utc_process(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def runs(root: Path) -> list[tuple[str, str, str]]:
+    conn = store.connect(root / "state" / "etalase.db")
+    try:
+        return [(r["trigger"], r["status"], r["started_at"]) for r in
+                conn.execute("SELECT * FROM scheduler_runs ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_the_cron_fires_at_0500_wib_which_is_2200_utc_the_day_before(utc_process):
+    trigger = SCH.cron_trigger(load_settings(REPO / "schedule.yaml"))
+    fire = trigger.get_next_fire_time(None, dt.datetime(2026, 10, 1, 21, 0, tzinfo=dt.UTC))
+    assert fire == dt.datetime(2026, 10, 1, 22, 0, tzinfo=dt.UTC)
+    assert fire.astimezone(WIB).isoformat() == "2026-10-02T05:00:00+07:00"
+    wita = SCH.cron_trigger(Settings(timezone="Asia/Makassar"))
+    assert wita.get_next_fire_time(None, fire).astimezone(dt.UTC).hour == 21  # 05:00 WITA = 21:00 UTC
+
+
+def test_missed_runs_are_counted_in_the_configured_zone():
+    s = Settings()
+    last = dt.datetime(2026, 10, 2, 5, 0, 3, tzinfo=WIB)
+    assert SCH.missed_runs(s, last, dt.datetime(2026, 10, 2, 23, 0, tzinfo=WIB)) == []
+    later = dt.datetime(2026, 10, 5, 2, 0, tzinfo=dt.UTC)  # 09:00 WIB on the 5th
+    assert [m.isoformat() for m in SCH.missed_runs(s, last, later)] == [
+        "2026-10-03T05:00:00+07:00", "2026-10-04T05:00:00+07:00", "2026-10-05T05:00:00+07:00"]
+    before_five = dt.datetime(2026, 10, 5, 4, 59, tzinfo=WIB)
+    assert len(SCH.missed_runs(s, last, before_five)) == 2
+
+
+def test_the_0500_run_builds_the_wib_day_and_catches_up_after_three_days_off(shop, utc_process):
+    project = Project.at(shop.root)
+    clock = FixedClock(dt.datetime(2026, 10, 1, 22, 0, tzinfo=dt.UTC))  # the cron's moment: 05:00 WIB, 2 Oct
+    prepare = SCH.Prepare(project, Options(draft=True), clock)
+    report = prepare.run("cron")
+    assert [(d.date.isoformat(), d.status) for d in report.days] == [("2026-10-02", "built"),
+                                                                     ("2026-10-03", "built")]
+    assert prepare.missed() == [] and prepare.catch_up() is None  # nothing missed: no build
+
+    clock.advance(days=3, hours=4)  # the office PC was off from Saturday to Monday 09:00
+    assert [m.date().isoformat() for m in prepare.missed()] == ["2026-10-03", "2026-10-04", "2026-10-05"]
+    report = prepare.catch_up()
+    assert [(d.date.isoformat(), d.status) for d in report.days] == [("2026-10-05", "built"),
+                                                                     ("2026-10-06", "built")]
+    assert [(t, s, at[:16]) for t, s, at in runs(shop.root)] == [
+        ("cron", "ok", "2026-10-02T05:00"), ("catch_up", "ok", "2026-10-05T09:00")]
+    assert X.day_folders(project.exports) == [dt.date(2026, 10, d) for d in (2, 3, 5, 6)]
+
+
+def test_the_scheduler_runs_its_job_and_never_two_builds_at_once(scratch):
+    """Real APScheduler threads: the job fires, a second request while one runs waits its turn."""
+    project = Project.at(scratch.root)  # nothing approved: each build is quick and makes no folder
+    soon = DateTrigger(run_date=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=0.3))
+    scheduler, prepare = SCH.start(project, Options(draft=True), catch_up=True, trigger=soon)
+    try:
+        assert scheduler.get_job("prepare") is not None
+        scheduler.add_job(prepare.run, args=["manual"], id="manual")
+        deadline = time.monotonic() + 30
+        while len([r for r in runs(scratch.root) if r[1] != "running"]) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        SCH.stop(scheduler, prepare)
+    done = runs(scratch.root)
+    assert sorted(t for t, _, _ in done) == ["catch_up", "cron", "manual"]
+    assert {s for _, s, _ in done} == {"ok"}
+    conn = store.connect(scratch.root / "state" / "etalase.db")
+    spans = [(r["started_at"], r["finished_at"]) for r in conn.execute("SELECT * FROM scheduler_runs ORDER BY id")]
+    conn.close()
+    for (_, finished), (started, _) in zip(spans, spans[1:], strict=False):
+        assert dt.datetime.fromisoformat(started) >= dt.datetime.fromisoformat(finished)  # one after the other
+
+
+def test_default_cron_job_uses_prepare_at_in_the_zone(scratch):
+    (scratch.root / "schedule.yaml").write_text('timezone: Asia/Jayapura\nprepare_at: "04:30"\n', encoding="utf-8")
+    prepare = SCH.Prepare(Project.at(scratch.root))
+    trigger = SCH.create(prepare).get_job("prepare").trigger
+    fire = trigger.get_next_fire_time(None, dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.UTC))
+    assert fire.isoformat() == "2026-10-02T04:30:00+09:00"
+
+
+def start_scheduler(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(root), "scheduler", "--draft"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(path: Path, text: str, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = path.read_text(encoding="utf-8") if path.exists() else ""
+        if text in log:
+            return log
+        time.sleep(0.1)
+    raise AssertionError(f"`{text}` never appeared in {path}:\n{log}")
+
+
+def test_the_scheduler_process_catches_up_logs_and_stops_on_sigterm(shop):
+    log = shop.root / "state" / "logs" / "scheduler.log"
+    proc = start_scheduler(shop.root)
+    try:
+        text = wait_for(log, "catch_up run finished")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+    text = log.read_text(encoding="utf-8")
+    assert "no successful run recorded yet; building now" in text and "scheduler stopped" in text
+    assert "signal SIGTERM: stopping after the current day" in text
+    first = text.splitlines()[0]
+    assert first[19:25] == "+07:00", first  # log times in WIB, with the offset
+    console = proc.stdout.read()
+    assert "catch_up run finished: 2 built" in console  # the console gets the same lines
+    exports = shop.root / "exports"
+    assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
+                                                   for d in X.day_folders(exports))
+
+
+def test_sigterm_mid_build_finishes_the_day_and_leaves_no_partial_folder(shop):
+    exports = shop.root / "exports"
+    proc = start_scheduler(shop.root)
+    try:
+        deadline = time.monotonic() + 60
+        while not ((exports / ".building").is_dir() and any((exports / ".building").iterdir())):
+            assert time.monotonic() < deadline and proc.poll() is None, "no render started"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)  # the first day is rendering now
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    days = X.day_folders(exports)
+    assert len(days) == 1 and X.read_manifest(exports / days[0].isoformat())  # finished, the second not begun
+    assert not any((exports / ".building").iterdir())
+    assert [(t, s) for t, s, _ in runs(shop.root)] == [("catch_up", "stopped")]
+    conn = store.connect(shop.root / "state" / "etalase.db")
+    assert len(S.builds(conn)) == 1
+    conn.close()
