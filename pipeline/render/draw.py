@@ -221,14 +221,16 @@ class _Painter:
         self.s.composite(logo, (x, y))
 
     def paint_text(self, layer: Layer, tag: bool = False) -> None:
-        text = _PHONE_SPACE.sub("\u00a0", self.template(layer, "text"))  # "+62 812-..." stays on one line
+        written = self.template(layer, "text")
+        text = _PHONE_SPACE.sub("\u00a0", written)  # "+62 812-..." stays on one line
         if layer["uppercase"]:
             text = text.upper()
         font_path = str(self.brand.font_path(layer["font"]))
         text, dropped = drop_missing_glyphs(text, font_path)
         if dropped:
-            self.warn(layer, "text", f"left out {dropped!r}: the font {layer['font']!r} cannot draw them "
-                      "(emoji stay in the caption text)", "fine to ignore; or write the text without them")
+            self.warn(layer, "text", f"{dropped!r} left out of {written!r} on the picture: the font "
+                      f"{layer['font']!r} cannot draw them (emoji stay in the caption text)",
+                      "fine to ignore; or write the text without them")
         if not text:
             return
         x0, y0, x1, y1 = self.box(layer)
