@@ -191,8 +191,11 @@ def test_the_admin_swaps_a_day_downloads_the_video_and_marks_the_day_posted(phon
     before = _plan(project.root)[str(tomorrow)]
     other = "Tikar Pandan Motif Bunga" if before != "tikar-pandan" else "Kain Tenun Sipispis"
     day.get_by_text("Ubah jadwal").click()
-    day.get_by_label("Tukar dengan produk lain").select_option(label=other)
-    day.get_by_role("button", name="Tukar").click()
+    day.get_by_role("link", name="Tukar produk…").click()
+    page.get_by_label("Cari produk yang disetujui").fill(other.split()[0])
+    page.get_by_role("button", name="Cari").click()
+    shot(page, "03b-tukar-produk")
+    page.get_by_role("button", name=f"Pilih {other}").click()
     assert "sudah ditukar" in page.content()
     assert _plan(project.root)[str(tomorrow)] != before
     assert other in page.locator(f"#d-{tomorrow}").inner_text()

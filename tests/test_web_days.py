@@ -164,8 +164,11 @@ def test_only_approved_products_can_be_swapped_in(office):
     r = c.post(f"/hari/{TODAY + dt.timedelta(days=1)}/tukar", data={"csrf_token": token,
                                                                      "product": "belum-disetujui"})
     assert r.status_code == 409 and "tidak bisa dijadwalkan" in r.text
-    picker = c.get("/kalender").text
+    picker = c.get(f"/hari/{TODAY + dt.timedelta(days=1)}/tukar").text
     assert 'value="belum-disetujui"' not in picker and 'value="kain-tenun"' in picker
+    assert "3 produk bisa dipilih." in picker
+    found = c.get(f"/hari/{TODAY + dt.timedelta(days=1)}/tukar?q=sipispis").text
+    assert "1 produk bisa dipilih." in found and 'value="kain-tenun"' in found
 
 
 def test_the_past_cannot_be_changed(office):

@@ -284,13 +284,14 @@ def api_days(request: Request, start: dt.date | None = None, end: dt.date | None
     last = end or ctx.today + dt.timedelta(days=ctx.settings.horizon_days - 1)
     if (last - first).days > 366:
         raise C.DecisionRefused("ask for at most a year of days", "narrow start and end")
-    return {"today": ctx.today.isoformat(), "days": [_day_json(d) for d in D.days(ctx, first, last)]}
+    return {"today": ctx.today.isoformat(), "days": [_day_json(d) for d in D.cached_days(web(request), first, last)]}
 
 
 @router.get("/days/{date}", dependencies=authed)
 def api_day(request: Request, date: dt.date):
-    ctx = D.context(web(request))
-    day = D.one_day(ctx, date)
+    state = web(request)
+    ctx = D.context(state)
+    day = D.cached_day(state, date)
     return {**_day_json(day), "caption": D.caption(day, ctx.project.exports) or None,
             "suggested_time": (day.manifest or {}).get("suggested_time") or ctx.settings.post_time(date).isoformat()}
 
@@ -305,7 +306,7 @@ def api_day_action(request: Request, date: dt.date, action: str, body: DayAction
     user = require(request, PLANNERS, "mengubah rencana")
     change(D.context(state), date, user.name, body or DayAction())
     state.wrote()
-    return _day_json(D.one_day(D.context(state), date))
+    return _day_json(D.cached_day(state, date))
 
 
 @router.get("/history", dependencies=authed)

@@ -1,8 +1,9 @@
 """What every request shares: the project, one SQLite connection per worker thread, a catalogue cache.
 
 Loading a thousand products re-hashes every photo, far too slow per request. The cache keeps the
-last catalogue and reloads it only when a file under content/ changed (names, sizes and mtimes,
-looked at no more than once a second), or at once after the dashboard itself wrote a file.
+last catalogue; a watcher thread looks at content/ (names, sizes and mtimes) every second and
+swaps in a freshly loaded catalogue when something changed, so requests never wait for a scan
+or a reload. After the dashboard itself wrote a file the next request reloads at once.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from ..clock import Clock, SystemClock
 from ..errors import ContentError
 from ..models import Catalog
 from ..project import Project
+from ..settings import Settings, load_settings
 from ..store import connect, db_path
 
 RECHECK_SECONDS = 1.0
+IDLE_SECONDS = 120.0  # the watcher stops when nobody asked for a while (and restarts on the next request)
 MEMO_SECONDS = 10.0  # upper bound on staleness should a commit leave the WAL's size and mtime unchanged
 
 
@@ -33,42 +36,51 @@ class CatalogCache:
         self.content = content
         self._lock = threading.Lock()
         self._catalog: Catalog | None = None
-        self._signature: tuple | None = None
-        self._checked = 0.0
+        self._signature: frozenset | None = None
+        self._stale = True
+        self._asked = 0.0
+        self._watcher: threading.Thread | None = None
         self.generation = 0  # bumped on every reload, for caches derived from the catalogue
 
     def get(self) -> Catalog:
-        now = time.monotonic()
-        if self._catalog is not None and now - self._checked < RECHECK_SECONDS:
-            return self._catalog
-        with self._lock:
-            if self._catalog is not None and now - self._checked < RECHECK_SECONDS:
-                return self._catalog
-            signature = self._scan()
-            if signature != self._signature or self._catalog is None:
-                self._catalog = load_catalog(self.content)
-                self._signature = signature
-                self.generation += 1
-            self._checked = time.monotonic()
-            return self._catalog
+        self._asked = time.monotonic()
+        if self._stale or self._catalog is None:
+            with self._lock:
+                if self._stale or self._catalog is None:
+                    self._reload()
+        if self._watcher is None or not self._watcher.is_alive():
+            self._watcher = threading.Thread(target=self._watch, name="etalase-catalog-watch", daemon=True)
+            self._watcher.start()
+        return self._catalog
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._signature = None
-            self._checked = 0.0
+        self._stale = True
 
-    def _scan(self) -> tuple:
-        out = []
+    def _reload(self) -> None:
+        signature = self._scan()
+        self._catalog = load_catalog(self.content)
+        self._signature, self._stale = signature, False
+        self.generation += 1
+
+    def _watch(self) -> None:
+        while time.monotonic() - self._asked < IDLE_SECONDS:
+            time.sleep(RECHECK_SECONDS)
+            if self._scan() != self._signature:
+                with self._lock:
+                    self._reload()
+
+    def _scan(self) -> frozenset:
+        out = set()
         for folder in (self.content, self.content / "artisans", self.content / "products", self.content / "media"):
             try:
                 with os.scandir(folder) as it:
                     for entry in it:
                         if entry.is_file():
                             st = entry.stat()
-                            out.append((folder.name, entry.name, st.st_size, st.st_mtime_ns))
+                            out.add((folder.name, entry.name, st.st_size, st.st_mtime_ns))
             except FileNotFoundError:
-                out.append((folder.name, None))
-        return tuple(sorted(out, key=repr))
+                out.add((folder.name, "", -1, -1))
+        return frozenset(out)
 
 
 @dataclass
@@ -106,11 +118,18 @@ class WebState:
         if content:
             self.catalog_cache.invalidate()
 
+    def settings(self) -> Settings:
+        """schedule.yaml, parsed again only when the file changed (ConfigError when it is wrong)."""
+        return self.memo("settings", lambda: load_settings(self.project.schedule, "schedule.yaml"),
+                         key=_stat(self.project.schedule))
+
     def version(self) -> tuple:
-        """Changes whenever the catalogue or the database may have: commits by the CLI or the scheduler
-        touch the WAL file; our own writes bump a counter."""
+        """Changes whenever the catalogue, the database or the exports may have: commits by the CLI or
+        the scheduler touch the WAL file, a published day renames into exports/; our own writes bump a
+        counter; the date matters to every plan."""
         self.catalog()
-        out: list = [self.catalog_cache.generation, self._writes]
+        out: list = [self.catalog_cache.generation, self._writes, self.clock.now().date(),
+                     _stat(self.project.schedule), _stat(self.project.exports)]
         for path in (self.db_file, self.db_file.with_name(self.db_file.name + "-wal")):
             try:
                 st = path.stat()
@@ -119,19 +138,32 @@ class WebState:
                 out.append(None)
         return tuple(out)
 
-    def memo(self, name: str, compute):
-        """`compute()` once per state version: views over a thousand products stay fast between changes."""
-        key = self.version()
+    def memo(self, name, compute, key=None):
+        """`compute()` once per state version (or per `key`): views over a thousand products and the
+        planner's ranking stay fast between changes."""
+        key = self.version() if key is None else key
         hit = self._memo.get(name)
         if hit is not None and hit[0] == key and time.monotonic() - hit[1] < MEMO_SECONDS:
             return hit[2]
         value = compute()
+        if len(self._memo) > 256:  # calendar pages each keep a plan: forget them all now and then
+            self._memo.clear()
         self._memo[name] = (key, time.monotonic(), value)
         return value
 
     def curation_settings(self) -> tuple[curation.CurationSettings, list]:
         """The council's checklist; a broken curation.yaml falls back to the defaults and says so."""
-        try:
-            return curation.load_settings(self.project.content), []
-        except ContentError as exc:
-            return curation.CurationSettings(), exc.problems
+        def load() -> tuple[curation.CurationSettings, list]:
+            try:
+                return curation.load_settings(self.project.content), []
+            except ContentError as exc:
+                return curation.CurationSettings(), exc.problems
+        return self.memo("curation", load, key=_stat(self.project.content / "curation.yaml"))
+
+
+def _stat(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_size, st.st_mtime_ns)

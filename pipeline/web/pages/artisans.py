@@ -15,7 +15,7 @@ from ...yamlread import load
 from ..auth import EDITORS, require, viewer, web
 from ..render import flash, page
 from ..state import WebState
-from .products import PER_PAGE, _by_field, _fold, product_rows, slugify
+from .products import PER_PAGE, _by_field, fold, product_rows, slugify
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def artisan_rows(state: WebState) -> list[ArtisanRow]:
 
 
 def filter_artisans(rows: list[ArtisanRow], q: str = "", craft: str = "", kecamatan: str = "") -> list[ArtisanRow]:
-    words = _fold(q).split()
+    words = fold(q).split()
     out = []
     for r in rows:
         a = r.artisan
@@ -55,7 +55,7 @@ def filter_artisans(rows: list[ArtisanRow], q: str = "", craft: str = "", kecama
             continue
         if kecamatan and (a is None or a.kecamatan != kecamatan):
             continue
-        if words and not all(w in _fold(" ".join([r.slug, r.name, a.village if a else "", a.story if a else ""]))
+        if words and not all(w in fold(" ".join([r.slug, r.name, a.village if a else "", a.story if a else ""]))
                              for w in words):
             continue
         out.append(r)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -23,12 +24,12 @@ from ...errors import NotFound
 from ...export import day_dir, failed_note, read_manifest
 from ...models import Artisan, Product
 from ...plan import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
-from ...settings import load_settings
 from ..auth import PLANNERS, require, viewer, web
 from ..files import zip_response
 from ..labels import tanggal
 from ..render import flash, page
 from ..state import WebState
+from .products import PER_PAGE, fold
 
 PAST_DAYS = 7  # the calendar shows the past week, then the horizon; older weeks page back
 
@@ -96,7 +97,7 @@ class Day:
 
 def context(state: WebState) -> P.Context:
     """planning's Context from the dashboard's caches (the catalogue is not re-read per request)."""
-    settings = load_settings(state.project.schedule, "schedule.yaml")
+    settings = state.settings()
     cat = state.catalog()
     conn = state.db()
     approved = state.memo("approved", lambda: reviews.approved_products(conn, cat))
@@ -115,6 +116,15 @@ def days(ctx: P.Context, first: dt.date, last: dt.date) -> list[Day]:
 
 def one_day(ctx: P.Context, date: dt.date) -> Day:
     return days(ctx, date, date)[0]
+
+
+def cached_days(state: WebState, first: dt.date, last: dt.date) -> list[Day]:
+    """`days` once per state version: ranking a thousand products takes the planner a while."""
+    return state.memo(("days", first, last), lambda: days(context(state), first, last))
+
+
+def cached_day(state: WebState, date: dt.date) -> Day:
+    return cached_days(state, date, date)[0]
 
 
 def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day:
@@ -190,14 +200,15 @@ router = APIRouter(dependencies=[Depends(viewer)])
 
 @router.get("/")
 def today_page(request: Request):
-    ctx = context(web(request))
-    return _day_page(request, ctx, one_day(ctx, ctx.today))
+    state = web(request)
+    ctx = context(state)
+    return _day_page(request, ctx, cached_day(state, ctx.today))
 
 
 @router.get("/hari/{date}")
 def day_page(request: Request, date: str):
-    ctx = context(web(request))
-    return _day_page(request, ctx, one_day(ctx, parse_date(date)))
+    state = web(request)
+    return _day_page(request, context(state), cached_day(state, parse_date(date)))
 
 
 def _day_page(request: Request, ctx: P.Context, day: Day):
@@ -212,21 +223,41 @@ def _day_page(request: Request, ctx: P.Context, day: Day):
 @router.get("/kalender")
 def calendar_page(request: Request, mulai: str = ""):
     """Two weeks back and the horizon ahead; `mulai` pages through earlier weeks."""
-    ctx = context(web(request))
+    state = web(request)
+    ctx = context(state)
     today = ctx.today
     width = dt.timedelta(days=PAST_DAYS + ctx.settings.horizon_days)
     first = parse_date(mulai) if mulai else today - dt.timedelta(days=PAST_DAYS)
-    shown = days(ctx, first, first + width - dt.timedelta(days=1))
-    pickers = {d.iso: candidates(ctx, d.date) for d in shown if d.changeable}
-    return page(request, "calendar.html", title="Kalender", days=shown,
-                pickers=pickers, today=today, earlier=(first - width).isoformat(), paged=bool(mulai),
-                approved=len(ctx.approved))
+    shown = cached_days(state, first, first + width - dt.timedelta(days=1))
+    return page(request, "calendar.html", title="Kalender", days=shown, today=today,
+                earlier=(first - width).isoformat(), paged=bool(mulai), approved=len(ctx.approved))
+
+
+@router.get("/hari/{date}/tukar")
+def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
+    """The swap picker: approved products, the day's theme first, searchable (a thousand do not fit a select)."""
+    state = web(request)
+    ctx = context(state)
+    day = cached_day(state, parse_date(date))
+    fit, rest = candidates(ctx, day.date)
+    words = fold(q).split()
+    cat = ctx.catalog
+    rows = [(p, p in fit) for p in fit + rest
+            if all(w in fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
+                   for w in words)]
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page_no = min(max(1, halaman), pages)
+    return page(request, "swap.html", title="Tukar produk", day=day, q=q, total=len(rows), page_no=page_no,
+                pages=pages, rows=rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE], catalog=cat,
+                theme=ctx.settings.day(day.date).theme, base=f"/hari/{day.iso}/tukar?q={quote(q)}&")
 
 
 @router.get("/riwayat")
 def history_page(request: Request):
-    ctx = context(web(request))
-    return page(request, "history.html", title="Riwayat", catalog=ctx.catalog, **history(ctx))
+    state = web(request)
+    ctx = context(state)
+    return page(request, "history.html", title="Riwayat", catalog=ctx.catalog,
+                **state.memo("history", lambda: history(ctx)))
 
 
 @router.get("/hari/{date}/slides.zip")

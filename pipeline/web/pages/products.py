@@ -86,7 +86,7 @@ def _raw_name(path: Path) -> str | None:
 
 def filter_rows(rows: list[ProductRow], q: str = "", craft: str = "", kecamatan: str = "",
                 status: str = "") -> list[ProductRow]:
-    words = _fold(q).split()
+    words = fold(q).split()
     out = []
     for r in rows:
         if craft and (r.product is None or r.product.craft != craft):
@@ -96,7 +96,7 @@ def filter_rows(rows: list[ProductRow], q: str = "", craft: str = "", kecamatan:
         if status and r.state != status:
             continue
         if words:
-            hay = _fold(" ".join([r.slug, r.name, r.artisan.name if r.artisan else "",
+            hay = fold(" ".join([r.slug, r.name, r.artisan.name if r.artisan else "",
                                   r.product.story if r.product else "", " ".join(r.product.tags if r.product else ())]))
             if not all(w in hay for w in words):
                 continue
@@ -104,7 +104,7 @@ def filter_rows(rows: list[ProductRow], q: str = "", craft: str = "", kecamatan:
     return out
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
@@ -160,7 +160,7 @@ async def update_product(request: Request, slug: str):
 
 
 def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(name)).strip("-")[:60].strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60].strip("-")
 
 
 def _current_values(state: WebState, slug: str) -> tuple[dict, dict]:

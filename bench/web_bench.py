@@ -1,0 +1,214 @@
+"""p95 latency of the dashboard's main pages: 1,000 products, a year of ledger, 20 concurrent clients.
+
+Builds a throwaway project (1,000 approved products on hard-linked photos, 40 artisans across the
+regency's kecamatan, 365 posted days), starts the real `etalase serve --no-scheduler` on loopback,
+logs in once (the clients share the session, so every request pays the session check), warms up,
+then 20 threads with keep-alive connections request the pages in turn. The reference measured in
+the same run under the same load is the static stylesheet: the floor of the server itself.
+Target: p95 <= 100 ms per page.
+
+    .venv/bin/python bench/web_bench.py [--products 1000] [--clients 20] [--requests 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline import passwords, planstate, reviews, store  # noqa: E402
+from pipeline import users as U  # noqa: E402
+from pipeline.catalog import KECAMATAN_SERGAI, load_catalog  # noqa: E402
+from pipeline.clock import SystemClock  # noqa: E402
+
+CRAFTS = ["anyaman-purun", "anyaman-pandan", "tenun", "batik"]
+PASSWORD = "bench-password-2026"
+TARGET_MS = 100.0
+
+
+def make_project(root: Path, products: int) -> None:
+    content = root / "content"
+    for folder in ("artisans", "products", "media"):
+        (content / folder).mkdir(parents=True)
+    (content / "crafts.yaml").write_text("crafts:\n" + "".join(
+        f"  - slug: {c}\n    name: {c.replace('-', ' ').title()}\n" for c in CRAFTS), encoding="utf-8")
+    bases = []
+    for i, colour in enumerate([(150, 110, 60), (60, 120, 90), (150, 40, 60), (40, 60, 140)]):
+        im = Image.new("RGB", (1080, 1440), (235, 228, 215))
+        d = ImageDraw.Draw(im)
+        for x in range(0, 1080, 18):
+            d.rectangle([x, 200, x + 9, 1240], fill=colour)
+        path = content / "media" / f"base-{i}.jpg"
+        im.save(path, quality=85)
+        bases.append(path)
+    for a in range(40):
+        (content / "artisans" / f"pengrajin-{a:02d}.yaml").write_text(
+            f"name: Kelompok Pengrajin {a:02d}\nkecamatan: {KECAMATAN_SERGAI[a % len(KECAMATAN_SERGAI)]}\n"
+            f"crafts: [{CRAFTS[a % len(CRAFTS)]}]\nphoto_consent: true\n", encoding="utf-8")
+    for p in range(products):
+        a = p % 40
+        photo = f"produk-{p:04d}.jpg"
+        os.link(bases[p % 4], content / "media" / photo)
+        (content / "products" / f"produk-{p:04d}.yaml").write_text(
+            f"name: Produk Kerajinan {p:04d}\nartisan: pengrajin-{a:02d}\ncraft: {CRAFTS[a % len(CRAFTS)]}\n"
+            f"price: {50_000 + 1000 * (p % 300)}\nmaterials: [purun, pewarna alami]\nsize: 30 x 20 cm\n"
+            f"story: Dibuat dengan tangan di Serdang Bedagai. Produk nomor {p}.\ntags: [contoh]\n"
+            f"photos:\n  - {photo}\n", encoding="utf-8")
+
+
+def make_state(root: Path) -> int:
+    cat = load_catalog(root / "content")
+    assert not cat.errors, cat.errors[:3]
+    conn = store.connect(root / "state" / "etalase.db")
+    admin = U.ensure(conn, "admin", "admin")
+    curator = U.ensure(conn, "kurator", "curator")
+    passwords.set_password(conn, "admin", PASSWORD)
+    slugs = sorted(cat.products)
+    for slug in slugs:
+        reviews.approve(conn, cat, slug, curator, checks=reviews.all_checks())
+    now = SystemClock().now()
+    today = now.date()
+    for i in range(365):
+        day = today - dt.timedelta(days=365 - i)
+        product = cat.products[slugs[(i * 7) % len(slugs)]]
+        planstate.mark_posted(conn, day, product.slug, product.artisan,
+                              f"https://www.tiktok.com/@dekranasda.sergai/video/{7400000000000000000 + i}",
+                              admin.name, now)
+    conn.close()
+    return len(slugs)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = conn.getresponse()
+    response.read()
+    return response.status, (time.perf_counter() - started) * 1000
+
+
+def login(port: int) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/masuk", headers={"Host": "127.0.0.1"})
+    r = conn.getresponse()
+    html = r.read().decode()
+    cookie = r.getheader("set-cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    body = f"name=admin&password={PASSWORD}&csrf_token={token}&lanjut=/"
+    conn.request("POST", "/masuk", body=body, headers={"Cookie": cookie, "Host": "127.0.0.1",
+                                                       "Content-Type": "application/x-www-form-urlencoded"})
+    r = conn.getresponse()
+    r.read()
+    assert r.status == 303, r.status
+    return r.getheader("set-cookie").split(";")[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=30, help="requests per client per page")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="etalase-web-bench-") as tmp:
+        root = Path(tmp) / "project"
+        started = time.perf_counter()
+        make_project(root, args.products)
+        approved = make_state(root)
+        print(f"project: {args.products} products ({approved} approved), 40 artisans, 365 posted days; "
+              f"built in {time.perf_counter() - started:.1f} s")
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if k not in ("ETALASE_DB", "ETALASE_USER")}
+        server = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(root), "serve", "--no-scheduler",
+                                   "--port", str(port)], env=env, stdout=subprocess.DEVNULL, cwd=REPO)
+        try:
+            return run(port, args)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def run(port: int, args: argparse.Namespace) -> int:
+    for _ in range(600):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    cookie = login(port)
+    slug = "produk-0007"
+    pages = {"reference: /static/style.css": "/static/style.css", "Hari ini": "/", "Kalender": "/kalender",
+             "Kurasi": "/kurasi", "Kurasi: produk": f"/kurasi/{slug}", "Produk": "/produk",
+             "Produk: cari": "/produk?q=0042", "Produk: ubah": f"/produk/{slug}", "Pengrajin": "/pengrajin",
+             "Riwayat": "/riwayat"}
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    first = {}
+    for name, path in pages.items():
+        status, ms = request(warm, path, cookie)
+        assert status == 200, (path, status)
+        first[name] = ms
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        order = list(pages.items())
+        order = order[offset % len(order):] + order[:offset % len(order)]
+        for _ in range(args.requests):
+            for name, path in order:
+                status, ms = request(conn, path, cookie)
+                with lock:
+                    times[name].append(ms)
+                    if status != 200:
+                        errors.append(f"{path}: {status}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    total = sum(len(v) for v in times.values())
+    print(f"{args.clients} clients x {args.requests} rounds x {len(pages)} pages = {total} requests in {wall:.1f} s "
+          f"({total / wall:.0f} req/s); errors: {len(errors)}")
+    ref = p95(times["reference: /static/style.css"])
+    print(f"{'page':<32}{'first ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'p95/ref':>10}  target p95 <= {TARGET_MS:.0f} ms")
+    worst = 0.0
+    for name, values in times.items():
+        value = p95(values)
+        if not name.startswith("reference"):
+            worst = max(worst, value)
+        print(f"{name:<32}{first[name]:>10.1f}{statistics.median(values):>10.1f}{value:>10.1f}{value / ref:>10.1f}"
+              + ("" if name.startswith("reference") or value <= TARGET_MS else "  over target"))
+    verdict = "meets" if worst <= TARGET_MS else "misses"
+    print(f"worst page p95: {worst:.1f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
+    return 1 if errors else 0
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
