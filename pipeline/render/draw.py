@@ -199,7 +199,7 @@ class _Painter:
         if layer["direction"] == "up":
             t = t[::-1]
         # the change speeds up along the way: the dense end stays readable longer before it fades
-        alpha = (a + (b - a) * t**2) * 255 * layer["opacity"]
+        alpha = (a + (b - a) * t ** layer["curve"]) * 255 * layer["opacity"]
         column = np.clip(np.round(alpha), 0, 255).astype(np.uint8).reshape(h, 1)
         mask = Image.fromarray(column).resize((w, h), Image.Resampling.NEAREST)
         piece = Image.new("RGBA", (w, h), (*rgb(self.colour(layer["colour"])), 0))
