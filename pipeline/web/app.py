@@ -30,9 +30,8 @@ from .render import page
 from .security import (
     MAX_FORM_BYTES,
     CsrfFailed,
-    Headers,
     LoginLimiter,
-    TooLargeInIndonesian,
+    ResponseGuard,
     check_csrf,
     secret_key,
 )
@@ -64,8 +63,7 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
     app.add_middleware(SessionMiddleware, secret_key=secret or secret_key(project.state),
                        session_cookie="etalase_sesi", max_age=SESSION_DAYS * 24 * 3600, same_site="lax",
                        https_only=secure_cookies)
-    app.add_middleware(Headers)
-    app.add_middleware(TooLargeInIndonesian)
+    app.add_middleware(ResponseGuard)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -58,3 +58,15 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A one-time notice for the next page (kept in the signed session cookie, so it survives a redirect)."""
     request.session["flash"] = [*request.session.get("flash", []), [kind, message]]
+
+
+PER_PAGE = 30
+
+
+def paged(rows: list, halaman: int, path: str, **filters: str) -> dict[str, Any]:
+    """One page of `rows` plus what the pager macro needs; filters stay in its links, encoded."""
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page_no = min(max(1, halaman), pages)
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return {"rows": rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE], "total": len(rows), "page_no": page_no,
+            "pages": pages, "base": f"{path}?{query}&" if query else f"{path}?", **filters}

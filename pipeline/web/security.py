@@ -118,11 +118,16 @@ class LoginLimiter:
         return q
 
 
-class Headers:
-    """Security headers on every response; the CSP allows no inline script, so escaped text stays text."""
+class ResponseGuard:
+    """Every response: security headers (the CSP allows no inline script, so escaped text stays text), and
+    Starlette's English "Content Too Large" (413) said in Bahasa Indonesia."""
 
     CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+               (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"))
+    TOO_LARGE = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
+                 f"{MAX_PHOTO_BYTES // 2**20} MB per foto.").encode()
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -131,52 +136,28 @@ class Headers:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        too_large = False
 
-        async def with_headers(message: Message) -> None:
+        async def guarded(message: Message) -> None:
+            nonlocal too_large
             if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
+                too_large = message["status"] == 413
+                drop = {b"content-length", b"content-type"} if too_large else set()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in drop]
                 names = {k.lower() for k, _ in headers}
-                for name, value in ((b"content-security-policy", self.CSP), (b"x-content-type-options", "nosniff"),
-                                    (b"referrer-policy", "same-origin"), (b"x-frame-options", "DENY")):
-                    if name not in names:
-                        headers.append((name, value.encode("ascii")))
+                headers += [(k, v) for k, v in self.HEADERS if k not in names]
+                if too_large:
+                    headers += [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(self.TOO_LARGE)).encode())]
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and too_large:
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": self.TOO_LARGE}
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        await self.app(scope, receive, guarded)
 
 
 def is_loopback(host: str) -> bool:
     return host in LOOPBACK_HOSTS or host.startswith("127.")
-
-
-class TooLargeInIndonesian:
-    """Starlette's body limit answers 413 in English plain text; say it so the admin understands."""
-
-    TEXT = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
-            f"{MAX_PHOTO_BYTES // 2**20} MB per foto.").encode()
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        replacing = False
-
-        async def translated(message: Message) -> None:
-            nonlocal replacing
-            if message["type"] == "http.response.start" and message["status"] == 413:
-                replacing = True
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-length",
-                                                                                               b"content-type")]
-                headers += [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(self.TEXT)).encode())]
-                message = {**message, "headers": headers}
-            elif message["type"] == "http.response.body" and replacing:
-                if message.get("more_body"):
-                    return
-                message = {"type": "http.response.body", "body": self.TEXT}
-            await send(message)
-
-        await self.app(scope, receive, translated)

@@ -13,9 +13,9 @@ from ...errors import ContentError, NotFound
 from ...models import Artisan
 from ...yamlread import load
 from ..auth import EDITORS, require, viewer, web
-from ..render import flash, page
+from ..render import flash, page, paged
 from ..state import WebState
-from .products import PER_PAGE, _by_field, fold, product_rows, slugify
+from .products import _by_field, fold, product_rows, slugify
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,8 @@ def artisan_list(request: Request, q: str = "", craft: str = "", kecamatan: str 
     state = web(request)
     cat = state.catalog()
     rows = filter_artisans(artisan_rows(state), q, craft, kecamatan)
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page_no = min(max(1, halaman), pages)
-    query = "&".join(f"{k}={v}" for k, v in (("q", q), ("craft", craft), ("kecamatan", kecamatan)) if v)
-    return page(request, "artisans.html", title="Pengrajin", rows=rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE],
-                total=len(rows), page_no=page_no, pages=pages, base=f"/pengrajin?{query}&" if query else "/pengrajin?",
-                q=q, craft=craft, kecamatan=kecamatan, crafts=[(c.slug, c.name) for c in cat.crafts.values()],
+    return page(request, "artisans.html", title="Pengrajin", crafts=[(c.slug, c.name) for c in cat.crafts.values()],
+                **paged(rows, halaman, "/pengrajin", q=q, craft=craft, kecamatan=kecamatan),
                 districts=[(k, k) for k in E.kecamatan_names(state.project.content)])
 
 

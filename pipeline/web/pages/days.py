@@ -12,7 +12,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -27,9 +26,9 @@ from ...plan import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
 from ..auth import PLANNERS, require, viewer, web
 from ..files import zip_response
 from ..labels import tanggal
-from ..render import flash, page
+from ..render import flash, page, paged
 from ..state import WebState
-from .products import PER_PAGE, fold
+from .products import fold
 
 PAST_DAYS = 7  # the calendar shows the past week, then the horizon; older weeks page back
 
@@ -245,11 +244,8 @@ def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
     rows = [(p, p in fit) for p in fit + rest
             if all(w in fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
                    for w in words)]
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page_no = min(max(1, halaman), pages)
-    return page(request, "swap.html", title="Tukar produk", day=day, q=q, total=len(rows), page_no=page_no,
-                pages=pages, rows=rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE], catalog=cat,
-                theme=ctx.settings.day(day.date).theme, base=f"/hari/{day.iso}/tukar?q={quote(q)}&")
+    return page(request, "swap.html", title="Tukar produk", day=day, catalog=cat,
+                theme=ctx.settings.day(day.date).theme, **paged(rows, halaman, f"/hari/{day.iso}/tukar", q=q))
 
 
 @router.get("/riwayat")

@@ -25,11 +25,10 @@ from ...models import Artisan, Craft, Product
 from ...yamlread import load
 from ..auth import EDITORS, require, viewer, web
 from ..labels import pesan
-from ..render import flash, page
+from ..render import flash, page, paged
 from ..security import MAX_UPLOAD_BYTES
 from ..state import WebState
 
-PER_PAGE = 30
 INVALID = "invalid"  # a filter value beside the review states: products whose file has errors
 
 
@@ -124,13 +123,8 @@ def product_list(request: Request, q: str = "", craft: str = "", kecamatan: str 
                  halaman: int = 1):
     state = web(request)
     rows = filter_rows(product_rows(state), q, craft, kecamatan, status)
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page_no = min(max(1, halaman), pages)
-    query = "&".join(f"{k}={v}" for k, v in (("q", q), ("craft", craft), ("kecamatan", kecamatan),
-                                               ("status", status)) if v)
-    return page(request, "products.html", title="Produk", rows=rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE],
-                total=len(rows), page_no=page_no, pages=pages, base=f"/produk?{query}&" if query else "/produk?",
-                q=q, craft=craft, kecamatan=kecamatan, status=status, options=filter_options(state),
+    return page(request, "products.html", title="Produk", options=filter_options(state),
+                **paged(rows, halaman, "/produk", q=q, craft=craft, kecamatan=kecamatan, status=status),
                 catalog_problems=[p for p in state.catalog().errors if "/products/" not in p.path])
 
 
