@@ -28,7 +28,9 @@ def office(scratch, monkeypatch):
     """Three products, one with errors, and the council's people."""
     monkeypatch.delenv("ETALASE_DB", raising=False)
     monkeypatch.delenv("ETALASE_USER", raising=False)
-    scratch.product("tikar-pandan", photos=("p2.jpg", "p3.jpg"), story="Tikar pandan untuk ruang tamu.")
+    scratch.product("tikar-pandan", photos=("p2.jpg", "p3.jpg"),
+                    story="Tikar pandan untuk ruang tamu, dianyam rapat oleh ibu-ibu kelompok pengrajin dari daun "
+                          "pandan berduri yang dijemur tiga hari lalu diwarnai dengan pewarna alami.")
     scratch.write("products/rusak.yaml", "name: Rusak\nartisan: nobody\ncraft: anyaman-purun\nphotos: [p1.jpg]\n")
     root = scratch.root
     for name, role, by in (("ayu", "admin", None), ("siti", "curator", "ayu"), ("budi", "editor", "ayu")):

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -178,9 +179,10 @@ def _short(changes: R.Changes) -> list[str]:
 
 
 def _value(v: Any, limit: int = 70) -> str:
+    """One line; cut to `limit` characters unless limit is 0."""
     text = "(none)" if v is None else ", ".join(map(str, v)) if isinstance(v, list) else str(v)
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -193,9 +195,9 @@ def run_show(args: argparse.Namespace) -> int:
             artisan = cat.artisans[product.artisan]
             print(f"file: {cat.root.parent / product.source}")
             print(f"version: {product.content_hash[:12]}  (approve exactly this: --hash {product.content_hash[:12]})")
-            rows = [("name", product.name), ("artisan", f"{artisan.name} ({product.artisan}), kecamatan "
-                                                        f"{artisan.kecamatan}; photo consent: "
-                                                        f"{'yes' if artisan.photo_consent else 'NO'}"),
+            rows = [("name", product.name),
+                    ("artisan", f"{artisan.name} ({product.artisan}), kecamatan {artisan.kecamatan}"),
+                    ("photo consent", "yes" if artisan.photo_consent else "NO (see the artisan's file)"),
                     ("craft", cat.crafts[product.craft].name), ("price", _price(product.price)),
                     ("availability", product.availability), ("materials", list(product.materials)),
                     ("size", product.size), ("colours", list(product.colours)), ("story", product.story),
@@ -204,7 +206,9 @@ def run_show(args: argparse.Namespace) -> int:
             print("fields:")
             for name, v in rows:
                 if v not in ("", [], None) or name in ("name", "price"):
-                    print(f"  {name + ':':<16}{_value(v)}")
+                    text = textwrap.fill(_value(v, limit=0), width=100, initial_indent=" " * 18,
+                                         subsequent_indent=" " * 18)
+                    print(f"  {name + ':':<16}{text[18:]}")
             print("photos:")
             for i, photo in enumerate(product.photos, 1):
                 print(f"  {i}. {photo.path}" + ("  (hero)" if i == 1 else ""))
