@@ -259,3 +259,12 @@ def test_a_deleted_product_shows_as_missing_and_is_never_approved(env):
     st = R.status(env.conn, env.cat(), "tas-purun")
     assert st.missing and st.last.action == "approve"
     assert env.approved() == []
+
+
+def test_a_resubmission_shows_what_changed_since_the_request(env):
+    env.decide("tas-purun", "request_changes", note="harga terlalu murah")
+    env.scratch.product("tas-purun", price="Rp 250.000")
+    env.decide("tas-purun", "submit", env.editor, note="harga diperbaiki")
+    changes = R.what_changed(env.conn, env.cat(), "tas-purun")
+    assert changes.since.action == "request_changes"
+    assert [(c.field, c.after) for c in changes.fields] == [("price", "Rp 250.000")]
