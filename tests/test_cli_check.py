@@ -78,3 +78,15 @@ def test_bundled_sample_catalogue_checks_clean(capsys):
     out = capsys.readouterr().out
     products = int(out.split(" products ready")[0])
     assert products >= 12
+
+
+def test_template_and_schedule_mistakes_are_reported_too(sample_project):
+    schedule = sample_project / "schedule.yaml"
+    schedule.write_text(schedule.read_text() + "\nhorizon_dayz: 3\n")
+    brand = sample_project / "templates/brand.yaml"
+    brand.write_text(brand.read_text() + "\nhandel: \"@x\"\n")
+    result = run_check(sample_project)
+    assert "Traceback" not in result.stderr
+    assert "warning: schedule.yaml:" in result.stderr and "horizon_dayz: unknown field" in result.stderr
+    assert "handel: unknown field" in result.stderr and "templates/brand.yaml" in result.stderr
+    assert run_check(sample_project, "--strict").returncode == 1

@@ -1,4 +1,4 @@
-"""`etalase check`: validate the whole catalogue and report every problem at once."""
+"""`etalase check`: validate the catalogue, templates and schedule, reporting every problem at once."""
 
 from __future__ import annotations
 
@@ -6,39 +6,53 @@ import argparse
 import sys
 
 from ..catalog import load_catalog
+from ..errors import ConfigError, Problem
 from ..models import Catalog
+from ..project import Project
+from ..render.images import template_problems
+from ..settings import load_settings
 from .common import project
 
 ORDER = 10
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="validate content/ and report every problem with file, line and field",
-                       description="Load every craft, artisan, product and photo and report all problems at once.")
+    p = sub.add_parser("check", help="validate content/, templates and schedule.yaml with file, line and field",
+                       description="Load every craft, artisan, product, photo, template and setting and report "
+                                   "all problems at once. Exit 1 on errors (and on warnings with --strict).")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    cat = load_catalog(project(args).content)
-    print_problems(cat)
-    print(summary(cat))
-    if cat.errors or (args.strict and cat.warnings):
-        return 1
-    return 0
+    proj = project(args)
+    cat = load_catalog(proj.content)
+    problems = list(cat.problems) + settings_problems(proj) + template_problems(proj)
+    print_problems(problems)
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    print(summary(cat, len(errors), len(warnings)))
+    return 1 if errors or (args.strict and warnings) else 0
 
 
-def print_problems(cat: Catalog) -> None:
-    for p in sorted(cat.problems, key=lambda p: (p.path, p.line or 0)):
+def settings_problems(proj: Project) -> list[Problem]:
+    try:
+        return list(load_settings(proj.schedule, "schedule.yaml").warnings)
+    except ConfigError as exc:
+        return list(exc.problems)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for p in sorted(problems, key=lambda p: (p.path, p.line or 0)):
         label = "error" if p.is_error else "warning"
         print(f"{label}: {p}", file=sys.stderr)
 
 
-def summary(cat: Catalog) -> str:
+def summary(cat: Catalog, errors: int, warnings: int) -> str:
     kec = {a.kecamatan for a in cat.artisans.values()}
     parts = [
         f"{len(cat.products)} products ready, {len(cat.invalid)} with errors",
         f"{len(cat.artisans)} artisans in {len(kec)} kecamatan",
         f"{len(cat.crafts)} crafts",
     ]
-    return f"{'; '.join(parts)}. {len(cat.errors)} errors, {len(cat.warnings)} warnings."
+    return f"{'; '.join(parts)}. {errors} errors, {warnings} warnings."
