@@ -202,3 +202,23 @@ def test_a_broken_schedule_is_shown_not_crashed_on(office):
     (office.root / "schedule.yaml").write_text("horizon_days: banyak\n", encoding="utf-8")
     r = app_client(office).get("/kalender")
     assert r.status_code == 400 and "schedule.yaml" in r.text and "horizon_days" in r.text
+
+
+def test_build_now_queues_a_build_through_the_hook_serve_provides(office):
+    asked = []
+    c = TestClient(create_app(Project.at(office.root), require_login=False, local_user="ayu", clock=FixedClock(NOW),
+                              request_build=asked.append))
+    html = c.get("/").text
+    assert "Buat sekarang" in html
+    r = c.post(f"/hari/{TODAY}/buat", data={"csrf_token": csrf_of(html), "kembali": "/"})
+    assert r.status_code == 200 and "Sedang dibuat" in r.text and asked == [TODAY]
+    assert "Buat sekarang" not in app_client(office).get("/").text  # no scheduler, no button
+
+
+def test_api_actions_without_a_body(office):
+    c = app_client(office)
+    token = c.get("/api/session").json()["csrf_token"]
+    day = TODAY + dt.timedelta(days=4)
+    assert "pinned" in c.post(f"/api/days/{day}/pin", headers={"X-CSRF-Token": token}).json()["flags"]
+    assert c.post(f"/api/days/{day}/skip", headers={"X-CSRF-Token": token}).json()["status"] == "skipped"
+    assert c.post(f"/api/days/{day}/nonsense", headers={"X-CSRF-Token": token}).status_code == 404
