@@ -15,7 +15,8 @@ from pipeline.web.auth import _safe_next
 
 PAGES = ["/", "/kalender", "/kurasi", "/kurasi/tas-purun", "/produk", "/produk/tas-purun", "/produk/baru",
          "/pengrajin", "/pengrajin/ani", "/riwayat", "/media/p1.jpg", "/foto/160/p1.jpg", "/api"]
-API = ["/api/products", "/api/artisans", "/api/reviews", "/api/session", "/api/reviews/tas-purun"]
+API = ["/api/products", "/api/artisans", "/api/reviews", "/api/session", "/api/reviews/tas-purun", "/api/days",
+       "/api/history", "/api/openapi.json"]
 
 
 def client(office, **kw) -> TestClient:
@@ -44,9 +45,11 @@ def test_login_sets_a_httponly_samesite_cookie_and_opens_every_page(off_loopback
     assert r.status_code == 303
     cookie = r.headers["set-cookie"].lower()
     assert "etalase_sesi=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
-    for url in PAGES:
+    for url in PAGES + API:
         assert off_loopback.get(url).status_code == 200, url
     assert "siti · Kurator" in off_loopback.get("/").text
+    schema = off_loopback.get("/api/openapi.json").json()
+    assert "/api/days/{date}/{action}" in schema["paths"] and "/produk" not in schema["paths"]
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(off_loopback):

@@ -70,7 +70,7 @@ def _session(request: Request, v: Viewer) -> Session:
 
 
 @router.post("/login", response_model=Session)
-def api_login(request: Request, body: Login):
+def log_in(request: Request, body: Login):
     """Start a session. Failed attempts are throttled like the login form."""
     state = web(request)
     address = request.client.host if request.client else "?"
@@ -88,12 +88,12 @@ def api_login(request: Request, body: Login):
 
 
 @router.get("/session", response_model=Session, dependencies=authed)
-def api_session(request: Request):
+def current_session(request: Request):
     return _session(request, viewer(request))
 
 
 @router.post("/logout")
-def api_logout(request: Request):
+def log_out(request: Request):
     request.session.clear()
     return {"ok": True}
 
@@ -117,14 +117,14 @@ def _problem(p) -> dict:
 
 
 @router.get("/products", dependencies=authed)
-def api_products(request: Request, q: str = "", craft: str = "", kecamatan: str = "", status: str = ""):
+def list_products(request: Request, q: str = "", craft: str = "", kecamatan: str = "", status: str = ""):
     """Every product (valid or not) with its review state; the same filters as the Produk page."""
     rows = filter_rows(product_rows(web(request)), q, craft, kecamatan, status)
     return {"count": len(rows), "products": [_product_json(r) for r in rows]}
 
 
 @router.get("/products/{slug}", dependencies=authed)
-def api_product(request: Request, slug: str):
+def get_product(request: Request, slug: str):
     row = next((r for r in product_rows(web(request)) if r.slug == slug), None)
     if row is None:
         raise NotFound(slug)
@@ -135,14 +135,14 @@ def api_product(request: Request, slug: str):
 
 
 @router.post("/products", status_code=201, dependencies=authed)
-def api_create_product(request: Request, body: ContentValues):
+def create_product(request: Request, body: ContentValues):
     require(request, EDITORS, "menambah produk")
     slug = body.slug or slugify(str(body.values.get("name") or ""))
     return _save_product(request, slug, body, create=True)
 
 
 @router.put("/products/{slug}", dependencies=authed)
-def api_update_product(request: Request, slug: str, body: ContentValues):
+def update_product(request: Request, slug: str, body: ContentValues):
     """Change fields; the product's content hash changes, so an approved product goes back to review."""
     require(request, EDITORS, "mengubah produk")
     return _save_product(request, slug, body, create=False)
@@ -159,7 +159,7 @@ def _save_product(request: Request, slug: str, body: ContentValues, create: bool
 
 
 @router.post("/products/{slug}/photos", status_code=201, dependencies=authed, max_body_size=MAX_UPLOAD_BYTES)
-async def api_add_photo(request: Request, slug: str, file: UploadFile = File(...)):
+async def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
     """Upload one photo (sniffed, capped, re-encoded, EXIF removed) and append it to the product."""
     require(request, EDITORS, "menambah foto")
     state = web(request)
@@ -181,7 +181,7 @@ async def api_add_photo(request: Request, slug: str, file: UploadFile = File(...
 
 
 @router.get("/artisans", dependencies=authed)
-def api_artisans(request: Request, q: str = "", craft: str = "", kecamatan: str = ""):
+def list_artisans(request: Request, q: str = "", craft: str = "", kecamatan: str = ""):
     rows = filter_artisans(artisan_rows(web(request)), q, craft, kecamatan)
     return {"count": len(rows), "artisans": [
         {"slug": r.slug, "name": r.name, "products": r.products, "source": r.source,
@@ -190,13 +190,13 @@ def api_artisans(request: Request, q: str = "", craft: str = "", kecamatan: str 
 
 
 @router.post("/artisans", status_code=201, dependencies=authed)
-def api_create_artisan(request: Request, body: ContentValues):
+def create_artisan(request: Request, body: ContentValues):
     require(request, EDITORS, "menambah pengrajin")
     return _save_artisan(request, body.slug or slugify(str(body.values.get("name") or "")), body, True)
 
 
 @router.put("/artisans/{slug}", dependencies=authed)
-def api_update_artisan(request: Request, slug: str, body: ContentValues):
+def update_artisan(request: Request, slug: str, body: ContentValues):
     require(request, EDITORS, "mengubah pengrajin")
     return _save_artisan(request, slug, body, False)
 
@@ -213,13 +213,13 @@ def _save_artisan(request: Request, slug: str, body: ContentValues, create: bool
 # Curation ---------------------------------------------------------------------------------
 
 @router.get("/reviews", dependencies=authed)
-def api_queue(request: Request):
+def review_queue(request: Request):
     """The curators' queue, products waiting for the editors' changes, and products whose files fail."""
     return {k: [_product_json(r) for r in rows] for k, rows in queue(web(request)).items()}
 
 
 @router.get("/reviews/{slug}", dependencies=authed)
-def api_review(request: Request, slug: str):
+def get_review(request: Request, slug: str):
     data = review_data(web(request), slug)
     st, changes = data["status"], data["changes"]
     return {
@@ -237,7 +237,7 @@ def api_review(request: Request, slug: str):
 
 
 @router.post("/reviews/{slug}", dependencies=authed)
-def api_decide(request: Request, slug: str, body: DecisionIn):
+def decide(request: Request, slug: str, body: DecisionIn):
     """Record a decision; bound to `expected_hash` when given."""
     state = web(request)
     act = C.ACTIONS.get(body.action)
@@ -277,7 +277,7 @@ def _day_json(d: D.Day) -> dict:
 
 
 @router.get("/days", dependencies=authed)
-def api_days(request: Request, start: dt.date | None = None, end: dt.date | None = None):
+def list_days(request: Request, start: dt.date | None = None, end: dt.date | None = None):
     """Days with their product, status (planned, ready, failed, posted, skipped) and files."""
     ctx = D.context(web(request))
     first = start or ctx.today - dt.timedelta(days=D.PAST_DAYS)
@@ -288,7 +288,7 @@ def api_days(request: Request, start: dt.date | None = None, end: dt.date | None
 
 
 @router.get("/days/{date}", dependencies=authed)
-def api_day(request: Request, date: dt.date):
+def get_day(request: Request, date: dt.date):
     state = web(request)
     ctx = D.context(state)
     day = D.cached_day(state, date)
@@ -297,7 +297,7 @@ def api_day(request: Request, date: dt.date):
 
 
 @router.post("/days/{date}/{action}", dependencies=authed)
-def api_day_action(request: Request, date: dt.date, action: str, body: DayAction | None = None):
+def change_day(request: Request, date: dt.date, action: str, body: DayAction | None = None):
     """swap (body: product), pin, unpin, skip, unskip, posted (body: url), unposted."""
     change = DAY_ACTIONS.get(action)
     if change is None:
@@ -310,7 +310,7 @@ def api_day_action(request: Request, date: dt.date, action: str, body: DayAction
 
 
 @router.get("/history", dependencies=authed)
-def api_history(request: Request):
+def posting_history(request: Request):
     """Posted days, newest first, and counts per craft, artisan and kecamatan."""
     h = D.history(D.context(web(request)))
     return {"posts": [{"date": p.day.isoformat(), "product": p.product, "artisan": p.artisan, "url": p.url,
@@ -319,6 +319,11 @@ def api_history(request: Request):
 
 
 # Readable docs ----------------------------------------------------------------------------
+
+@router.get("/openapi.json", include_in_schema=False, dependencies=authed)
+def api_schema(request: Request):
+    return JSONResponse(request.app.openapi())
+
 
 @router.get("", include_in_schema=False, dependencies=authed)
 def api_docs(request: Request):

@@ -56,7 +56,7 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
     state = WebState(project, require_login, local_user, **({"clock": clock} if clock else {}),
                      request_build=request_build)
     app = FastAPI(title="Etalase", version=__version__, description=api.DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  docs_url=None, redoc_url=None, openapi_url=None,  # served by api.py, behind the login
                   dependencies=[Depends(check_csrf)])
     app.state.web = state
     app.state.login_limiter = LoginLimiter()

@@ -62,7 +62,7 @@ def filter_artisans(rows: list[ArtisanRow], q: str = "", craft: str = "", kecama
     return out
 
 
-router = APIRouter(dependencies=[Depends(viewer)])
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
 @router.get("/pengrajin")

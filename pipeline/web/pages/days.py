@@ -194,7 +194,7 @@ def history(ctx: P.Context) -> dict:
 
 # Pages -------------------------------------------------------------------------------------
 
-router = APIRouter(dependencies=[Depends(viewer)])
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
 @router.get("/")

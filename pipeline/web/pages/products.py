@@ -115,7 +115,7 @@ def filter_options(state: WebState) -> dict:
             "statuses": statuses}
 
 
-router = APIRouter(dependencies=[Depends(viewer)])
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
 @router.get("/produk")

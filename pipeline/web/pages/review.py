@@ -51,7 +51,7 @@ def review_data(state: WebState, slug: str) -> dict:
     }
 
 
-router = APIRouter(dependencies=[Depends(viewer)])
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
 @router.get("/kurasi")
