@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .. import scheduler as sched
+    from ..settings import load_settings
 
     running: list = []  # (scheduler, prepare) once started: checks come first, then the scheduler
 
@@ -75,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
 
     app, proj = prepare(args, None if args.no_scheduler else request_build)
     if not args.no_scheduler:
+        log = sched.configure_logging(proj.state / "logs" / "scheduler.log",
+                                      load_settings(proj.schedule, "schedule.yaml"))
+        print(f"Scheduler log: {log}")
         running.extend(sched.start(proj))
     try:
         where = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
