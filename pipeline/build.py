@@ -208,7 +208,6 @@ class JobResult:
 
 def render_post(job: RenderJob) -> JobResult:
     """Render one day's files into job.staging and check them against TikTok's rules."""
-    from .captions import build_caption
     from .checks import check_caption, check_image, check_video
     from .render.images import render_post_images
     from .render.video import render_video
@@ -216,10 +215,10 @@ def render_post(job: RenderJob) -> JobResult:
     started = time.monotonic()
     out = job.staging
     brand = load_brand(job.project)
-    images = render_post_images(job.project, job.catalog, job.product, out, brand=brand, intro=job.intro)
-    caption = build_caption(job.project, job.product, job.catalog, brand, template=job.template, intro=job.intro)
-    (out / "caption.txt").write_text(caption.text + "\n", encoding="utf-8", newline="\n")
-    warnings = [str(w) for w in [*images.warnings, *caption.warnings]]
+    images = render_post_images(job.project, job.catalog, job.product, out, brand=brand, intro=job.intro,
+                                template=job.template)
+    caption = images.built_caption  # caption.txt is written; its warnings are among the images' warnings
+    warnings = [str(w) for w in images.warnings]
     files: dict[str, Any] = {"cover": "cover.jpg", "caption": "caption.txt"}
     checks: list[dict[str, Any]] = []
     checks += _checks("cover.jpg", check_image(out / "cover.jpg"))
@@ -497,13 +496,16 @@ def _finish(ctx: Context, item: _Pending, page_hash: str) -> DayOutcome:
 
 
 def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
-    """Leave a FAILED note; an older folder of the same product stays (complete and checked), another goes."""
+    """Leave a FAILED note. An older folder of the same product stays (complete and checked, and still
+    the day's export as far as the plan is concerned); a folder of another product steps aside."""
     exports, slot = ctx.project.exports, item.slot
     X.discard(item.staged)
-    if item.old and item.old.get("product", {}).get("slug") != slot.product:
+    keep = bool(item.old) and item.old.get("product", {}).get("slug") == slot.product
+    if item.old and not keep:
         X.retire(exports, slot.date, ctx.now())
     X.write_failed(exports, slot.date, slot.product, message, ctx.now())
-    S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, ctx.now())
+    if not keep:
+        S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, ctx.now())
     return DayOutcome(slot.date, FAILED, slot.product, slot.reason, message=message)
 
 

@@ -236,6 +236,18 @@ def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
 
 # --- Plan, build and scheduler (issue 6: tests/test_build.py, tests/test_scheduler.py) ------------
 
+@pytest.fixture
+def utc_process(monkeypatch):
+    """The machine's own clock in UTC, as on many servers; plans and builds must still count in WIB."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 SHOP_SCHEDULE = """
 horizon_days: 2
 post_at: "19:00"

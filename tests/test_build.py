@@ -85,16 +85,6 @@ def db(root: Path):
     return store.connect(root / "state" / "etalase.db")
 
 
-@pytest.fixture
-def utc_process(monkeypatch):
-    """The machine's clock in UTC (many servers); the plan must still count days in WIB."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_build_exports_complete_checked_days_on_wib_dates(shop, utc_process):
     report = run_build(shop.root)
     assert [(d.date, d.status) for d in report.days] == [(DAY1, B.BUILT), (DAY2, B.BUILT)]

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from apscheduler.triggers.date import DateTrigger
 
 from pipeline import export as X
@@ -24,15 +23,6 @@ from pipeline.settings import Settings, load_settings
 
 WIB = ZoneInfo("Asia/Jakarta")
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def utc_process(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def runs(root: Path) -> list[tuple[str, str, str]]:

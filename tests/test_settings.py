@@ -117,18 +117,6 @@ def test_national_days_can_be_switched_off(tmp_path):
     assert s.special_days == ()
 
 
-@pytest.fixture
-def utc_process(monkeypatch):
-    """The machine's own clock in UTC, as on many servers; the plan must still think in WIB."""
-    monkeypatch.setenv("TZ", "UTC")
-    if hasattr(time, "tzset"):
-        time.tzset()
-    yield
-    monkeypatch.undo()
-    if hasattr(time, "tzset"):
-        time.tzset()
-
-
 def test_a_0500_wib_run_is_the_wib_date_not_the_utc_one(utc_process):
     s = load_settings(REPO / "schedule.yaml")
     run = dt.datetime(2026, 10, 1, 22, 0, tzinfo=dt.UTC)  # = 2 Oct 05:00 WIB

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from .. import planning as P
 from ..export import day_dir, failed_note, read_manifest
-from ..plan import Slot
+from ..plan import EXPORTED, Slot
 from ..settings import HARI
 from .common import project
 
@@ -79,25 +79,25 @@ def context(args: argparse.Namespace) -> Iterator[P.Context]:
         ctx.conn.close()
 
 
-def status(ctx: P.Context, slot: Slot) -> str:
+def status(ctx: P.Context, slot: Slot) -> tuple[str, str]:
+    """(status word, reason); an exported day shows why it was chosen when it was built."""
+    manifest = read_manifest(day_dir(ctx.project.exports, slot.date))
+    built = manifest if manifest and manifest["product"]["slug"] == slot.product else None
+    reason = f"{slot.reason} ({built['reason']})" if built and EXPORTED in slot.flags else slot.reason
     for flag, word in STATUS:
         if flag in slot.flags:
-            return word
+            return word, reason
     if not slot.product:
-        return "no post"
+        return "no post", reason
     if failed_note(ctx.project.exports, slot.date).exists():
-        return "FAILED"
-    manifest = read_manifest(day_dir(ctx.project.exports, slot.date))
-    if manifest and manifest["product"]["slug"] == slot.product:
-        return "exported"
-    return "planned"
+        return "FAILED", reason
+    return ("exported" if built else "planned"), reason
 
 
 def table(ctx: P.Context, slots: list[Slot]) -> str:
     rows = [("DATE", "DAY", "PRODUCT", "ARTISAN", "STATUS", "REASON")]
     for s in slots:
-        rows.append((s.date.isoformat(), HARI[s.date.weekday()], s.product or "-", s.artisan or "-", status(ctx, s),
-                     s.reason))
+        rows.append((s.date.isoformat(), HARI[s.date.weekday()], s.product or "-", s.artisan or "-", *status(ctx, s)))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
                      for r in rows)
