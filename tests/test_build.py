@@ -27,8 +27,10 @@ from pipeline import build as B
 from pipeline import export as X
 from pipeline import planning as P
 from pipeline import planstate as S
+from pipeline import reviews, users
 from pipeline.cli import main
 from pipeline.clock import FixedClock
+from pipeline.demo import CURATOR, approve_samples, run_demo
 from pipeline.project import Project
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -306,3 +308,26 @@ def test_one_full_size_day(shop):
     assert video["size"] == (1080, 1920) and video["pix_fmt"] == "yuv420p" and 3 <= video["seconds"] <= 4.2
     post = json.loads((folder / "post.json").read_text(encoding="utf-8"))
     assert post["draft"] is False and not [c for c in post["checks"] if not c["ok"] and c["severity"] == "error"]
+
+
+def test_demo_approves_the_samples_as_the_sample_curator_and_builds(sample_project, monkeypatch):
+    """README command 1 in small: the bundled sample, a sample curator, one draft day."""
+    monkeypatch.delenv("ETALASE_DB", raising=False)
+    project = Project.at(sample_project)
+    conn = db(sample_project)
+    siti = users.ensure(conn, "siti", "curator")
+    catalog = P.load_catalog(project.content)
+    first = sorted(catalog.products)[0]
+    reviews.decide(conn, catalog, first, "reject", siti, "foto buram", reviews.all_checks())
+    conn.close()
+
+    result = run_demo(project, B.Options(days=1, draft=True), clock=clock())
+    assert first not in result.approved and result.left == {first: "rejected"}  # a real decision stands
+    assert len(result.approved) == len(catalog.products) - 1 >= 10
+    assert [d.status for d in result.report.days] == [B.BUILT]
+    assert complete(project.exports / "2026-10-01") and (project.exports / "index.html").exists()
+    conn = db(sample_project)
+    assert {d.user for p in result.approved for d in reviews.history(conn, p)} == {CURATOR}
+    conn.close()
+    again = approve_samples(project, clock())
+    assert again.approved == [] and len(again.already) == len(result.approved)
