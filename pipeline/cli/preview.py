@@ -11,17 +11,22 @@ from ..brand import load_brand
 from ..catalog import load_catalog
 from ..errors import ContentError, NotFound
 from ..render.images import render_post_images
+from ..render.video import render_video
 from .common import project
 
 ORDER = 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("preview", help="render one product's cover, slides and caption to look at",
-                       description="Render cover.jpg, slides/NN.jpg and caption.txt for one product "
+    p = sub.add_parser("preview", help="render one product's cover, slides, caption and video to look at",
+                       description="Render cover.jpg, slides/NN.jpg, caption.txt and video.mp4 for one product "
                                    "(approved or not) and print where they are.")
     p.add_argument("product", metavar="PRODUCT", help="the product's slug (its file name in content/products/)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: exports/preview/<slug>/)")
+    p.add_argument("--fast", action="store_true",
+                   help="draft video: 540x960 with x264's ultrafast preset (the images stay full size)")
+    p.add_argument("--no-video", action="store_true", help="skip video.mp4, the slowest part")
+    p.add_argument("--template", metavar="NAME", default="default", help="video template in templates/videos/")
     p.set_defaults(func=run)
 
 
@@ -43,6 +48,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     for path in images.paths:
         print(path)
-    # The video engineer adds the product video here (pipeline/render/video.py), e.g. with a
-    # `--fast` draft flag registered above, printing its path after the images.
+    if not args.no_video:
+        video = render_video(proj, catalog, product, out / "video.mp4", brand=brand, template=args.template,
+                             draft=args.fast, progress=sys.stderr.isatty())
+        for warning in video.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for check in video.checks:
+            if not check.ok:
+                print(f"{check.severity}: video.mp4: {check.name}: {check.message}", file=sys.stderr)
+        print(video.path)
     return 0

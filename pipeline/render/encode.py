@@ -13,6 +13,7 @@ input (see audio.py); the result is H.264 High, yuv420p, BT.709, AAC-LC, faststa
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import cv2
 import imageio_ffmpeg
+import numpy as np
 from tqdm import tqdm
 
 from ..errors import RenderError
@@ -38,6 +40,26 @@ _F_SETPIPE_SZ = 1031  # Linux: a larger pipe means fewer wake-ups per 3 MB frame
 
 def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def return_freed_memory() -> None:
+    """Make glibc give large freed blocks back to the system (Linux only; a no-op elsewhere).
+
+    glibc raises its mmap threshold each time a big block is freed, up to 32 MB, so the
+    decoded photos and 3 MB frames of a video end up in heaps it never shrinks: 400 MB
+    resident for 60 MB in use. A fixed 1 MB threshold keeps the process near what it uses,
+    for a few page faults per frame.
+    """
+    global _TUNED
+    if _TUNED or not sys.platform.startswith("linux"):
+        return
+    _TUNED = True
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 1 << 20)
+
+
+_TUNED = False
+_M_MMAP_THRESHOLD = -3
 
 
 @dataclass(frozen=True)
@@ -87,7 +109,7 @@ def frame_source(clip, fps: int) -> tuple[Callable[[int], Planes], int, bool]:
     if hasattr(clip, "frame_i420"):
         return clip.frame_i420, clip.n_frames, True
     n = round(clip.duration * fps)
-    return (lambda i: rgb_to_i420(clip.get_frame(i / fps))), n, False
+    return (lambda i: rgb_to_i420(np.clip(clip.get_frame(i / fps), 0, 255).astype(np.uint8))), n, False
 
 
 def write_clip(clip, out: Path, enc: Encoding, audio: AudioBed | None = None,

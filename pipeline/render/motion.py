@@ -283,19 +283,18 @@ class Overlay:
         rows = np.flatnonzero(alpha.any(axis=1))
         if rows.size == 0:
             return
-        a = alpha.astype(np.float32) / 255
-        yuv = yuv444(rgba[..., :3]).astype(np.float32) * a[..., None]
         for y0 in range(int(rows[0]) // self.STRIP * self.STRIP, int(rows[-1]) + 1, self.STRIP):
             y1 = min(y0 + self.STRIP, self.h)
             cols = np.flatnonzero(alpha[y0:y1].any(axis=0))
-            if cols.size == 0:
-                continue
-            x0, x1 = int(cols[0]) // 2 * 2, min(self.w, (int(cols[-1]) + 2) // 2 * 2)
-            self.strips.append(self._strip(yuv[y0:y1, x0:x1], a[y0:y1, x0:x1], (x0, y0, x1, y1)))
+            if cols.size:
+                x0, x1 = int(cols[0]) // 2 * 2, min(self.w, (int(cols[-1]) + 2) // 2 * 2)
+                self.strips.append(self._strip(rgba[y0:y1, x0:x1], (x0, y0, x1, y1)))
 
     @staticmethod
-    def _strip(pm444: np.ndarray, a: np.ndarray, at: tuple[int, int, int, int]) -> _Strip:
+    def _strip(rgba: np.ndarray, at: tuple[int, int, int, int]) -> _Strip:
         x0, y0, x1, y1 = at
+        a = rgba[..., 3].astype(np.float32) / 255
+        pm444 = yuv444(rgba[..., :3]).astype(np.float32) * a[..., None]
         pm, inv = Planes(x1 - x0, y1 - y0), Planes(x1 - x0, y1 - y0)
         pm.y[:] = np.rint(pm444[..., 0])
         pm.u[:] = np.rint(halve(pm444[..., 1]))

@@ -82,6 +82,7 @@ class VideoTemplate:
     encode: EncodeSettings
     digest: str
     warnings: tuple[Problem, ...] = ()
+    lines: dict[str, int | None] = field(default_factory=dict)  # "audio.music" -> its line, for messages
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,8 @@ def parse_template(doc: YamlDoc, name: str) -> VideoTemplate:
     return VideoTemplate(
         name, doc.path, top["fps"], top["size"], top["draft_size"], (length["min"], length["max"], length["cap"]),
         top["zoom"], top["repeat_photos"], tuple(scenes), AudioSettings(**audio), EncodeSettings(**encode),
-        hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), tuple(p for p in r.problems if not p.is_error))
+        hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), tuple(p for p in r.problems if not p.is_error),
+        {"audio.music": doc.line("audio", "music")})
 
 
 def _section(r: F.FieldReader, top: dict, key: str, fields: list[F.Field]) -> dict[str, Any]:
@@ -276,6 +278,9 @@ def _scenes(r: F.FieldReader, raw: Any, default: Transition) -> list[SceneSpec]:
                 continue
         if v["type"] == "cover" and i != 0:
             r.error((*key, "type"), "the cover scene must come first", "the first frame of the video is the cover")
+        if v["type"] == "cover" and v["motion"][0] not in ("zoom_in", "still"):
+            r.error((*key, "motion"), f"the cover scene cannot start with `{v['motion'][0]}`",
+                    "use zoom_in or still: the video starts on exactly the cover image")
         if v["type"] != "photos" and v["duration"][0] != v["duration"][1]:
             r.warn((*key, "duration"), "only photo scenes stretch within a range; the longest value is used")
             v["duration"] = (v["duration"][1],) * 2
