@@ -69,8 +69,9 @@ def use_template(scratch, name: str, text: str) -> None:
     path.write_text(text.lstrip(), encoding="utf-8")
 
 
-def render(scratch, slug: str, out: Path, template: str = "quick", **kw):
-    use_template(scratch, "quick", QUICK)
+def render(scratch, slug: str, out: Path, template: str = "quick", text: str = QUICK, **kw):
+    """Write `text` as templates/videos/<template>.yaml in the scratch project and render with it."""
+    use_template(scratch, template, text)
     project = Project.at(scratch.root)
     catalog = load_catalog(project.content)
     assert not catalog.errors, catalog.errors
@@ -272,19 +273,17 @@ def test_crossfade_frames_are_blends_of_their_neighbours(scratch, tmp_path):
 def test_odd_sized_landscape_and_tiny_photos(scratch, tmp_path):
     # at the real draft size, 540x960 (the images renderer's fit_photo trips over odd photos at 360x640)
     with_photos(scratch, "campuran", ["odd.jpg", "wide.jpg", "tiny.jpg"], [(1081, 1443), (1920, 1080), (240, 180)])
-    use_template(scratch, "draft", QUICK.replace("draft_size: [360, 640]", "draft_size: [540, 960]"))
-    project = Project.at(scratch.root)
-    catalog = load_catalog(project.content)
     out = tmp_path / "video.mp4"
-    result = render_video(project, catalog, catalog.products["campuran"], out, template="draft", draft=True,
-                          progress=False)
+    result = render(scratch, "campuran", out, template="draft", draft=True,
+                    text=QUICK.replace("draft_size: [360, 640]", "draft_size: [540, 960]"))
     assert not failed(result.checks)
     frames = frames_of(out)
     assert len(frames) == result.frames
     assert all(f.size == (540, 960) for f in frames)
     assert_close(i420_to_rgb(frames[0]), cover_image(scratch, "campuran", size=(540, 960)), mean=3.0, p99=30)
     # the landscape photo is contained on its blurred fill (layout fit: auto), and it still moves
-    plan = result_plan(project, catalog, "campuran")
+    project = Project.at(scratch.root)
+    plan = result_plan(project, load_catalog(project.content), "campuran")
     scene = next(k for k, s in enumerate(plan.scenes) if s.kind == "photos" and s.photo.file == "wide.jpg")
     start = plan.starts[scene] + 8
     assert np.abs(frames[start].y.astype(int) - frames[start + 10].y).mean() > 0.5
@@ -359,12 +358,9 @@ def test_no_temporary_file_is_left_behind(scratch, tmp_path, monkeypatch):
 
 def test_music_bed_is_looped_faded_and_normalised(scratch, tmp_path):
     write_wav(scratch.content / "music" / "bed.wav", seconds=1.5, level=0.02)  # quiet and shorter than the video
-    use_template(scratch, "quick", QUICK.replace("audio: {music: none}", "audio: {music: auto, fade_in: 0.3}"))
-    project = Project.at(scratch.root)
-    catalog = load_catalog(project.content)
     out = tmp_path / "video.mp4"
-    result = render_video(project, catalog, catalog.products["tas-purun"], out, template="quick", draft=True,
-                          progress=False)
+    result = render(scratch, "tas-purun", out, draft=True,
+                    text=QUICK.replace("audio: {music: none}", "audio: {music: auto, fade_in: 0.3}"))
     assert abs(loudness(out) - (-14)) <= 1.5
     samples, rate = audio_samples(out)
     mono = samples.mean(axis=0)
@@ -504,7 +500,7 @@ def test_full_size_sample_product(sample_project, tmp_path):
     project = Project.at(sample_project)
     catalog = load_catalog(project.content)
     product = max(catalog.products.values(), key=lambda p: len(p.photos))
-    out = tmp_path / "video.mp4"
+    out = tmp_path / "out" / "video.mp4"
     result = render_video(project, catalog, product, out, progress=False)
     assert not failed(result.checks) and 15 <= result.duration <= 30
     with av.open(str(out)) as box:
@@ -515,4 +511,4 @@ def test_full_size_sample_product(sample_project, tmp_path):
     cover = np.asarray(render_image(load_layout(project, "cover", brand), post_context(product, catalog, brand),
                                     photo=product.hero, size=(1080, 1920)))
     assert_close(frame0, cover, mean=2.5, p99=25)
-    assert os.listdir(tmp_path) == ["video.mp4"]
+    assert os.listdir(out.parent) == ["video.mp4"]
