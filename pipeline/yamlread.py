@@ -105,7 +105,8 @@ def _refuse_aliases(text: str, shown: str) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             raise ContentError.single(shown, event.start_mark.line + 1, "",
-                                      f"YAML aliases (*{event.anchor}) are not supported", "write the value out in full")
+                                      f"YAML aliases (*{event.anchor}) are not supported",
+                                      "write the value out in full")
 
 
 def _build(node: yaml.Node, key: Key, doc: YamlDoc, seen: set[int]) -> Any:
