@@ -1,13 +1,13 @@
 """The product video: one moviepy VideoClip whose frame function composes each frame from
 pictures prepared once per video.
 
-Preparation (in a small thread pool, overlapping the encoder's start): each photo is decoded
-once at the smallest JPEG scale that suffices and pre-scaled to output size x the template's
-zoom; each scene's layout is drawn once as a still card, or as the layers under the photo plus
-a text overlay above it (the images renderer's own layouts, so frame 0 is the cover image).
-A frame then costs one sub-pixel warp of the photo into its box, the overlay where it has
-alpha, and a blend during transitions, all on I420 planes (see motion.py). Nested
-CompositeVideoClips with a per-frame resize of the full photo cost 3-12x more here (DOMAIN.md).
+Preparation (in a small thread pool, a scene ahead of the encoder): each photo is decoded once
+at the smallest JPEG scale that keeps the zoom-1 view's detail and pre-scaled to output size x
+the template's zoom; each scene's layout is drawn once as a still card, or as the layers under
+the photo plus a text overlay above it (the images renderer's own layouts, so frame 0 is the
+cover image). A frame then costs a sub-pixel zoom (a few resizes) or a whole-pixel pan (a copy),
+the overlay where it has alpha, and a blend during transitions, all on I420 planes (motion.py).
+moviepy's idiomatic CompositeVideoClips with a per-frame resize cost 3.5-13x more (DOMAIN.md).
 """
 
 from __future__ import annotations
