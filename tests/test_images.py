@@ -172,7 +172,7 @@ def test_focus_point_decides_the_crop(post):
 
 def test_preview_command_prints_the_paths(post, tmp_path, capsys):
     out = tmp_path / "preview"
-    code = main(["--root", str(post.scratch.root), "preview", "tas-purun", "--out", str(out)])
+    code = main(["--root", str(post.scratch.root), "preview", "tas-purun", "--out", str(out), "--no-video"])
     assert code == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(out / "cover.jpg"), str(out / "slides/01.jpg"), str(out / "slides/02.jpg"),
@@ -182,7 +182,7 @@ def test_preview_command_prints_the_paths(post, tmp_path, capsys):
 
 
 def test_preview_defaults_to_exports_preview(post, capsys):
-    assert main(["--root", str(post.scratch.root), "preview", "tas-purun"]) == 0
+    assert main(["--root", str(post.scratch.root), "preview", "tas-purun", "--no-video"]) == 0
     assert (post.scratch.root / "exports" / "preview" / "tas-purun" / "cover.jpg").is_file()
 
 

@@ -73,8 +73,9 @@ def crop_box(src: tuple[int, int], box: tuple[int, int], focus: tuple[float, flo
     w, h = src
     scale = max(box[0] / w, box[1] / h)
     cw, ch = box[0] / scale, box[1] / scale
-    left = min(max(focus[0] * w - cw / 2, 0), w - cw)
-    top = min(max(focus[1] * h - ch / 2, 0), h - ch)
+    cw, ch = min(cw, w), min(ch, h)  # float rounding must never ask for more than the image has
+    left = max(min(focus[0] * w - cw / 2, w - cw), 0.0)
+    top = max(min(focus[1] * h - ch / 2, h - ch), 0.0)
     return (left, top, left + cw, top + ch)
 
 
@@ -100,7 +101,7 @@ def fit_photo(photo: Any, box: tuple[int, int], *, fit: str = "auto", min_cover_
     im = source if isinstance(source, Image.Image) else decode(source, need)
     im = to_rgb(im) if im.mode != "RGB" else im
     if fit == "cover":
-        crop = _scaled(crop_box(src_size, box, focus), im.size[0] / src_size[0])
+        crop = crop_box(im.size, box, focus)  # in the decoded image's own pixels: a draft decode rounds
         # bicubic: the draft decode already did the large reduction, so this step is at most ~2x
         return im.resize(box, Image.Resampling.BICUBIC, box=crop, reducing_gap=2.0), fit
     inner = im.resize((max(1, min(box[0], need[0])), max(1, min(box[1], need[1]))), Image.Resampling.BICUBIC,
@@ -108,10 +109,6 @@ def fit_photo(photo: Any, box: tuple[int, int], *, fit: str = "auto", min_cover_
     canvas = _blurred(im, box) if fill == "blur" else Image.new("RGB", box, fill_rgb)
     canvas.paste(inner, ((box[0] - inner.size[0]) // 2, (box[1] - inner.size[1]) // 2))
     return canvas, fit
-
-
-def _scaled(box: tuple[float, ...], k: float) -> tuple[float, ...]:
-    return tuple(v * k for v in box)
 
 
 def _blurred(im: Image.Image, box: tuple[int, int]) -> Image.Image:
