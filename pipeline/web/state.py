@@ -96,6 +96,8 @@ class WebState:
     db_file: Path = field(init=False)
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False)
+    _memo_locks: dict = field(default_factory=dict, init=False, repr=False)
+    _memo_guard: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _writes: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -140,12 +142,32 @@ class WebState:
 
     def memo(self, name, compute, key=None):
         """`compute()` once per state version (or per `key`): views over a thousand products and the
-        planner's ranking stay fast between changes."""
+        planner's ranking stay fast between changes. One thread computes a missing value while the
+        others wait for it (no stampede of 20 identical computations); a value that is only old, not
+        outdated, keeps being served while one thread refreshes it."""
         key = self.version() if key is None else key
         hit = self._memo.get(name)
-        if hit is not None and hit[0] == key and time.monotonic() - hit[1] < MEMO_SECONDS:
-            return hit[2]
-        value = compute()
+        if hit is not None and hit[0] == key:
+            if time.monotonic() - hit[1] < MEMO_SECONDS:
+                return hit[2]
+            lock = self._memo_lock(name)
+            if not lock.acquire(blocking=False):
+                return hit[2]
+            try:
+                return self._remember(name, key, compute())
+            finally:
+                lock.release()
+        with self._memo_lock(name):
+            hit = self._memo.get(name)
+            if hit is not None and hit[0] == key and time.monotonic() - hit[1] < MEMO_SECONDS:
+                return hit[2]
+            return self._remember(name, key, compute())
+
+    def _memo_lock(self, name) -> threading.Lock:
+        with self._memo_guard:
+            return self._memo_locks.setdefault(name, threading.Lock())
+
+    def _remember(self, name, key, value):
         if len(self._memo) > 256:  # calendar pages each keep a plan: forget them all now and then
             self._memo.clear()
         self._memo[name] = (key, time.monotonic(), value)
