@@ -9,6 +9,7 @@ Playwright is missing (CI installs chromium from Debian first: see .ci/run).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import socket
 import threading
@@ -32,6 +33,9 @@ NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+if not CHROMIUM.exists() and os.environ.get("CI"):
+    pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing: .ci/run installs Debian's chromium",
+                pytrace=False)
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium "
                 "(.ci/run does this before the tests)", allow_module_level=True)
