@@ -222,3 +222,20 @@ def test_api_actions_without_a_body(office):
     assert "pinned" in c.post(f"/api/days/{day}/pin", headers={"X-CSRF-Token": token}).json()["flags"]
     assert c.post(f"/api/days/{day}/skip", headers={"X-CSRF-Token": token}).json()["status"] == "skipped"
     assert c.post(f"/api/days/{day}/nonsense", headers={"X-CSRF-Token": token}).status_code == 404
+
+
+def test_history_counts_every_posted_day_but_lists_them_a_page_at_a_time(office):
+    conn = store.connect(office.root / "state" / "etalase.db")
+    try:
+        for i in range(45):
+            S.mark_posted(conn, TODAY - dt.timedelta(days=i + 1), "tas-purun", "ani", None, "ayu", NOW)
+    finally:
+        conn.close()
+    c = app_client(office)
+    first = c.get("/riwayat").text
+    assert "45 hari sudah diunggah" in first
+    newest, oldest = (TODAY - dt.timedelta(days=1)).isoformat(), (TODAY - dt.timedelta(days=45)).isoformat()
+    assert f'href="/hari/{newest}"' in first and f'href="/hari/{oldest}"' not in first
+    assert first.count('class="item"') == 30
+    second = c.get("/riwayat?halaman=2").text
+    assert f'href="/hari/{oldest}"' in second and second.count('class="item"') == 15

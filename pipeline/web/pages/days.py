@@ -249,11 +249,13 @@ def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
 
 
 @router.get("/riwayat")
-def history_page(request: Request):
+def history_page(request: Request, halaman: int = 1):
+    """The counts over every posted day, the days themselves a page at a time (a year is 365 rows)."""
     state = web(request)
     ctx = context(state)
-    return page(request, "history.html", title="Riwayat", catalog=ctx.catalog,
-                **state.memo("history", lambda: history(ctx)))
+    summary = state.memo("history", lambda: history(ctx))
+    return page(request, "history.html", title="Riwayat", catalog=ctx.catalog, **summary,
+                **paged(summary["posts"], halaman, "/riwayat"))
 
 
 @router.get("/hari/{date}/slides.zip")
