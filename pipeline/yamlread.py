@@ -96,7 +96,7 @@ def loads(text: str, shown: str) -> YamlDoc:
         raise ContentError.single(shown, nodes[1].start_mark.line + 1, "", "more than one YAML document ('---')",
                                   "keep one document per file")
     doc = YamlDoc(shown, None, {(): 1}, text)
-    doc.data = _build(nodes[0], (), doc, set())
+    doc.data = _build(nodes[0], (), doc)
     return doc
 
 
@@ -109,11 +109,8 @@ def _refuse_aliases(text: str, shown: str) -> None:
                                       "write the value out in full")
 
 
-def _build(node: yaml.Node, key: Key, doc: YamlDoc, seen: set[int]) -> Any:
-    if id(node) in seen:
-        raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key),
-                                  "YAML aliases (*name) are not supported", "write the value out in full")
-    seen.add(id(node))
+def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
+    """Plain data from a node tree that has no aliases (loads refused them), so it is a tree, not a graph."""
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for knode, vnode in node.value:
@@ -129,13 +126,13 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc, seen: set[int]) -> Any:
                     doc.path, knode.start_mark.line + 1, field_name((*key, k)),
                     f"duplicate key (first at line {doc.lines[(*key, k)]})", "keep one of the two")
             doc.lines[(*key, k)] = knode.start_mark.line + 1
-            out[k] = _build(vnode, (*key, k), doc, seen)
+            out[k] = _build(vnode, (*key, k), doc)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             doc.lines[(*key, i)] = item.start_mark.line + 1
-            items.append(_build(item, (*key, i), doc, seen))
+            items.append(_build(item, (*key, i), doc))
         return items
     try:
         return _constructor.construct_object(node)
