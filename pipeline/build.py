@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -252,16 +253,8 @@ def _checks(target: str, results: list) -> list[dict[str, Any]]:
 
 def templates_digest(project: Project) -> str:
     """The effective template set's bytes (user-first), leaving out the export pages."""
-    seen: dict[str, Path] = {}
-    for base in project.templates:
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(base).as_posix()
-            if path.is_file() and not rel.startswith("export/") and rel not in seen:
-                seen[rel] = path
-    h = hashlib.sha256()
-    for rel, path in sorted(seen.items()):
-        h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+    return X.files_digest({rel: p for rel, p in X.effective_templates(project).items()
+                           if not rel.startswith("export/")})
 
 
 def input_hash(slot: Slot, product: Product, catalog: Catalog, brand: Brand, templates: str, timezone: str,
@@ -521,6 +514,7 @@ def zone_label(timezone: str) -> str:
             "Asia/Jayapura": "WIT"}.get(timezone, timezone)
 
 
+@functools.cache  # `ffmpeg -version` is a subprocess: once per build process, not once per day
 def _versions() -> dict[str, str]:
     import imageio_ffmpeg
     import moviepy
@@ -555,7 +549,7 @@ def _manifest(ctx: Context, item: _Pending, result: JobResult, page_hash: str) -
         "warnings": result.warnings,
         "input_hash": item.digest, "page_hash": page_hash,
         "draft": item.draft,
-        "versions": _versions(),
+        "versions": dict(_versions()),
         "built_at": ctx.now().isoformat(timespec="seconds"),
         "render_seconds": result.seconds,
     }

@@ -213,9 +213,25 @@ def render_index(project: Project, days: Iterable[dict[str, Any]], built_at: dt.
     return environment(project).get_template("index.html.j2").render(days=list(days), built_at=built_at)
 
 
-def page_templates_digest(project: Project) -> str:
-    """Hash of the export page templates: a change rewrites pages without re-rendering media."""
+def effective_templates(project: Project) -> dict[str, Path]:
+    """The template set the renderers and pages see, user-first: relative name -> file."""
+    seen: dict[str, Path] = {}
+    for base in project.templates:
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(base).as_posix()
+            if rel not in seen and path.is_file():
+                seen[rel] = path
+    return seen
+
+
+def files_digest(files: dict[str, Path]) -> str:
     h = hashlib.sha256()
-    for name in ("checklist.html.j2", "index.html.j2"):
-        h.update(project.template(f"export/{name}").read_bytes())
+    for rel, path in sorted(files.items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+def page_templates_digest(project: Project) -> str:
+    """Hash of the export page templates (every file under export/, the shared _style included):
+    a change rewrites pages without re-rendering media."""
+    return files_digest({rel: p for rel, p in effective_templates(project).items() if rel.startswith("export/")})
