@@ -83,11 +83,17 @@ def allowed_actions(state: str) -> list[str]:
     return [a.name for a in ACTIONS.values() if state in a.sources]
 
 
-def transition(state: str, action: str) -> str:
-    """The state `action` leads to from `state`, or DecisionRefused."""
+def action_named(action: str) -> Action:
+    """The action called `action`, or DecisionRefused listing the actions there are."""
     act = ACTIONS.get(action)
     if act is None:
         raise DecisionRefused(f"unknown action `{action}`", "actions: " + ", ".join(ACTIONS))
+    return act
+
+
+def transition(state: str, action: str) -> str:
+    """The state `action` leads to from `state`, or DecisionRefused."""
+    act = action_named(action)
     if state not in act.sources:
         allowed = allowed_actions(state)
         raise DecisionRefused(

@@ -34,7 +34,7 @@ class Snapshot:
     content_hash: str
     yaml: str
     fields: dict
-    photos: tuple[tuple[str, str], ...]  # (file, sha256), hero first
+    photos: tuple[tuple[str, str], ...]  # (file, catalog.photo_digest), hero first
 
 
 @dataclass(frozen=True)
@@ -113,14 +113,11 @@ def trail(conn: sqlite3.Connection) -> Iterator[Decision]:
 
 
 def _current(conn: sqlite3.Connection, slug: str | None = None) -> dict[str, sqlite3.Row]:
-    sql = "SELECT * FROM review_current" + (" WHERE product = ?" if slug else "")
+    """Per product: its latest decision's full row plus `state` and `approved_hash` from the
+    review_current view (one query, not one more per product)."""
+    sql = ("SELECT c.state, c.approved_hash, d.* FROM review_current c JOIN decisions d ON d.id = c.decision_id"
+           + (" WHERE c.product = ?" if slug else ""))
     return {r["product"]: r for r in conn.execute(sql, (slug,) if slug else ())}
-
-
-def _last(conn: sqlite3.Connection, row: sqlite3.Row | None) -> Decision | None:
-    if row is None:
-        return None
-    return _decision(conn.execute("SELECT * FROM decisions WHERE id = ?", (row["decision_id"],)).fetchone())
 
 
 def _status(conn: sqlite3.Connection, catalog: Catalog, slug: str, row: sqlite3.Row | None,
@@ -132,7 +129,8 @@ def _status(conn: sqlite3.Connection, catalog: Catalog, slug: str, row: sqlite3.
     problems: tuple = ()
     if slug in catalog.invalid:
         problems = tuple(p for p in catalog.problems_for(catalog.invalid[slug]) if p.is_error)
-    return Status(slug, state, current, row["approved_hash"] if row else None, _last(conn, row), problems,
+    return Status(slug, state, current, row["approved_hash"] if row else None,
+                  _decision(row) if row else None, problems,
                   missing=product is None and slug not in catalog.invalid)
 
 
@@ -250,9 +248,7 @@ def decide(conn: sqlite3.Connection, catalog: Catalog, slug: str, action: str, u
            checks: C.Checks | None = None, *, settings: C.CurationSettings = C.CurationSettings(),
            clock: Clock | None = None, expected_hash: str | None = None) -> Decision:
     """Record one decision, or raise DecisionRefused / PermissionDenied / NotFound saying why not."""
-    act = C.ACTIONS.get(action)
-    if act is None:
-        raise C.DecisionRefused(f"unknown action `{action}`", "actions: " + ", ".join(C.ACTIONS))
+    act = C.action_named(action)
     U.require(user, act.roles, action.replace("_", " ") + " products")
     product = _loadable(conn, catalog, slug, action)
     answers: C.Checks = {**dict.fromkeys(settings.ids()), **(checks or {})}
@@ -267,15 +263,15 @@ def decide(conn: sqlite3.Connection, catalog: Catalog, slug: str, action: str, u
         state = C.effective_state(row["state"] if row else None, row["approved_hash"] if row else None,
                                   product.content_hash, settings.new_products)
         target = C.transition(state, action)
-        role = U.get(conn, user.name).role  # the role now, not when the command started
-        U.require(U.User(user.name, role, ""), act.roles, action.replace("_", " ") + " products")
+        now = U.get(conn, user.name)  # the role now, not when the command started
+        U.require(now, act.roles, action.replace("_", " ") + " products")
         conn.execute("INSERT OR IGNORE INTO snapshots (product, content_hash, yaml, fields, photos) "
                      "VALUES (?, ?, ?, ?, ?)", (slug, snap.content_hash, snap.yaml,
                                                 json.dumps(snap.fields, ensure_ascii=False), json.dumps(snap.photos)))
         cur = conn.execute(
             "INSERT INTO decisions (product, action, from_state, to_state, user_name, role, at, note, checks, "
             "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (slug, action, state, target, user.name, role, clock.now().isoformat(), note.strip(),
+            (slug, action, state, target, user.name, now.role, clock.now().isoformat(), note.strip(),
              json.dumps(answers), product.content_hash))
         row = conn.execute("SELECT * FROM decisions WHERE id = ?", (cur.lastrowid,)).fetchone()
     return _decision(row)
