@@ -62,14 +62,6 @@ def default_archive(state: Path, clock: Clock | None = None) -> Path:
     return state / "backups" / f"etalase-backup-{stamp}.zip"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _scan(content: Path) -> dict[str, tuple[int, int]]:
     """relative path -> (size, mtime_ns) for every file under content/."""
     out = {}
