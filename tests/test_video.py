@@ -201,9 +201,12 @@ def test_zoom_is_an_exact_sub_pixel_warp():
     motion, shift = plan_motion("zoom_in", picture.size, (290, 390), (0.3, 0.6), 1.12, 326 / 290, 31)
     assert isinstance(motion, Zoom)
     source = shifted(picture, shift)
+    cut = motion.cut(source, (290, 390))  # what a scene keeps: the quadrants flipped once
     for p in (0.0, 0.37, 1.0):
-        out = Planes(290, 390)
+        out, again = Planes(290, 390), Planes(290, 390)
         motion.draw(source, p, out, (0, 0, 290, 390))
+        motion.draw(cut, p, again, (0, 0, 290, 390))
+        assert np.array_equal(out.buf, again.buf)
         left, top, w, _ = motion.rect(p, (290, 390))
         s = w / 290
         matrix = np.array([[s, 0, left + 0.5 * s - 0.5], [0, s, top + 0.5 * s - 0.5]])

@@ -102,7 +102,8 @@ class Zoom:
     cv2.resize honours a float scale exactly when given fx/fy, but always starts at a pixel
     edge of its input: anchoring every quadrant at the fixed point, placed on even pixel edges
     of both the picture and the box, turns a sub-pixel affine warp into plain resizes, about 3x
-    cheaper per frame than warpAffine here.
+    cheaper per frame than warpAffine here. The picture's quadrants are flipped once per scene
+    (`cut`), so a frame flips only its own resized quadrants back.
     """
 
     def __init__(self, anchor_box: tuple[int, int], anchor_src: tuple[int, int], s0: float, s1: float):
@@ -118,23 +119,52 @@ class Zoom:
         (bx, by), (u, v) = self.anchor_box, self.anchor_src
         return (u - bx * s, v - by * s, box[0] * s, box[1] * s)
 
-    def draw(self, src: Planes, p: float, dst: Planes, at: tuple[int, int, int, int]) -> None:
-        s = self.scale(p)
+    def cut(self, src: Planes, box: tuple[int, int]) -> list[list[_Quadrant]]:
+        """Per plane, the picture's quadrants around the fixed point, each flipped so the point is
+        its top-left corner and cropped to the most any frame reads (copies: `src` may go)."""
         (bx, by), (u, v) = self.anchor_box, self.anchor_src
+        s = max(self.s0, self.s1)
+        return [_quadrants(plane, (u // k, v // k), s, (box[0] // k, box[1] // k), (bx // k, by // k))
+                for plane, k in zip(src.planes(), (1, 2, 2), strict=True)]
+
+    def draw(self, src: Planes | list[list[_Quadrant]], p: float, dst: Planes, at: tuple[int, int, int, int]) -> None:
+        """Frame at progress p into `dst` at box `at`; `src` is the picture or, cheaper, its `cut`."""
         x0, y0, x1, y1 = at
-        for plane, out, k in zip(src.planes(), dst.planes(), (1, 2, 2), strict=True):
-            _zoom_plane(plane, (u // k, v // k), s, out[y0 // k:y1 // k, x0 // k:x1 // k], (bx // k, by // k))
+        cut = self.cut(src, (x1 - x0, y1 - y0)) if isinstance(src, Planes) else src
+        s = self.scale(p)
+        inv = 1 / s
+        for quadrants, out, k in zip(cut, dst.planes(), (1, 2, 2), strict=True):
+            view = out[y0 // k:y1 // k, x0 // k:x1 // k]
+            for q in quadrants:
+                nw, nh = math.ceil(q.w * s) + 2, math.ceil(q.h * s) + 2  # +2: the far neighbours
+                part = cv2.resize(q.pixels[:nh, :nw], None, fx=inv, fy=inv, interpolation=cv2.INTER_LINEAR)
+                part = part[:q.h, :q.w]
+                if q.flip is None:
+                    view[q.y:q.y + q.h, q.x:q.x + q.w] = part
+                else:
+                    cv2.flip(part, q.flip, dst=view[q.y:q.y + q.h, q.x:q.x + q.w])
 
 
-def _zoom_plane(src: np.ndarray, anchor: tuple[int, int], s: float, dst: np.ndarray, at: tuple[int, int]) -> None:
+@dataclass(frozen=True)
+class _Quadrant:
+    x: int  # where it goes in the box (plane pixels)
+    y: int
+    w: int
+    h: int
+    flip: int | None  # cv2.flip code that turns it back, None for the lower right one
+    pixels: np.ndarray  # the picture from the fixed point outward
+
+
+def _quadrants(src: np.ndarray, anchor: tuple[int, int], s: float, size: tuple[int, int],
+               at: tuple[int, int]) -> list[_Quadrant]:
     u, v = anchor
-    h, w = dst.shape
-    inv = 1 / s
+    w, h = size
+    out = []
     for flip_x, (qx0, qx1) in ((True, (0, at[0])), (False, (at[0], w))):
         qw = qx1 - qx0
         if qw <= 0:
             continue
-        nw = math.ceil(qw * s) + 2  # two more for the far neighbours of the last samples
+        nw = math.ceil(qw * s) + 2
         cols = slice(max(0, u - nw), u) if flip_x else slice(u, u + nw)
         for flip_y, (qy0, qy1) in ((True, (0, at[1])), (False, (at[1], h))):
             qh = qy1 - qy0
@@ -143,13 +173,8 @@ def _zoom_plane(src: np.ndarray, anchor: tuple[int, int], s: float, dst: np.ndar
             nh = math.ceil(qh * s) + 2
             roi = src[slice(max(0, v - nh), v) if flip_y else slice(v, v + nh), cols]
             code = -1 if flip_x and flip_y else 1 if flip_x else 0 if flip_y else None
-            if code is not None:
-                roi = cv2.flip(roi, code)
-            part = cv2.resize(roi, None, fx=inv, fy=inv, interpolation=cv2.INTER_LINEAR)[:qh, :qw]
-            if code is None:
-                dst[qy0:qy1, qx0:qx1] = part
-            else:
-                cv2.flip(part, code, dst=dst[qy0:qy1, qx0:qx1])
+            out.append(_Quadrant(qx0, qy0, qw, qh, code, roi.copy() if code is None else cv2.flip(roi, code)))
+    return out
 
 
 class Pan:

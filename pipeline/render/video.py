@@ -36,7 +36,7 @@ from .context import post_context
 from .draw import render, resolve_colour, rgb
 from .encode import Encoding, atomic_output, ffmpeg_exe, return_freed_memory, write_clip
 from .layout import Layer, Layout, load_layout
-from .motion import Motion, Overlay, Planes, i420_to_rgb, plan_motion, rgb_to_i420, shifted
+from .motion import Motion, Overlay, Planes, Zoom, i420_to_rgb, plan_motion, rgb_to_i420, shifted
 from .photo import cover_keeps, fit_photo, upright_size
 from .scenes import Plan, Scene, VideoTemplate, load_video_template, plan_video
 
@@ -77,6 +77,8 @@ class Moving:
 
     def __init__(self, size: tuple[int, int], source: Planes, motion: Motion, box: tuple[int, int, int, int],
                  under: Planes | None, overlay: Overlay, first: Planes | None = None):
+        if isinstance(motion, Zoom):  # its quadrants flipped once here, not on every frame
+            source = motion.cut(source, (box[2] - box[0], box[3] - box[1]))
         self.size, self.source, self.motion, self.box = size, source, motion, box
         self.under, self.overlay, self.first = under, overlay, first
 
