@@ -111,8 +111,9 @@ def make_plan(dates: Iterable[dt.date], products: Sequence[Product], artisans: M
     """One Slot per date, in date order.
 
     `products` must be the approved ones (invariant 1): anything else never lands in a slot,
-    except a day already posted, which is history. Features dated inside `dates` fix their day
-    (posted always; exported while the product is still approved); the others feed rotation.
+    except a day already posted, which is history. Features and overrides dated inside `dates`
+    fix their day (posted always; exported or swapped/pinned while the product is still approved);
+    the others feed rotation, so a day's choice does not depend on how far ahead the caller plans.
     """
     dates = sorted(set(dates))
     overrides = overrides or {}
@@ -121,11 +122,17 @@ def make_plan(dates: Iterable[dt.date], products: Sequence[Product], artisans: M
     wanted = set(dates)
     index = _Index()
     on_day: dict[dt.date, Feature] = {}
+    posted_elsewhere = set()
     for f in sorted(history, key=lambda f: (f.date, f.kind != POSTED, f.product)):
         if f.date in wanted:
             on_day.setdefault(f.date, f)  # posted beats exported on the same day
         else:
             _feature(index, f.date, f.product, f.artisan, artisans, crafts)
+            if f.kind == POSTED:
+                posted_elsewhere.add(f.date)
+    for o in overrides.values():  # the admin's picks beyond `dates` (a pin next week) count like features
+        if o.date not in wanted and o.date not in posted_elsewhere and not o.skipped and o.product in approved:
+            _feature(index, o.date, o.product, approved[o.product].artisan, artisans, crafts)
 
     slots: dict[dt.date, Slot] = {}
     for d in dates:

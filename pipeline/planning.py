@@ -73,13 +73,11 @@ def current_plan(ctx: Context, days: list[dt.date]) -> list[Slot]:
 
 
 def slot_for(ctx: Context, day: dt.date) -> Slot:
-    return current_plan(ctx, [day])[0] if day < ctx.today else _in_horizon(ctx, day)
-
-
-def _in_horizon(ctx: Context, day: dt.date) -> Slot:
-    """The slot as the horizon plan has it (earlier days' choices shape later ones)."""
-    span = max((day - ctx.today).days + 1, ctx.settings.horizon_days)
-    return {s.date: s for s in current_plan(ctx, dates(ctx, days=span))}[day]
+    """The slot as the plan from today has it (earlier days' choices shape later ones; the planner
+    counts picks beyond `day` itself, so planning further ahead would not change it)."""
+    if day < ctx.today:
+        return current_plan(ctx, [day])[0]
+    return current_plan(ctx, dates(ctx, days=(day - ctx.today).days + 1))[-1]
 
 
 def actor(conn: sqlite3.Connection, name: str | None) -> str:
