@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -328,7 +328,8 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
     if not key or not v or any(p.is_error for p in r.problems):
         cat.invalid[path.stem] = doc.path
         return
-    digest = content_hash(doc.text, [(p.file, cache.digest(p.path)) for p in photos])
+    photos = [replace(p, digest=cache.digest(p.path)) for p in photos]
+    digest = content_hash(doc.text, [(p.file, p.digest) for p in photos])
     cat.products[key] = Product(
         key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
         v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],

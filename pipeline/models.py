@@ -35,6 +35,7 @@ class Photo:
     file: str
     path: Path
     focus: tuple[float, float] = (0.5, 0.5)
+    digest: str = ""  # BLAKE2b of the bytes when the catalogue loaded (part of the product's content hash)
 
 
 @dataclass(frozen=True)

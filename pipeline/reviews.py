@@ -172,11 +172,13 @@ def _known(conn: sqlite3.Connection, catalog: Catalog, slug: str) -> None:
 
 # Snapshots and what changed --------------------------------------------------------------
 
-def snapshot_of(catalog: Catalog, product: Product) -> Snapshot:
-    """Re-read the product's file and photos; refuse when they no longer match the catalogue's hash."""
+def snapshot_of(catalog: Catalog, product: Product, *, reread_photos: bool = True) -> Snapshot:
+    """Re-read the product's file (and, for a decision, its photos' bytes); refuse when they no longer
+    match the catalogue's hash. Read-only views trust the digests the catalogue took at load."""
     path = catalog.root.parent / product.source
     text = read_text(path, product.source)
-    photos = tuple((p.file, photo_digest(p.path)) for p in product.photos)
+    photos = tuple((p.file, photo_digest(p.path) if reread_photos or not p.digest else p.digest)
+                   for p in product.photos)
     if content_hash(text, list(photos)) != product.content_hash:
         raise C.DecisionRefused(f"`{product.slug}` changed on disk after it was loaded",
                                 "look at it again (etalase review show) and decide on what is there now")
@@ -239,7 +241,7 @@ def what_changed(conn: sqlite3.Connection, catalog: Catalog, slug: str,
         return None
     if since.content_hash == product.content_hash:
         return Changes(since)
-    return diff(since, before, snapshot_of(catalog, product))
+    return diff(since, before, snapshot_of(catalog, product, reread_photos=False))
 
 
 # Deciding --------------------------------------------------------------------------------
