@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 
 from .project import Project
+from .settings import HARI
 
 STAGING = ".building"
 REPLACED = ".replaced"
@@ -196,7 +197,6 @@ def environment(project: Project) -> jinja2.Environment:
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 def tanggal(value: dt.date | str) -> str:
