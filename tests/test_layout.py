@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, RenderError
 from pipeline.render.context import post_context
 from pipeline.render.layout import load_layout, render_image, render_overlay
 
@@ -163,6 +163,22 @@ def test_an_unknown_name_in_a_text_is_an_error_at_render(post):
     assert (p.path, p.line, p.field) == ("templates/layouts/typo.yaml", 3, "layers[0].text")
     assert "nama" in p.message
 
+
+
+def test_text_left_to_its_default_points_at_the_layer_when_it_cannot_fit(post):
+    post = own_layout(post, "tiny", """
+        layers:
+          - type: band
+            box: [0, 0, 1080, 100]
+          - type: price_tag
+            box: [120, 400, 60, 40]
+    """)
+    layout = load_layout(post.project, "tiny", post.brand)
+    with pytest.raises(RenderError) as err:
+        render_image(layout, ctx(post), size=(540, 960))
+    message = str(err.value)
+    assert message.startswith("templates/layouts/tiny.yaml:4: layers[1]: layers[1] (price_tag): the text does not fit")
+    assert "\n    hint: shorten the text" in message
 
 def test_when_leaves_a_layer_out(post):
     post.scratch.product("pesanan", price="", availability="made_to_order")

@@ -115,9 +115,6 @@ class _Painter:
         self.brand = layout.brand
         self.sx, self.sy = size[0] / layout.size[0], size[1] / layout.size[1]
         self.k = min(self.sx, self.sy)
-        bx, by = size[0] / 1080, size[1] / 1920
-        x0, y0, x1, y1 = self.brand.safe_box
-        self.safe = (round(x0 * bx), round(y0 * by), round(x1 * bx), round(y1 * by))
         self.s = _Surfaces(size, rgb(self.colour(layout.background)), overlay, photo is not None)
         self.texts: list[PlacedText] = []
         self.warnings: list[Problem] = []
@@ -242,11 +239,11 @@ class _Painter:
                      min_size=max(4, round(layer["min_size"] * self.k)), line_spacing=layer["line_spacing"],
                      max_lines=layer["max_lines"], balance=layer["balance"])
         if fitted is None:
-            path, line, field_ = layer.where("text")
-            raise RenderError(
-                f"{path}:{line}: {field_}: {layer.label}: the text does not fit its box "
-                f"({layer['box'][2]:g}x{layer['box'][3]:g}) even at min_size {layer['min_size']}: {text!r}\n"
-                "    hint: shorten the text (e.g. the product name), enlarge the box, or lower min_size")
+            raise RenderError(str(Problem(
+                *layer.where("text"),
+                f"{layer.label}: the text does not fit its box ({layer['box'][2]:g}x{layer['box'][3]:g}) "
+                f"even at min_size {layer['min_size']}: {text!r}",
+                "shorten the text (e.g. the product name), enlarge the box, or lower min_size")))
         block_w, block_h = round(fitted.width) + 2 * stroke, fitted.height + 2 * stroke
         if tag:
             w, h = block_w + 2 * pad, block_h + 2 * pad_y
@@ -293,11 +290,12 @@ class _Painter:
             return
         ink = (bbox[0] + rx0, bbox[1] + ry0, bbox[2] + rx0, bbox[3] + ry0)
         colour = rgb(self.colour(layer["colour"]))
-        measured = self._measure(colour, ink)
+        backgrounds = self._backgrounds(ink)
+        measured = min(contrast.measure(colour, bg) for bg in backgrounds)
         if stroke >= 2:  # a solid outline is the text's own background
             measured = max(measured, contrast.colour_ratio(self.colour(layer["colour"]),
                                                            self.colour(layer["stroke_colour"])))
-        scrim, final = self._scrim(layer, colour, ink, measured)
+        scrim, final = self._scrim(layer, colour, ink, measured, backgrounds)
         if layer["shadow"]:
             self._shadow(layer, ink_mask, (rx0, ry0), fitted.size)
         if outline is not None:
@@ -313,7 +311,9 @@ class _Painter:
         return min(contrast.measure(colour, bg) for bg in self._backgrounds(ink))
 
     def _scrim(self, layer: Layer, colour: tuple[int, int, int], ink: tuple[int, int, int, int],
-               measured: float) -> tuple[float, float]:
+               measured: float, backgrounds: list[np.ndarray]) -> tuple[float, float]:
+        """Lay the lightest scrim that lifts `measured` (taken on `backgrounds`, the pixels under
+        `ink`) to 4.5:1; (its opacity, the contrast measured again on top of it)."""
         mode = layer["scrim"]
         if mode == "never" or (mode == "auto" and measured >= contrast.AA):
             if measured < contrast.AA:
@@ -325,7 +325,6 @@ class _Painter:
             light_text = float(contrast.luminance(np.array(colour))) > 0.18
             ref = self.brand.colours.get("dark" if light_text else "light", "#000000" if light_text else "#FFFFFF")
         scrim_rgb = rgb(self.colour(ref))
-        backgrounds = self._backgrounds(ink)
         needed = [contrast.scrim_opacity(colour, bg, scrim_rgb, start=0.35 if mode == "auto" else 0.55)
                   for bg in backgrounds]
         opacity = 1.0 if None in needed else max(needed)

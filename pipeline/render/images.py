@@ -45,8 +45,8 @@ class RenderedImages:
 def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
     """Baseline JPEG, 4:2:0, no EXIF or ICC: byte-identical for identical pixels."""
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, "JPEG", quality=quality, subsampling="4:2:0", optimize=False,
-                              progressive=False)
+    rgb = image if image.mode == "RGB" else image.convert("RGB")  # no copy of an RGB render
+    rgb.save(buf, "JPEG", quality=quality, subsampling="4:2:0", optimize=False, progressive=False)
     data = buf.getvalue()
     if len(data) > MAX_BYTES:
         raise RenderError(f"a slide came out at {len(data) / 1e6:.1f} MB, over TikTok's 20 MB: "

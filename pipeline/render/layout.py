@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Template, TemplateSyntaxError
 
 from .. import fields as F
-from ..brand import DESIGN_SIZE, Brand, bounded, load_brand, template_doc
+from ..brand import DESIGN_SIZE, Brand, bounded, load_brand, raw, template_doc
 from ..errors import ConfigError, Problem
 from ..project import Project
 from ..yamlread import Key, field_name
@@ -64,10 +64,6 @@ def design_size(value: Any) -> tuple[int, int]:
     if w < 100 or h < 100:
         raise ValueError(f"size {value} is too small")
     return (w, h)
-
-
-def _raw(value: Any) -> Any:
-    return value
 
 
 COMMON = [
@@ -134,8 +130,8 @@ TOP = [
     F.Field("description", F.text, default=""),
     F.Field("size", design_size, default=DESIGN_SIZE, help="the design size boxes are written in"),
     F.Field("background", colour_ref, default="dark"),
-    F.Field("defaults", _raw, default=None, help="layer: {...} for every layer, <type>: {...} per type"),
-    F.Field("layers", _raw, required=True, help="the layers, bottom first"),
+    F.Field("defaults", raw, default=None, help="layer: {...} for every layer, <type>: {...} per type"),
+    F.Field("layers", raw, required=True, help="the layers, bottom first"),
 ]
 
 
@@ -153,8 +149,10 @@ class Layer:
         return self.values[name]
 
     def where(self, name: str) -> tuple[str, int | None, str]:
-        """(file, line, field) for a message about this layer's `name`."""
-        return self.source, self.lines.get(name), field_name(self.origins.get(name, ("layers", self.index)))
+        """(file, line, field) for a message about this layer's `name`; a value left to its default
+        points at the layer itself (the line of its `type`)."""
+        line = self.lines.get(name) or self.lines.get("type")
+        return self.source, line, field_name(self.origins.get(name, ("layers", self.index)))
 
     @property
     def label(self) -> str:
@@ -214,14 +212,14 @@ def _defaults(r: F.FieldReader, data: Any) -> dict[str, tuple[dict, dict]]:
                 "e.g.\n      defaults:\n        text: {font: body}")
         return tiers
     known = ("layer", *TYPES)
-    for tier, raw in data.items():
+    for tier, written in data.items():
         if tier not in known:
             r.warn(("defaults", tier), "unknown defaults group, ignored", "use: " + ", ".join(known))
             continue
         fields = EVERY_FIELD if tier == "layer" else [f for f in FIELDS[tier] if f.name != "type"]
         parsed = r.mapping(("defaults", tier), fields)
         if parsed is not None:
-            tiers[tier] = (parsed, raw)
+            tiers[tier] = (parsed, written)
     return tiers
 
 

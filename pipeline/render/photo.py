@@ -58,8 +58,8 @@ def decode(path: Path, need: tuple[int, int]) -> Image.Image:
                 _CACHE.move_to_end(key)
                 return _CACHE[key]
             im.load()
-            upright = ImageOps.exif_transpose(im) or im
-            out = to_rgb(upright)
+            upright = ImageOps.exif_transpose(im)  # a copy, detached from the file
+            out = upright if upright.mode == "RGB" else to_rgb(upright)
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise RenderError(f"{path}: cannot decode photo: {exc}") from None
     _CACHE[key] = out
