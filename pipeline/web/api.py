@@ -17,16 +17,15 @@ from pydantic import BaseModel, Field
 
 from .. import content_edit as E
 from .. import curation as C
-from .. import passwords, reviews
-from .. import planning as P
+from .. import passwords
 from ..catalog import ARTISAN_FIELDS, PRODUCT_FIELDS
 from ..errors import ContentError, NotFound
 from ..yamlread import load
-from .auth import EDITORS, PLANNERS, LoginRequired, Viewer, require, viewer, web
+from .auth import EDITORS, LoginRequired, Viewer, require, viewer, web
 from .pages import days as D
 from .pages.artisans import artisan_rows, filter_artisans
 from .pages.products import _intake, filter_rows, product_rows, slugify
-from .pages.review import queue, review_data
+from .pages.review import queue, record, review_data
 from .render import page
 from .security import MAX_UPLOAD_BYTES, csrf_token
 
@@ -239,17 +238,9 @@ def get_review(request: Request, slug: str):
 @router.post("/reviews/{slug}", dependencies=authed)
 def decide(request: Request, slug: str, body: DecisionIn):
     """Record a decision; bound to `expected_hash` when given."""
-    state = web(request)
-    act = C.ACTIONS.get(body.action)
-    if act is None:
+    if body.action not in C.ACTIONS:
         raise C.DecisionRefused(f"unknown action `{body.action}`", "actions: " + ", ".join(C.ACTIONS))
-    user = require(request, act.roles, f"melakukan '{act.label_id}'")
-    settings, _ = state.curation_settings()
-    d = reviews.decide(state.db(), state.catalog(), slug, body.action, user, body.note,
-                       {k: v for k, v in body.checks.items()}, settings=settings, clock=state.clock,
-                       expected_hash=body.expected_hash)
-    state.wrote()
-    return d.__dict__
+    return record(request, slug, body.action, body.note, dict(body.checks), body.expected_hash).__dict__
 
 
 # Days: today, the calendar, the ledger ----------------------------------------------------------
@@ -257,15 +248,6 @@ def decide(request: Request, slug: str, body: DecisionIn):
 class DayAction(BaseModel):
     product: str | None = Field(None, description="swap: the approved product for the day")
     url: str | None = Field(None, description="posted: the TikTok link, optional")
-
-
-DAY_ACTIONS = {
-    "swap": lambda c, d, w, b: P.swap(c, d, b.product or "", w), "pin": lambda c, d, w, b: P.pin(c, d, w),
-    "unpin": lambda c, d, w, b: P.unpin(c, d, w), "skip": lambda c, d, w, b: P.skip(c, d, w),
-    "unskip": lambda c, d, w, b: P.skip(c, d, w, skipped=False),
-    "posted": lambda c, d, w, b: P.mark_posted(c, d, w, (b.url or "").strip() or None),
-    "unposted": lambda c, d, w, b: P.mark_unposted(c, d, w),
-}
 
 
 def _day_json(d: D.Day) -> dict:
@@ -290,29 +272,25 @@ def list_days(request: Request, start: dt.date | None = None, end: dt.date | Non
 @router.get("/days/{date}", dependencies=authed)
 def get_day(request: Request, date: dt.date):
     state = web(request)
-    ctx = D.context(state)
     day = D.cached_day(state, date)
-    return {**_day_json(day), "caption": D.caption(day, ctx.project.exports) or None,
-            "suggested_time": (day.manifest or {}).get("suggested_time") or ctx.settings.post_time(date).isoformat()}
+    return {**_day_json(day), "caption": D.caption(day, state.project.exports) or None,
+            "suggested_time": D.suggested_time(day, state.settings())}
 
 
 @router.post("/days/{date}/{action}", dependencies=authed)
 def change_day(request: Request, date: dt.date, action: str, body: DayAction | None = None):
     """swap (body: product), pin, unpin, skip, unskip, posted (body: url), unposted."""
-    change = DAY_ACTIONS.get(action)
-    if change is None:
+    if action not in D.CHANGES:
         raise NotFound(action)
-    state = web(request)
-    user = require(request, PLANNERS, "mengubah rencana")
-    change(D.context(state), date, user.name, body or DayAction())
-    state.wrote()
-    return _day_json(D.cached_day(state, date))
+    body = body or DayAction()
+    D.change(request, date, action, "mengubah rencana", product=body.product, url=body.url)
+    return _day_json(D.cached_day(web(request), date))
 
 
 @router.get("/history", dependencies=authed)
 def posting_history(request: Request):
     """Posted days, newest first, and counts per craft, artisan and kecamatan."""
-    h = D.history(D.context(web(request)))
+    h = D.cached_history(web(request))
     return {"posts": [{"date": p.day.isoformat(), "product": p.product, "artisan": p.artisan, "url": p.url,
                        "by": p.actor, "at": p.at} for p in h["posts"]],
             "per_craft": dict(h["crafts"]), "per_artisan": dict(h["artisans"]), "per_kecamatan": dict(h["kecamatan"])}

@@ -113,10 +113,6 @@ def days(ctx: P.Context, first: dt.date, last: dt.date) -> list[Day]:
             if first <= slot.date <= last]
 
 
-def one_day(ctx: P.Context, date: dt.date) -> Day:
-    return days(ctx, date, date)[0]
-
-
 def cached_days(state: WebState, first: dt.date, last: dt.date) -> list[Day]:
     """`days` once per state version: ranking a thousand products takes the planner a while."""
     return state.memo(("days", first, last), lambda: days(context(state), first, last))
@@ -149,6 +145,11 @@ def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day
         status = "planned"
     artisan = ctx.catalog.artisans.get(product.artisan) if product else None
     return Day(slot.date, slot, status, product, artisan, manifest, post, failed, today)
+
+
+def suggested_time(day: Day, settings) -> str:
+    """When to post: the export's own time when the day is built, else the schedule's."""
+    return (day.manifest or {}).get("suggested_time") or settings.post_time(day.date).isoformat()
 
 
 def caption(day: Day, exports: Path) -> str:
@@ -192,6 +193,33 @@ def history(ctx: P.Context) -> dict:
             "kecamatan": kecamatan.most_common(), "with_url": sum(1 for p in posts if p.url)}
 
 
+def cached_history(state: WebState) -> dict:
+    """`history` once per state version: a year of ledger is read and counted once, not per request."""
+    return state.memo("history", lambda: history(context(state)))
+
+
+# What the admin may change about a day: one table for the pages and the API.
+# Each takes (context, date, acting user's name, product for a swap, URL for a post).
+CHANGES = {
+    "swap": lambda c, d, w, product, url: P.swap(c, d, product or "", w),
+    "pin": lambda c, d, w, product, url: P.pin(c, d, w),
+    "unpin": lambda c, d, w, product, url: P.unpin(c, d, w),
+    "skip": lambda c, d, w, product, url: P.skip(c, d, w),
+    "unskip": lambda c, d, w, product, url: P.skip(c, d, w, skipped=False),
+    "posted": lambda c, d, w, product, url: P.mark_posted(c, d, w, (url or "").strip() or None),
+    "unposted": lambda c, d, w, product, url: P.mark_unposted(c, d, w),
+}
+
+
+def change(request: Request, date: dt.date, action: str, what: str, *, product: str | None = None,
+           url: str | None = None) -> None:
+    """Apply one of CHANGES as the acting planner (LoginRequired or PermissionDenied otherwise)."""
+    state = web(request)
+    user = require(request, PLANNERS, what)
+    CHANGES[action](context(state), date, user.name, product, url)
+    state.wrote()
+
+
 # Pages -------------------------------------------------------------------------------------
 
 router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
@@ -212,9 +240,9 @@ def day_page(request: Request, date: str):
 
 def _day_page(request: Request, ctx: P.Context, day: Day):
     state = web(request)
-    suggested = (day.manifest or {}).get("suggested_time") or ctx.settings.post_time(day.date).isoformat()
     return page(request, "today.html", title="Hari ini" if day.is_today else day.iso, day=day,
-                caption=caption(day, ctx.project.exports), suggested=suggested, zone=ctx.settings.timezone,
+                caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
+                zone=ctx.settings.timezone,
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
                 prepare_at=ctx.settings.prepare_at)
 
@@ -252,17 +280,16 @@ def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
 def history_page(request: Request, halaman: int = 1):
     """The counts over every posted day, the days themselves a page at a time (a year is 365 rows)."""
     state = web(request)
-    ctx = context(state)
-    summary = state.memo("history", lambda: history(ctx))
-    return page(request, "history.html", title="Riwayat", catalog=ctx.catalog, **summary,
+    summary = cached_history(state)
+    return page(request, "history.html", title="Riwayat", catalog=state.catalog(), **summary,
                 **paged(summary["posts"], halaman, "/riwayat"))
 
 
 @router.get("/hari/{date}/slides.zip")
 def slides_zip(request: Request, date: str):
-    ctx = context(web(request))
-    day = one_day(ctx, parse_date(date))
-    folder = day_dir(ctx.project.exports, day.date)
+    state = web(request)
+    day = cached_day(state, parse_date(date))
+    folder = day_dir(state.project.exports, day.date)
     files = [folder / s for s in day.files.get("slides") or []]
     if not files:
         raise NotFound(f"{date} slides")
@@ -271,59 +298,49 @@ def slides_zip(request: Request, date: str):
 
 # Actions -----------------------------------------------------------------------------------
 
-def _act(request: Request, date: str, what: str, change, message: str, back: str):
-    state = web(request)
-    user = require(request, PLANNERS, what)
-    ctx = context(state)
+def _act(request: Request, date: str, action: str, what: str, message: str, back: str, **values):
     day = parse_date(date)
-    change(ctx, day, user.name)
-    state.wrote()
-    flash(request, message.format(date=_short(day)))
+    change(request, day, action, what, **values)
+    flash(request, message.format(date=tanggal(day)))
     return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/kalender",
                             status_code=303)
 
 
-def _short(day: dt.date) -> str:
-    return tanggal(day)
-
-
 @router.post("/hari/{date}/tukar")
 def swap(request: Request, date: str, product: str = Form(...), kembali: str = Form("/kalender")):
-    return _act(request, date, "menukar produk", lambda c, d, w: P.swap(c, d, product, w),
-                "Produk untuk {date} sudah ditukar.", kembali)
+    return _act(request, date, "swap", "menukar produk", "Produk untuk {date} sudah ditukar.", kembali,
+                product=product)
 
 
 @router.post("/hari/{date}/kunci")
 def pin(request: Request, date: str, kembali: str = Form("/kalender")):
-    return _act(request, date, "mengunci hari", P.pin, "Produk untuk {date} dikunci.", kembali)
+    return _act(request, date, "pin", "mengunci hari", "Produk untuk {date} dikunci.", kembali)
 
 
 @router.post("/hari/{date}/lepas")
 def unpin(request: Request, date: str, kembali: str = Form("/kalender")):
-    return _act(request, date, "melepas kunci", P.unpin, "{date} kembali dipilih otomatis.", kembali)
+    return _act(request, date, "unpin", "melepas kunci", "{date} kembali dipilih otomatis.", kembali)
 
 
 @router.post("/hari/{date}/lewati")
 def skip(request: Request, date: str, kembali: str = Form("/kalender")):
-    return _act(request, date, "melewati hari", P.skip, "{date} dilewati: tidak ada unggahan.", kembali)
+    return _act(request, date, "skip", "melewati hari", "{date} dilewati: tidak ada unggahan.", kembali)
 
 
 @router.post("/hari/{date}/batal-lewati")
 def unskip(request: Request, date: str, kembali: str = Form("/kalender")):
-    return _act(request, date, "membatalkan lewati", lambda c, d, w: P.skip(c, d, w, skipped=False),
-                "{date} dijadwalkan lagi.", kembali)
+    return _act(request, date, "unskip", "membatalkan lewati", "{date} dijadwalkan lagi.", kembali)
 
 
 @router.post("/hari/{date}/diunggah")
 def posted(request: Request, date: str, url: str = Form(""), kembali: str = Form("/")):
-    return _act(request, date, "menandai sudah diunggah",
-                lambda c, d, w: P.mark_posted(c, d, w, url.strip() or None),
-                "{date} ditandai sudah diunggah. Terima kasih!", kembali)
+    return _act(request, date, "posted", "menandai sudah diunggah", "{date} ditandai sudah diunggah. Terima kasih!",
+                kembali, url=url)
 
 
 @router.post("/hari/{date}/batal-unggah")
 def unposted(request: Request, date: str, kembali: str = Form("/")):
-    return _act(request, date, "membatalkan tanda diunggah", P.mark_unposted,
+    return _act(request, date, "unposted", "membatalkan tanda diunggah",
                 "Tanda sudah diunggah untuk {date} dibatalkan.", kembali)
 
 

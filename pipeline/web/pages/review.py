@@ -51,6 +51,18 @@ def review_data(state: WebState, slug: str) -> dict:
     }
 
 
+def record(request: Request, slug: str, action: str, note: str, checks: dict, expected_hash: str | None):
+    """One decision by the acting user, for the page and the API alike (`action` is a key of C.ACTIONS)."""
+    state = web(request)
+    act = C.ACTIONS[action]
+    user = require(request, act.roles, f"melakukan '{act.label_id}'")
+    settings, _ = state.curation_settings()
+    decision = reviews.decide(state.db(), state.catalog(), slug, action, user, note, checks, settings=settings,
+                              clock=state.clock, expected_hash=expected_hash)
+    state.wrote()
+    return decision
+
+
 router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
@@ -74,14 +86,10 @@ async def decide(request: Request, slug: str):
     state = web(request)
     form = await request.form()
     action = str(form.get("action") or "")
-    act = C.ACTIONS.get(action)
-    if act is None:
+    if action not in C.ACTIONS:
         raise NotFound(action)
-    user = require(request, act.roles, f"melakukan '{act.label_id}'")
     settings, _ = state.curation_settings()
     checks = {item.id: bool(form.get(f"check_{item.id}")) or None for item in settings.checklist}
-    reviews.decide(state.db(), state.catalog(), slug, action, user, str(form.get("note") or ""), checks,
-                   settings=settings, clock=state.clock, expected_hash=str(form.get("expected_hash") or "") or None)
-    state.wrote()
+    record(request, slug, action, str(form.get("note") or ""), checks, str(form.get("expected_hash") or "") or None)
     flash(request, DONE_MESSAGES.get(action, "Tersimpan."))
     return RedirectResponse("/kurasi", status_code=303)
