@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime
 
 from ..curation import STATE_LABELS_ID
+from ..export import BULAN as MONTHS
+from ..export import HARI as WEEKDAYS
 
 FIELD_LABELS = {
     "name": "Nama", "artisan": "Pengrajin", "craft": "Jenis kerajinan", "photos": "Foto", "price": "Harga",
@@ -24,9 +26,6 @@ ACTION_LABELS = {"submit": "Diajukan", "approve": "Disetujui", "request_changes"
                  "reject": "Ditolak", "retire": "Diarsipkan", "restore": "Diaktifkan lagi"}
 DAY_STATUS_LABELS = {"planned": "direncanakan", "ready": "siap", "failed": "gagal", "posted": "diunggah",
                      "skipped": "dilewati"}
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
 
 
 def state_label(state: str) -> str:
