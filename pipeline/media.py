@@ -6,6 +6,7 @@ for rendering. Both raise MediaError with a message a curator can act on.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
@@ -100,8 +101,12 @@ def open_rgb(path: Path) -> Image.Image:
 
 
 def to_rgb(im: Image.Image) -> Image.Image:
-    """CMYK, 16-bit, palette, greyscale and alpha images to RGB; alpha lands on white."""
+    """CMYK, 16-bit, palette, greyscale and alpha images to RGB; alpha lands on white; RGB photos
+    tagged with another colour space (an iPhone's Display P3, Adobe RGB) converted to sRGB, since
+    the JPEGs we write are untagged and read as sRGB. An sRGB or untagged RGB image is returned as is."""
     icc = im.info.get("icc_profile")
+    if im.mode == "RGB":
+        return _srgb_from(im, icc) if icc and not _is_srgb(icc) else im
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         im = im.point(lambda v: v / 257).convert("L")
     if im.mode == "P":
@@ -111,9 +116,29 @@ def to_rgb(im: Image.Image) -> Image.Image:
         bg.paste(im.convert("RGBA"), mask=im.convert("RGBA").getchannel("A"))
         return bg
     if im.mode == "CMYK" and icc:
-        try:
-            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
-        except (ImageCms.PyCMSError, OSError):
-            pass
+        return _srgb_from(im, icc)
     return im.convert("RGB")
+
+
+def _srgb_from(im: Image.Image, icc: bytes) -> Image.Image:
+    """Convert through the embedded profile; an unreadable profile falls back to a plain conversion."""
+    try:
+        return ImageCms.applyTransform(im, _transform_to_srgb(icc, im.mode))
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return im.convert("RGB")
+
+
+@functools.lru_cache(maxsize=16)
+def _transform_to_srgb(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform:
+    """Building a transform costs milliseconds; a phone's photos all carry the same profile."""
+    src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    return ImageCms.buildTransform(src, ImageCms.createProfile("sRGB"), mode, "RGB")
+
+
+@functools.lru_cache(maxsize=16)
+def _is_srgb(icc: bytes) -> bool:
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc)))
+    except (ImageCms.PyCMSError, OSError):
+        return True  # unreadable: treat as sRGB rather than guess
+    return "srgb" in description.lower().replace(" ", "")

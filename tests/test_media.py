@@ -77,3 +77,22 @@ def test_damaged_image_is_a_media_error_on_decode(tmp_path):
     good.write_bytes(data[:60] + b"\x00" * 40 + data[100:])
     with pytest.raises(MediaError):
         open_rgb(good)
+
+
+def test_display_p3_photo_is_converted_to_srgb(tmp_path):
+    from icc_profiles import matrix_profile
+
+    im = Image.new("RGB", (8, 8), (200, 100, 50))
+    tagged = open_rgb(save(tmp_path, "p3.jpg", im, icc_profile=matrix_profile(), quality=95))
+    r, g, b = tagged.getpixel((4, 4))
+    assert r > 205 and b < 45  # P3 is wider: the same numbers mean a more saturated sRGB colour
+
+
+def test_srgb_and_untagged_rgb_are_left_alone(tmp_path):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    im = Image.new("RGB", (8, 8), (200, 100, 50))
+    assert media.to_rgb(im) is im
+    im.info["icc_profile"] = srgb
+    assert media.to_rgb(im) is im

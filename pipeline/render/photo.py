@@ -59,7 +59,7 @@ def decode(path: Path, need: tuple[int, int]) -> Image.Image:
                 return _CACHE[key]
             im.load()
             upright = ImageOps.exif_transpose(im)  # a copy, detached from the file
-            out = upright if upright.mode == "RGB" else to_rgb(upright)
+            out = to_rgb(upright)  # also wide-gamut (P3) photos to sRGB
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise RenderError(f"{path}: cannot decode photo: {exc}") from None
     _CACHE[key] = out
@@ -99,7 +99,7 @@ def fit_photo(photo: Any, box: tuple[int, int], *, fit: str = "auto", min_cover_
         scale = min(box[0] / src_size[0], box[1] / src_size[1])
     need = (round(src_size[0] * scale), round(src_size[1] * scale))
     im = source if isinstance(source, Image.Image) else decode(source, need)
-    im = to_rgb(im) if im.mode != "RGB" else im
+    im = to_rgb(im)
     if fit == "cover":
         crop = crop_box(im.size, box, focus)  # in the decoded image's own pixels: a draft decode rounds
         # bicubic: the draft decode already did the large reduction, so this step is at most ~2x

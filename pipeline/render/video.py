@@ -252,7 +252,7 @@ def _scaled_photo(path: Path, want: tuple[int, int], enough: tuple[float, float]
             size = (want[1], want[0]) if turned else want
             if im.format in ("JPEG", "MPO"):
                 im.draft("RGB", tuple(round(v) for v in ((enough[1], enough[0]) if turned else enough)))
-            small = to_rgb(im) if im.mode != "RGB" else im
+            small = to_rgb(im)  # returns `im` itself for sRGB or untagged RGB
             if small.size != size:
                 grow = small.size[0] < size[0]
                 small = small.resize(size, Image.Resampling.BICUBIC if grow else Image.Resampling.LANCZOS,
