@@ -203,3 +203,13 @@ def test_a_catalogue_with_errors_still_shows_every_page(web_office):
         assert c.get(url).status_code == 200, url
     assert "Masalah di file katalog" in c.get("/produk").text
     assert "File ini tidak bisa dibaca" in c.get("/produk/rusak").text
+
+
+def test_forms_open_for_files_that_are_not_a_mapping_and_keep_a_lone_craft(web_office):
+    web_office.write("artisans/daftar.yaml", "- Ani\n- Tanjung Beringin\n")
+    web_office.write("products/daftar.yaml", "- Tikar\n")
+    web_office.write("artisans/satu.yaml", "name: Satu\nkecamatan: Sipispis\ncrafts: tenun\n")
+    c = client(web_office, "siti")
+    assert c.get("/pengrajin/daftar").status_code == 200
+    assert c.get("/produk/daftar").status_code == 200
+    assert '<input type="checkbox" name="crafts" value="tenun" checked>' in c.get("/pengrajin/satu").text

@@ -24,7 +24,7 @@ from ..yamlread import load
 from .auth import EDITORS, LoginRequired, Viewer, require, viewer, web
 from .pages import days as D
 from .pages.artisans import artisan_rows, filter_artisans
-from .pages.products import _intake, filter_rows, product_rows, slugify
+from .pages.products import _intake, filter_rows, names, product_rows, slugify
 from .pages.review import queue, record, review_data
 from .render import page
 from .security import MAX_UPLOAD_BYTES, csrf_token
@@ -168,7 +168,7 @@ async def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
         raise NotFound(slug)
     name, new = await _intake(content, file, slug)
     data = load(path).data
-    photos = [p.get("file") if isinstance(p, dict) else str(p) for p in (data.get("photos") or [])]
+    photos = names(data.get("photos")) if isinstance(data, dict) else []  # not a mapping: save_product says so
     try:
         E.save_product(content, slug, {"photos": [*photos, name] if name not in photos else photos})
     except ContentError:

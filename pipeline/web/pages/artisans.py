@@ -9,13 +9,12 @@ from fastapi.responses import RedirectResponse
 
 from ... import content_edit as E
 from ...catalog import ARTISAN_FIELDS
-from ...errors import ContentError, NotFound
+from ...errors import ContentError
 from ...models import Artisan
-from ...yamlread import load
 from ..auth import EDITORS, require, viewer, web
 from ..render import flash, page, paged
 from ..state import WebState
-from .products import _by_field, fold, product_rows, slugify
+from .products import _by_field, file_values, fold, product_rows, slugify
 
 
 @dataclass(frozen=True)
@@ -83,18 +82,8 @@ def new_artisan(request: Request):
 
 @router.get("/pengrajin/{slug}")
 def edit_artisan(request: Request, slug: str):
-    state = web(request)
-    path = E.artisan_path(state.project.content, slug)
-    if not path.exists():
-        raise NotFound(slug)
-    try:
-        data = load(path, f"content/artisans/{slug}.yaml").data
-    except ContentError as exc:
-        return _form(request, slug, {"_broken": exc.problems}, {}, [])
-    values = {k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in (data or {}).items()}
-    values["crafts"] = [str(c) for c in (data.get("crafts") or [])] if isinstance(data, dict) else []
-    values["_text_hash"] = E.text_hash(E.read_text(path))
-    return _form(request, slug, values, {}, [])
+    path = E.artisan_path(web(request).project.content, slug)
+    return _form(request, slug, file_values(path, f"content/artisans/{slug}.yaml", ("crafts",)), {}, [])
 
 
 @router.post("/pengrajin/baru")

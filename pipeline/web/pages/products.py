@@ -158,22 +158,33 @@ def slugify(name: str) -> str:
 
 
 def _current_values(state: WebState, slug: str) -> tuple[dict, dict]:
-    """Form values from the file as written (so a file with errors can be fixed here too)."""
-    path = E.product_path(state.project.content, slug)
+    return file_values(E.product_path(state.project.content, slug), f"content/products/{slug}.yaml", ("photos",)), {}
+
+
+def file_values(path: Path, shown: str, lists: tuple[str, ...]) -> dict:
+    """Form values from the file as written, so a file with errors can be fixed in the form too.
+
+    List fields become comma-separated text, except `lists`, which stay lists of names (photo entries by
+    their file). A file that does not load gives `_broken` (its problems); `_text_hash` guards the save.
+    """
     if not path.exists():
-        raise NotFound(slug)
-    text = E.read_text(path)
+        raise NotFound(path.stem)
+    values: dict = {"_text_hash": E.text_hash(E.read_text(path))}
     try:
-        data = load(path, f"content/products/{slug}.yaml").data
+        data = load(path, shown).data
     except ContentError as exc:
-        return {"_text_hash": E.text_hash(text), "_broken": exc.problems}, {}
+        return {**values, "_broken": exc.problems}
     data = data if isinstance(data, dict) else {}
-    values = {k: (", ".join(map(str, v)) if isinstance(v, list) and k != "photos" else v) for k, v in data.items()}
-    photos = data.get("photos") or []
-    values["photos"] = [p.get("file") if isinstance(p, dict) else str(p) for p in
-                        (photos if isinstance(photos, list) else [photos])]
-    values["_text_hash"] = E.text_hash(text)
-    return values, {}
+    values.update((k, ", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in data.items())
+    for name in lists:
+        values[name] = names(data.get(name))
+    return values
+
+
+def names(raw) -> list:
+    """Entries of a YAML list (or a lone entry) as text; a photo entry by its `file`."""
+    items = raw if isinstance(raw, list) else [raw] if raw else []
+    return [item.get("file") if isinstance(item, dict) else str(item) for item in items]
 
 
 def _form(request: Request, slug: str | None, values: dict, errors: dict, problems: list, status: int = 200):
