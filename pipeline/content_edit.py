@@ -38,7 +38,7 @@ from . import fields as F
 from .errors import ContentError, NotFound, Problem
 from .media import FORMATS, MAX_PIXELS, to_rgb
 from .rupiah import parse_price
-from .yamlread import YamlDoc, load, loads
+from .yamlread import YamlDoc, loads
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # TikTok's own per-image cap for photo posts; phone photos are 2-8 MB
 MAX_LONG_SIDE = 4096  # re-encoded photos are scaled down to this; renders never need more
@@ -148,16 +148,10 @@ def save_artisan(content: Path, slug: str, values: Mapping[str, Any], *, create:
 
 
 def kecamatan_names(content: Path) -> tuple[str, ...]:
-    """The districts artisans may name: region.yaml when present and valid, else Serdang Bedagai's."""
-    path = content / "region.yaml"
-    if not path.exists():
-        return C.KECAMATAN_SERGAI
-    try:
-        r = F.FieldReader(load(path, str(path)))
-    except ContentError:
-        return C.KECAMATAN_SERGAI
-    values = r.mapping((), C.REGION_FIELDS)
-    return tuple(values["kecamatan"]) if values and not r.problems else C.KECAMATAN_SERGAI
+    """The districts artisans may name, read by the catalogue's own rule (region.yaml, else Serdang Bedagai's),
+    so the dashboard's form offers and accepts exactly what the catalogue will."""
+    content = Path(content)
+    return C._load_region(content, C.Catalog(root=content))
 
 
 def read_text(path: Path) -> str:

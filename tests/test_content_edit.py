@@ -182,6 +182,13 @@ def test_region_yaml_replaces_the_district_list(scratch):
     E.save_artisan(scratch.content, "budi", {"name": "Budi", "kecamatan": "Dua"}, create=True)
 
 
+def test_the_district_list_is_the_catalogues_even_when_region_yaml_has_a_warning(scratch):
+    scratch.write("region.yaml", "regency: Contoh\nkecamatan: [Satu, Dua]\nwarna: merah\n")
+    assert E.kecamatan_names(scratch.content) == ("Satu", "Dua")
+    E.save_artisan(scratch.content, "budi", {"name": "Budi", "kecamatan": "Dua"}, create=True)
+    assert load_catalog(scratch.content).artisans["budi"].kecamatan == "Dua"
+
+
 # Photo intake ------------------------------------------------------------------------------
 
 def jpeg_with_gps(size=(640, 480), orientation: int = 1) -> bytes:
