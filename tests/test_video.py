@@ -274,7 +274,7 @@ def test_crossfade_frames_are_blends_of_their_neighbours(scratch, tmp_path):
 
 
 def test_odd_sized_landscape_and_tiny_photos(scratch, tmp_path):
-    # at the real draft size, 540x960 (the images renderer's fit_photo trips over odd photos at 360x640)
+    # at the real draft size, 540x960
     with_photos(scratch, "campuran", ["odd.jpg", "wide.jpg", "tiny.jpg"], [(1081, 1443), (1920, 1080), (240, 180)])
     out = tmp_path / "video.mp4"
     result = render(scratch, "campuran", out, template="draft", draft=True,
