@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from . import atomic
 from . import catalog as C
 from . import fields as F
 from .errors import ContentError, NotFound, Problem
@@ -335,31 +334,11 @@ def _write(path: Path, text: str, created: bool) -> Saved:
 
 
 def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Temp file in the same folder, fsync, then rename: readers see the old or the new file, never half.
-
-    With `exclusive`, refuses to replace a file that appeared meanwhile (two people creating one slug).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """An atomic write (pipeline.atomic); with `exclusive`, two people creating one slug get a clear error."""
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if exclusive:
-            try:
-                os.link(tmp, path)  # fails when the name exists, unlike os.replace
-            except FileExistsError:
-                raise _exists(path) from None
-            except OSError:  # file systems without hard links
-                if path.exists():
-                    raise _exists(path) from None
-                os.replace(tmp, path)
-        else:
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        atomic.write_bytes(path, data, exclusive=exclusive)
+    except FileExistsError:
+        raise _exists(path) from None
 
 
 # Photo intake ------------------------------------------------------------------------------

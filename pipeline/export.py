@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from . import atomic
 from .project import Project
 from .settings import HARI
 
@@ -120,13 +121,7 @@ def _sync_dir(folder: Path) -> None:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write a text file so a reader sees the old or the new content, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic.write_text(path, text)
 
 
 # Manifests --------------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ randomness.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
+from .. import atomic
 from ..brand import Brand, load_brand
 from ..captions import Caption, build_caption, caption_template
 from ..errors import ConfigError, Problem, RenderError
@@ -54,13 +54,6 @@ def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
     return data
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def render_post_images(project: Project, catalog: Catalog, product: Product, out_dir: Path | str, *,
                        brand: Brand | None = None, size: tuple[int, int] = (1080, 1920),
                        intro: str | None = None, template: str | None = None) -> RenderedImages:
@@ -87,11 +80,11 @@ def render_post_images(project: Project, catalog: Catalog, product: Product, out
                                 f"{len(product.photos)} photos: only the first {MAX_SLIDES - 1} fit a carousel",
                                 "TikTok takes at most 35 images per post", "warning"))
 
-    write_atomic(out / "cover.jpg", images[0])
+    atomic.write_bytes(out / "cover.jpg", images[0])
     slides = []
     for i, data in enumerate(images, start=1):
         path = out / "slides" / f"{i:02d}.jpg"
-        write_atomic(path, data)
+        atomic.write_bytes(path, data)
         slides.append(path)
     for stale in sorted((out / "slides").glob("*.jpg")):
         if stale not in slides:
@@ -99,7 +92,7 @@ def render_post_images(project: Project, catalog: Catalog, product: Product, out
     caption = build_caption(project, product, catalog, brand, template=template, intro=intro)
     warnings.extend(caption.warnings)
     caption_path = out / "caption.txt"
-    write_atomic(caption_path, (caption.text + "\n").encode("utf-8"))
+    atomic.write_bytes(caption_path, (caption.text + "\n").encode("utf-8"))
     return RenderedImages(out / "cover.jpg", tuple(slides), caption_path, _unique(warnings), caption)
 
 

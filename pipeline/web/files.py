@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image, ImageOps
 
-from ..content_edit import write_atomic
+from ..atomic import write_bytes
 from ..errors import NotFound
 from ..media import MediaError, to_rgb
 from .auth import viewer, web
@@ -77,7 +77,7 @@ def thumbnail(request: Request, width: int, relative: str):
     key = hashlib.sha256(f"{relative}\n{st.st_size}\n{st.st_mtime_ns}\n{width}".encode()).hexdigest()[:32]
     cached = state.project.state / "cache" / "thumbs" / f"{key}.jpg"
     if not cached.exists():
-        write_atomic(cached, _thumbnail(source, width))
+        write_bytes(cached, _thumbnail(source, width))
     return FileResponse(cached, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 
