@@ -166,6 +166,13 @@ def _read(root: Path, path: Path, cat: Catalog) -> YamlDoc | None:
         return None
 
 
+def kecamatan_names(content: Path | str) -> tuple[str, ...]:
+    """The districts artisans may name: region.yaml's list, else Serdang Bedagai's (problems are the
+    catalogue's to report)."""
+    content = Path(content)
+    return _load_region(content, Catalog(root=content))
+
+
 def _load_region(root: Path, cat: Catalog) -> tuple[str, ...]:
     path = root / "region.yaml"
     if not path.exists():

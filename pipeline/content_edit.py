@@ -149,8 +149,7 @@ def save_artisan(content: Path, slug: str, values: Mapping[str, Any], *, create:
 def kecamatan_names(content: Path) -> tuple[str, ...]:
     """The districts artisans may name, read by the catalogue's own rule (region.yaml, else Serdang Bedagai's),
     so the dashboard's form offers and accepts exactly what the catalogue will."""
-    content = Path(content)
-    return C._load_region(content, C.Catalog(root=content))
+    return C.kecamatan_names(content)
 
 
 def read_text(path: Path) -> str:
