@@ -243,7 +243,8 @@ def _scaled_photo(path: Path, want: tuple[int, int], enough: tuple[float, float]
     A JPEG is decoded at the smallest DCT scale with at least `enough` pixels (what the zoom-1
     view shows), then scaled, then turned upright: a 12 MP photo needs 9 MB instead of 36 MB
     and a quarter of the decoding time. Unlike the images renderer's decode nothing is cached:
-    a video decodes each photo once.
+    a scene decodes its photo once, and a photo shown in two scenes (the hero in the cover and
+    the details card, repeats) is decoded again rather than kept.
     """
     try:
         with _DECODE, Image.open(path) as im:
