@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import os
 import subprocess
 import sys
 import threading
-import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,20 +86,6 @@ def command(size: tuple[int, int], enc: Encoding, audio: AudioBed | None, out: P
         cmd += audio.output_args()
     cmd += ["-movflags", "+faststart", "-f", "mp4", str(out)]
     return cmd
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary name beside `path`, renamed onto it only when the body succeeds; the
-    temporary file is removed on any failure, interrupt included."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def frame_source(clip, fps: int) -> tuple[Callable[[int], Planes], int, bool]:

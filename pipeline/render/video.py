@@ -25,6 +25,7 @@ import numpy as np
 from moviepy import VideoClip
 from PIL import Image, UnidentifiedImageError
 
+from ..atomic import output as atomic_output
 from ..brand import Brand, load_brand
 from ..checks import CheckResult, check_video, failed, summary
 from ..errors import CheckError, Problem, RenderError
@@ -34,7 +35,7 @@ from ..project import Project
 from . import audio as sound
 from .context import post_context
 from .draw import render, resolve_colour, rgb
-from .encode import Encoding, atomic_output, ffmpeg_exe, return_freed_memory, write_clip
+from .encode import Encoding, ffmpeg_exe, return_freed_memory, write_clip
 from .layout import Layer, Layout, load_layout
 from .motion import Motion, Overlay, Planes, Zoom, i420_to_rgb, plan_motion, rgb_to_i420, shifted
 from .photo import cover_keeps, fit_photo, upright_size
