@@ -35,7 +35,7 @@ from .errors import EtalaseError, RenderError
 from .media import MediaError
 from .models import Catalog, Product
 from .plan import POSTED, Slot
-from .planning import Context, current_plan, open_context
+from .planning import Context, open_context, plan_days
 from .project import Project
 
 RENDER_VERSION = "1"  # bump when the day folder's layout or the renderers' output changes
@@ -428,13 +428,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
 
 def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:
     """The wanted days as the plan from today has them (earlier days' choices shape later ones)."""
-    today = ctx.today
-    span = [d for d in wanted if d < today]
-    if any(d >= today for d in wanted):
-        last = max(wanted)
-        span += [today + dt.timedelta(days=i) for i in range((last - today).days + 1)]
-    keep = set(wanted)
-    return [s for s in current_plan(ctx, sorted(set(span))) if s.date in keep]
+    return plan_days(ctx, wanted)
 
 
 def _reconcile(ctx: Context, days: list[dt.date]) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import curation as C
@@ -72,12 +73,23 @@ def current_plan(ctx: Context, days: list[dt.date]) -> list[Slot]:
                      S.overrides(ctx.conn))
 
 
+def plan_days(ctx: Context, wanted: Iterable[dt.date]) -> list[Slot]:
+    """The wanted days as every caller must see them: the future planned as one run from today
+    (earlier days' choices shape later ones; picks beyond a day do not change it), past days
+    apart, so a view that starts last week shows the same coming posts as `plan` and `build`."""
+    wanted = sorted(set(wanted))
+    today = ctx.today
+    past = [d for d in wanted if d < today]
+    slots = current_plan(ctx, past) if past else []
+    if wanted and wanted[-1] >= today:
+        keep = set(wanted)
+        future = dates(ctx, today, (wanted[-1] - today).days + 1)
+        slots += [s for s in current_plan(ctx, future) if s.date in keep]
+    return slots
+
+
 def slot_for(ctx: Context, day: dt.date) -> Slot:
-    """The slot as the plan from today has it (earlier days' choices shape later ones; the planner
-    counts picks beyond `day` itself, so planning further ahead would not change it)."""
-    if day < ctx.today:
-        return current_plan(ctx, [day])[0]
-    return current_plan(ctx, dates(ctx, days=(day - ctx.today).days + 1))[-1]
+    return plan_days(ctx, [day])[0]
 
 
 def actor(conn: sqlite3.Connection, name: str | None) -> str:

@@ -331,3 +331,17 @@ def test_demo_approves_the_samples_as_the_sample_curator_and_builds(sample_proje
     conn.close()
     again = approve_samples(project, clock())
     assert again.approved == [] and len(again.already) == len(result.approved)
+
+
+def test_a_view_that_starts_in_the_past_shows_the_same_coming_days(shop):
+    """The dashboard's calendar and `plan --from` start last week; the coming days must still be the
+    ones `plan` and `build` give (past days planned apart, the future as one run from today)."""
+    ctx = P.open_context(Project.at(shop.root), clock())
+    try:
+        coming = P.dates(ctx, DAY1, 10)
+        from_today = [(s.date, s.product) for s in P.plan_days(ctx, coming)]
+        from_last_week = [(s.date, s.product) for s in P.plan_days(ctx, P.dates(ctx, DAY1 - dt.timedelta(days=9), 19))]
+        assert from_last_week[9:] == from_today
+        assert [P.slot_for(ctx, d).product for d in coming] == [p for _, p in from_today]
+    finally:
+        ctx.conn.close()

@@ -107,8 +107,7 @@ def run_show(args: argparse.Namespace) -> int:
     with context(args) as ctx:
         start = resolve(args.start, ctx.today) or ctx.today
         days = P.dates(ctx, start, args.days)
-        slots = P.current_plan(ctx, P.dates(ctx, min(start, ctx.today), (days[-1] - min(start, ctx.today)).days + 1))
-        slots = [s for s in slots if s.date >= start]
+        slots = P.plan_days(ctx, days)
         print(f"Plan for {len(days)} day(s) from {start} ({ctx.settings.timezone}); "
               f"{len(ctx.approved)} approved product(s).")
         print(table(ctx, slots))

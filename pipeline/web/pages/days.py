@@ -105,12 +105,9 @@ def context(state: WebState) -> P.Context:
 
 def days(ctx: P.Context, first: dt.date, last: dt.date) -> list[Day]:
     """Days from `first` to `last`, planned the way the build plans them (from today onwards)."""
-    today = ctx.today
-    start = min(first, today)
-    span = P.dates(ctx, start, (max(last, today) - start).days + 1)
     posts = S.posts(ctx.conn)
-    return [_day(ctx, slot, posts.get(slot.date), today) for slot in P.current_plan(ctx, span)
-            if first <= slot.date <= last]
+    return [_day(ctx, slot, posts.get(slot.date), ctx.today)
+            for slot in P.plan_days(ctx, P.dates(ctx, first, (last - first).days + 1))]
 
 
 def cached_days(state: WebState, first: dt.date, last: dt.date) -> list[Day]:
