@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import video_bench  # noqa: E402
 
-from pipeline.demo import approve_samples  # noqa: E402
-from pipeline.project import Project  # noqa: E402
+from pipeline.build.demo import approve_samples  # noqa: E402
+from pipeline.common.project import Project  # noqa: E402
 
 
 def sample_project(root: Path) -> Project:

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.catalog import load_catalog  # noqa: E402
+from pipeline.catalog.reader import load_catalog  # noqa: E402
 
 CRAFTS = """crafts:
   - slug: anyaman-purun

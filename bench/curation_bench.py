@@ -25,18 +25,20 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import backup as B  # noqa: E402
-from pipeline import reviews as R  # noqa: E402
-from pipeline import store  # noqa: E402
-from pipeline import users as U  # noqa: E402
-from pipeline.catalog import load_catalog  # noqa: E402
-from pipeline.models import Catalog, Product  # noqa: E402
+from pipeline.catalog.reader import load_catalog  # noqa: E402
+from pipeline.common.models import Catalog, Product  # noqa: E402
+from pipeline.curation import reviews as R  # noqa: E402
+from pipeline.curation import users as U  # noqa: E402
+from pipeline.store import backup as B  # noqa: E402
+from pipeline.store import db as store  # noqa: E402
 
 WORKER = r"""
 import sys, time
-from pipeline import store, reviews as R, users as U
-from pipeline.catalog import load_catalog
-from pipeline.curation import DecisionRefused
+from pipeline.store import db as store
+from pipeline.curation import reviews as R
+from pipeline.curation import users as U
+from pipeline.catalog.reader import load_catalog
+from pipeline.curation.rules import DecisionRefused
 db, content, who, n, slug = sys.argv[1:6]
 conn = store.connect(db); cat = load_catalog(content); user = U.get(conn, who)
 print("ready", flush=True); sys.stdin.readline()

@@ -25,10 +25,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.brand import load_brand  # noqa: E402
-from pipeline.catalog import load_catalog  # noqa: E402
-from pipeline.project import PACKAGED_TEMPLATES, Project  # noqa: E402
+from pipeline.catalog.reader import load_catalog  # noqa: E402
+from pipeline.common.project import PACKAGED_TEMPLATES, Project  # noqa: E402
 from pipeline.render import photo as photo_cache  # noqa: E402
+from pipeline.render.brand import load_brand  # noqa: E402
 from pipeline.render.context import post_context  # noqa: E402
 from pipeline.render.draw import render  # noqa: E402
 from pipeline.render.images import LAYOUTS, jpeg_bytes  # noqa: E402

@@ -45,9 +45,9 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.brand import load_brand  # noqa: E402
-from pipeline.catalog import load_catalog  # noqa: E402
-from pipeline.project import Project  # noqa: E402
+from pipeline.catalog.reader import load_catalog  # noqa: E402
+from pipeline.common.project import Project  # noqa: E402
+from pipeline.render.brand import load_brand  # noqa: E402
 from pipeline.render.context import post_context  # noqa: E402
 from pipeline.render.draw import render  # noqa: E402
 from pipeline.render.encode import ffmpeg_exe  # noqa: E402

@@ -37,10 +37,12 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import passwords, planstate, reviews, store  # noqa: E402
-from pipeline import users as U  # noqa: E402
-from pipeline.catalog import KECAMATAN_SERGAI, load_catalog  # noqa: E402
-from pipeline.clock import SystemClock  # noqa: E402
+from pipeline.catalog.reader import KECAMATAN_SERGAI, load_catalog  # noqa: E402
+from pipeline.common.clock import SystemClock  # noqa: E402
+from pipeline.curation import passwords, reviews  # noqa: E402
+from pipeline.curation import users as U  # noqa: E402
+from pipeline.plan import ledger as planstate  # noqa: E402
+from pipeline.store import db as store  # noqa: E402
 
 CRAFTS = ["anyaman-purun", "anyaman-pandan", "tenun", "batik"]
 PASSWORD = "bench-password-2026"

@@ -115,9 +115,9 @@ class Post:
 
 
 def make_post(s: Scratch) -> Post:
-    from pipeline.brand import load_brand
-    from pipeline.catalog import load_catalog
-    from pipeline.project import Project
+    from pipeline.catalog.reader import load_catalog
+    from pipeline.common.project import Project
+    from pipeline.render.brand import load_brand
 
     project = Project.at(root=s.root)
     catalog = load_catalog(project.content)
@@ -140,8 +140,9 @@ WEB_ROLES = {"ayu": "admin", "siti": "curator", "budi": "editor"}
 @pytest.fixture(scope="session")
 def web_people_db(tmp_path_factory) -> Path:
     """A state database with the council's people and their passwords, made once (scrypt is slow on purpose)."""
-    from pipeline import passwords, store
-    from pipeline import users as U
+    from pipeline.curation import passwords
+    from pipeline.curation import users as U
+    from pipeline.store import db as store
 
     path = tmp_path_factory.mktemp("web-people") / "etalase.db"
     conn = store.connect(path)
@@ -180,9 +181,10 @@ def web_login(client, name: str, password: str | None = None):
 
 def web_approve(root: Path, *slugs: str, curator: str = "siti") -> None:
     """Curator approval through the real review use-case, every checklist item confirmed."""
-    from pipeline import reviews, store
-    from pipeline import users as U
-    from pipeline.catalog import load_catalog
+    from pipeline.catalog.reader import load_catalog
+    from pipeline.curation import reviews
+    from pipeline.curation import users as U
+    from pipeline.store import db as store
 
     cat = load_catalog(root / "content")
     conn = store.connect(root / "state" / "etalase.db")
@@ -202,11 +204,12 @@ def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
 
     import imageio_ffmpeg
 
-    from pipeline import export as X
-    from pipeline import planstate, store
-    from pipeline.catalog import load_catalog
-    from pipeline.project import Project
+    from pipeline.catalog.reader import load_catalog
+    from pipeline.common.project import Project
+    from pipeline.export import folders as X
+    from pipeline.plan import ledger as planstate
     from pipeline.render.images import render_post_images
+    from pipeline.store import db as store
 
     project = Project.at(root)
     cat = load_catalog(project.content)
@@ -285,8 +288,8 @@ def shop(scratch: Scratch, monkeypatch) -> Scratch:
     video = scratch.root / "templates" / "videos" / "default.yaml"
     video.parent.mkdir(parents=True)
     video.write_text(textwrap.dedent(SHORT_VIDEO).lstrip(), encoding="utf-8")
-    from pipeline import store
-    from pipeline import users as U
+    from pipeline.curation import users as U
+    from pipeline.store import db as store
 
     conn = store.connect(scratch.root / "state" / "etalase.db")
     U.ensure(conn, "siti", "curator")

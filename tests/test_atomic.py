@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import atomic
+from pipeline.common import atomic
 
 
 def test_write_replaces_and_leaves_no_temporary(tmp_path):

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from test_store import _worker
 
-from pipeline import backup as B
-from pipeline import reviews as R
-from pipeline import store
-from pipeline import users as U
-from pipeline.catalog import load_catalog
+from pipeline.catalog.reader import load_catalog
 from pipeline.cli import main
+from pipeline.curation import reviews as R
+from pipeline.curation import users as U
+from pipeline.store import backup as B
+from pipeline.store import db as store
 
 
 @pytest.fixture

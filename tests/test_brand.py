@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from pipeline.brand import SAFE_BOX, load_brand
-from pipeline.errors import ConfigError
-from pipeline.project import Project
+from pipeline.common.errors import ConfigError
+from pipeline.common.project import Project
+from pipeline.render.brand import SAFE_BOX, load_brand
 
 
 def own_brand(scratch, text: str) -> Project:

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, WEB_PASSWORDS, Scratch, web_approve, web_built_day
 
-from pipeline import planstate, store
-from pipeline.clock import FixedClock, zone
-from pipeline.project import Project
+from pipeline.common.clock import FixedClock, zone
+from pipeline.common.project import Project
+from pipeline.plan import ledger as planstate
+from pipeline.store import db as store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -23,15 +23,15 @@ import av
 import pytest
 from PIL import Image
 
-from pipeline import build as B
-from pipeline import export as X
-from pipeline import planning as P
-from pipeline import planstate as S
-from pipeline import reviews, users
+from pipeline.build import orchestrate as B
+from pipeline.build.demo import CURATOR, approve_samples, run_demo
 from pipeline.cli import main
-from pipeline.clock import FixedClock
-from pipeline.demo import CURATOR, approve_samples, run_demo
-from pipeline.project import Project
+from pipeline.common.clock import FixedClock
+from pipeline.common.project import Project
+from pipeline.curation import reviews, users
+from pipeline.export import folders as X
+from pipeline.plan import admin as P
+from pipeline.plan import ledger as S
 
 WIB = ZoneInfo("Asia/Jakarta")
 # 05:00 WIB on Thursday 1 October 2026 is 22:00 UTC on the 30th: the build must make 1 and 2 October.
@@ -82,7 +82,7 @@ def cli(root: Path, *argv: str) -> tuple[int, str, str]:
 
 
 def db(root: Path):
-    from pipeline import store
+    from pipeline.store import db as store
 
     return store.connect(root / "state" / "etalase.db")
 
@@ -237,7 +237,7 @@ def test_a_failing_day_gets_a_note_and_the_others_still_build(shop):
 LOCK_HOLDER = """
 import sys, time
 from pathlib import Path
-from pipeline.build import BuildLock
+from pipeline.build.orchestrate import BuildLock
 lock = BuildLock(Path(sys.argv[1]))
 lock.acquire()
 print("locked", flush=True)

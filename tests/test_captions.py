@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.captions import build_caption, collect_hashtags, shorten, utf16_length
-from pipeline.errors import ConfigError
+from pipeline.common.errors import ConfigError
+from pipeline.render.captions import build_caption, collect_hashtags, shorten, utf16_length
 
 GOLDEN = Path(__file__).parent / "golden" / "captions"
 
@@ -96,8 +96,8 @@ def test_more_hashtags_than_the_setting_is_a_warning(rich):
 
 def own_brand_file(post, caption_line: str):
     """The packaged brand.yaml with one caption setting changed, as the council's own file."""
-    from pipeline.brand import load_brand
-    from pipeline.project import PACKAGED_TEMPLATES
+    from pipeline.common.project import PACKAGED_TEMPLATES
+    from pipeline.render.brand import load_brand
 
     text = (PACKAGED_TEMPLATES / "brand.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^  product_tags: .*$", "  " + caption_line, text)

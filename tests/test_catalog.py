@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import load_catalog
+from pipeline.catalog.reader import load_catalog
 
 
 def problems(scratch) -> list[str]:
@@ -158,7 +158,7 @@ def test_exif_rotated_photo_size_is_upright(scratch):
     exif = im.getexif()
     exif[0x0112] = 6  # rotate 90: stored landscape, shown portrait
     im.save(path, exif=exif)
-    from pipeline.media import probe
+    from pipeline.catalog.media import probe
 
     info = probe(path)
     assert (info.width, info.height) == (1080, 1440)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from pipeline.checks import (
+from pipeline.export.checks import (
     ImageLimits,
     VideoLimits,
     check_caption,

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import reviews as R
-from pipeline import store
-from pipeline import users as U
-from pipeline.catalog import load_catalog
+from pipeline.catalog.reader import load_catalog
 from pipeline.cli import main
-from pipeline.clock import FixedClock, zone
+from pipeline.common.clock import FixedClock, zone
+from pipeline.curation import reviews as R
+from pipeline.curation import users as U
+from pipeline.store import db as store
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "review"
 

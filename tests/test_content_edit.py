@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline import content_edit as E
-from pipeline.catalog import load_catalog
-from pipeline.errors import ContentError, NotFound
-from pipeline.media import MAX_PIXELS
+from pipeline.catalog import edit as E
+from pipeline.catalog.media import MAX_PIXELS
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.errors import ContentError, NotFound
 
 GOLDEN = Path(__file__).with_name("golden") / "content_edit"
 
@@ -157,7 +157,7 @@ def test_windows_line_endings_are_kept(hand):
 
 
 def test_form_values_split_lists_and_parse_prices():
-    from pipeline.catalog import PRODUCT_FIELDS
+    from pipeline.catalog.reader import PRODUCT_FIELDS
     values = E.values_from_form({"name": " Tas ", "materials": "purun, pandan\nbenang", "price": "Rp 150.000",
                                  "size": "", "unknown": "x"}, PRODUCT_FIELDS)
     assert values == {"name": "Tas", "materials": ["purun", "pandan", "benang"], "price": 150000, "size": None}

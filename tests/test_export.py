@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline import export as X
-from pipeline.project import Project
+from pipeline.common.project import Project
+from pipeline.export import folders as X
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "export"
 WIB = ZoneInfo("Asia/Jakarta")

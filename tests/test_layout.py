@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from pipeline.errors import ConfigError, RenderError
+from pipeline.common.errors import ConfigError, RenderError
 from pipeline.render.context import post_context
 from pipeline.render.layout import load_layout, render_image, render_overlay
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import media
-from pipeline.media import MediaError, open_rgb, probe
+from pipeline.catalog import media
+from pipeline.catalog.media import MediaError, open_rgb, probe
 
 
 def save(tmp_path: Path, name: str, im: Image.Image, **kw) -> Path:

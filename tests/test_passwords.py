@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import passwords as P
+from pipeline.curation import passwords as P
 
 # OWASP Password Storage Cheat Sheet: scrypt settings of equal strength (N, r, p)
 OWASP_SCRYPT = {(2**17, 8, 1), (2**16, 8, 2), (2**15, 8, 3), (2**14, 8, 5), (2**13, 8, 10)}

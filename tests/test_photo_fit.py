@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from pipeline.models import Photo
+from pipeline.common.models import Photo
 from pipeline.render.photo import crop_box, fit_photo
 
 

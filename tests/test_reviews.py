@@ -9,13 +9,13 @@ import sqlite3
 
 import pytest
 
-from pipeline import curation as C
-from pipeline import reviews as R
-from pipeline import store
-from pipeline import users as U
-from pipeline.catalog import load_catalog
-from pipeline.clock import FixedClock, zone
-from pipeline.errors import NotFound, PermissionDenied
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.clock import FixedClock, zone
+from pipeline.common.errors import NotFound, PermissionDenied
+from pipeline.curation import reviews as R
+from pipeline.curation import rules as C
+from pipeline.curation import users as U
+from pipeline.store import db as store
 
 WIB = zone("Asia/Jakarta")
 ALL = R.all_checks()

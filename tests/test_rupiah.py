@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.rupiah import format_rupiah, parse_price
+from pipeline.catalog.rupiah import format_rupiah, parse_price
 
 
 @pytest.mark.parametrize("raw, amount", [

@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.date import DateTrigger
 
-from pipeline import export as X
-from pipeline import planstate as S
-from pipeline import scheduler as SCH
-from pipeline import store
-from pipeline.build import Options
-from pipeline.clock import FixedClock
-from pipeline.project import Project
-from pipeline.settings import Settings, load_settings
+from pipeline.build import scheduler as SCH
+from pipeline.build.orchestrate import Options
+from pipeline.common.clock import FixedClock
+from pipeline.common.project import Project
+from pipeline.export import folders as X
+from pipeline.plan import ledger as S
+from pipeline.plan.schedule import Settings, load_settings
+from pipeline.store import db as store
 
 WIB = ZoneInfo("Asia/Jakarta")
 REPO = Path(__file__).resolve().parent.parent

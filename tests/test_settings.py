@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.errors import ConfigError
-from pipeline.settings import HARI, Rotation, documented, load_settings
+from pipeline.common.errors import ConfigError
+from pipeline.plan.schedule import HARI, Rotation, documented, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 WIB = ZoneInfo("Asia/Jakarta")

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import reviews as R
-from pipeline import store
-from pipeline import users as U
-from pipeline.catalog import load_catalog
-from pipeline.errors import ConfigError
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.errors import ConfigError
+from pipeline.curation import reviews as R
+from pipeline.curation import users as U
+from pipeline.store import db as store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,9 +29,11 @@ REPO = Path(__file__).resolve().parent.parent
 # id of each decision once it is committed. Refusals (another process got there first) are normal.
 WORKER = r"""
 import sys
-from pipeline import store, reviews as R, users as U
-from pipeline.catalog import load_catalog
-from pipeline.curation import DecisionRefused
+from pipeline.store import db as store
+from pipeline.curation import reviews as R
+from pipeline.curation import users as U
+from pipeline.catalog.reader import load_catalog
+from pipeline.curation.rules import DecisionRefused
 db, content, who, n, products = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5].split(",")
 conn = store.connect(db)
 cat = load_catalog(content)
@@ -131,7 +133,8 @@ def test_a_writer_killed_mid_way_loses_nothing_it_committed(shop):
     fresh.close()
 
 
-OPEN = "import sys; from pipeline import store; c = store.connect(sys.argv[1]); print(store.schema_version(c))"
+OPEN = ("import sys; from pipeline.store import db as store; c = store.connect(sys.argv[1]); "
+        "print(store.schema_version(c))")
 
 
 def test_many_processes_open_a_new_database_at_once(tmp_path):

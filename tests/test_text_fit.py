@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import RenderError
+from pipeline.common.errors import RenderError
 from pipeline.render.context import post_context
 from pipeline.render.draw import render
 from pipeline.render.layout import load_layout

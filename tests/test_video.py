@@ -19,12 +19,12 @@ import numpy as np
 import pytest
 from moviepy import ColorClip
 
-from pipeline.brand import load_brand
-from pipeline.catalog import load_catalog
-from pipeline.checks import check_video, failed, mp4_boxes
+from pipeline.catalog.reader import load_catalog
 from pipeline.cli import main as cli
-from pipeline.errors import ConfigError, RenderError
-from pipeline.project import Project
+from pipeline.common.errors import ConfigError, RenderError
+from pipeline.common.project import Project
+from pipeline.export.checks import check_video, failed, mp4_boxes
+from pipeline.render.brand import load_brand
 from pipeline.render.context import post_context
 from pipeline.render.encode import Encoding, ffmpeg_exe, write_clip
 from pipeline.render.layout import load_layout, render_image

@@ -8,8 +8,9 @@ import pytest
 from conftest import WEB_PASSWORDS, csrf_of, web_login
 from fastapi.testclient import TestClient
 
-from pipeline import passwords, store
-from pipeline.project import Project
+from pipeline.common.project import Project
+from pipeline.curation import passwords
+from pipeline.store import db as store
 from pipeline.web import create_app
 from pipeline.web.auth import _safe_next
 

@@ -10,10 +10,11 @@ from conftest import csrf_of, web_approve, web_built_day
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from pipeline import reviews, store
-from pipeline.catalog import load_catalog
-from pipeline.clock import FixedClock, zone
-from pipeline.project import Project
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.clock import FixedClock, zone
+from pipeline.common.project import Project
+from pipeline.curation import reviews
+from pipeline.store import db as store
 from pipeline.web import create_app
 
 NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))

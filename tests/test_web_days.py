@@ -11,11 +11,11 @@ import pytest
 from conftest import csrf_of, web_approve, web_built_day
 from fastapi.testclient import TestClient
 
-from pipeline import export as X
-from pipeline import planstate as S
-from pipeline import store
-from pipeline.clock import FixedClock, zone
-from pipeline.project import Project
+from pipeline.common.clock import FixedClock, zone
+from pipeline.common.project import Project
+from pipeline.export import folders as X
+from pipeline.plan import ledger as S
+from pipeline.store import db as store
 from pipeline.web import create_app
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday

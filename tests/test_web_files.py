@@ -8,8 +8,8 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.errors import NotFound
-from pipeline.project import Project
+from pipeline.common.errors import NotFound
+from pipeline.common.project import Project
 from pipeline.web import create_app
 from pipeline.web.files import safe_file
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from pipeline.project import Project
+from pipeline.common.project import Project
 from pipeline.web import state as S
 
 

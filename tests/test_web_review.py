@@ -6,9 +6,10 @@ import pytest
 from conftest import csrf_of
 from fastapi.testclient import TestClient
 
-from pipeline import reviews, store
-from pipeline.catalog import load_catalog
-from pipeline.project import Project
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.project import Project
+from pipeline.curation import reviews
+from pipeline.store import db as store
 from pipeline.web import create_app
 
 ALL = {f"check_{i}": "1" for i in ("photo_quality", "info_complete", "price_sensible", "artisan_consent",

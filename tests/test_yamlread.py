@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ContentError
-from pipeline.yamlread import field_name, load, loads
+from pipeline.common.errors import ContentError
+from pipeline.common.yamlread import field_name, load, loads
 
 
 def error_of(text: str) -> str:

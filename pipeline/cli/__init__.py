@@ -11,8 +11,8 @@ import importlib
 import pkgutil
 import sys
 
-from .. import __version__
-from ..errors import ContentError, EtalaseError
+from pipeline import __version__
+from pipeline.common.errors import ContentError, EtalaseError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import backup as B
-from .. import store
-from ..project import Project
-from .common import project
-from .review import configured_clock
+from pipeline.cli.common import project
+from pipeline.cli.review import configured_clock
+from pipeline.common.project import Project
+from pipeline.store import backup as B
+from pipeline.store import db as store
 
 ORDER = 80
 

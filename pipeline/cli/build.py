@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 import sys
 
-from .. import build as B
-from .. import planning as P
-from .common import project
-from .plan import context, parse_day, resolve
+from pipeline.build import orchestrate as B
+from pipeline.cli.common import project
+from pipeline.cli.plan import context, parse_day, resolve
+from pipeline.plan import admin as P
 
 ORDER = 31
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..catalog import load_catalog
-from ..errors import ConfigError, Problem
-from ..models import Catalog
-from ..project import Project
-from ..render.images import template_problems
-from ..settings import load_settings
-from .common import project
+from pipeline.catalog.reader import load_catalog
+from pipeline.cli.common import project
+from pipeline.common.errors import ConfigError, Problem
+from pipeline.common.models import Catalog
+from pipeline.common.project import Project
+from pipeline.plan.schedule import load_settings
+from pipeline.render.images import template_problems
 
 ORDER = 10
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..project import Project
+from pipeline.common.project import Project
 
 ORDER = 99
 

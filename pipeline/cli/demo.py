@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..build import Options
-from ..demo import CURATOR, run_demo
-from .build import finish, reporter
-from .common import project
+from pipeline.build.demo import CURATOR, run_demo
+from pipeline.build.orchestrate import Options
+from pipeline.cli.build import finish, reporter
+from pipeline.cli.common import project
 
 ORDER = 5
 

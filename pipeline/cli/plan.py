@@ -9,11 +9,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from .. import planning as P
-from ..export import day_dir, failed_note, read_manifest
-from ..plan import EXPORTED, Slot
-from ..settings import HARI
-from .common import project
+from pipeline.cli.common import project
+from pipeline.export.folders import day_dir, failed_note, read_manifest
+from pipeline.plan import admin as P
+from pipeline.plan.planner import EXPORTED, Slot
+from pipeline.plan.schedule import HARI
 
 ORDER = 30
 

@@ -7,12 +7,12 @@ import difflib
 import sys
 from pathlib import Path
 
-from ..brand import load_brand
-from ..catalog import load_catalog
-from ..errors import ContentError, NotFound
-from ..render.images import render_post_images
-from ..render.video import render_video
-from .common import project
+from pipeline.catalog.reader import load_catalog
+from pipeline.cli.common import project
+from pipeline.common.errors import ContentError, NotFound
+from pipeline.render.brand import load_brand
+from pipeline.render.images import render_post_images
+from pipeline.render.video import render_video
 
 ORDER = 30
 

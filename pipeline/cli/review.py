@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import curation as C
-from .. import reviews as R
-from .. import store
-from .. import users as U
-from ..catalog import load_catalog
-from ..clock import SystemClock
-from ..models import Catalog
-from ..project import Project
-from ..rupiah import format_rupiah
-from ..settings import load_settings
-from .common import project
+from pipeline.catalog.reader import load_catalog
+from pipeline.catalog.rupiah import format_rupiah
+from pipeline.cli.common import project
+from pipeline.common.clock import SystemClock
+from pipeline.common.models import Catalog
+from pipeline.common.project import Project
+from pipeline.curation import reviews as R
+from pipeline.curation import rules as C
+from pipeline.curation import users as U
+from pipeline.plan.schedule import load_settings
+from pipeline.store import db as store
 
 ORDER = 20
 

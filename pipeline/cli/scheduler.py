@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import scheduler as SCH
-from ..build import Options
-from ..settings import load_settings
-from .common import project
+from pipeline.build import scheduler as SCH
+from pipeline.build.orchestrate import Options
+from pipeline.cli.common import project
+from pipeline.plan.schedule import load_settings
 
 ORDER = 40
 

@@ -10,10 +10,11 @@ import argparse
 import datetime as dt
 import sys
 
-from .. import passwords, store
-from .. import users as U
-from ..errors import PermissionDenied
-from .common import project
+from pipeline.cli.common import project
+from pipeline.common.errors import PermissionDenied
+from pipeline.curation import passwords
+from pipeline.curation import users as U
+from pipeline.store import db as store
 
 ORDER = 60
 
@@ -36,8 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def prepare(args: argparse.Namespace, request_build=None):
     """The app for these arguments, or PermissionDenied/NotFound before anything listens."""
-    from ..web import create_app
-    from ..web.security import LOOPBACK_HOSTS, is_loopback
+    from pipeline.web import create_app
+    from pipeline.web.security import LOOPBACK_HOSTS, is_loopback
 
     proj = project(args)
     loopback = is_loopback(args.host)
@@ -63,8 +64,8 @@ def prepare(args: argparse.Namespace, request_build=None):
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .. import scheduler as sched
-    from ..settings import load_settings
+    from pipeline.build import scheduler as sched
+    from pipeline.plan.schedule import load_settings
 
     running: list = []  # (scheduler, prepare) once started: checks come first, then the scheduler
 

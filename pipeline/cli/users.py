@@ -7,11 +7,11 @@ import getpass
 import os
 import sys
 
-from .. import passwords
-from .. import users as U
-from ..curation import ROLES
-from ..users import UserRefused
-from .review import add_actor, context, when
+from pipeline.cli.review import add_actor, context, when
+from pipeline.curation import passwords
+from pipeline.curation import users as U
+from pipeline.curation.rules import ROLES
+from pipeline.curation.users import UserRefused
 
 ORDER = 21
 

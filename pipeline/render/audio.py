@@ -16,10 +16,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError, RenderError
-from ..models import Product
-from ..project import Project
-from .scenes import AudioSettings
+from pipeline.common.errors import ConfigError, RenderError
+from pipeline.common.models import Product
+from pipeline.common.project import Project
+from pipeline.render.scenes import AudioSettings
 
 EXTENSIONS = (".m4a", ".aac", ".mp3", ".wav", ".ogg", ".opus", ".flac")
 

@@ -13,10 +13,10 @@ from typing import Any
 from jinja2 import BaseLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..brand import Brand
-from ..errors import ConfigError
-from ..models import Catalog, Product
-from ..rupiah import format_rupiah
+from pipeline.catalog.rupiah import format_rupiah
+from pipeline.common.errors import ConfigError
+from pipeline.common.models import Catalog, Product
+from pipeline.render.brand import Brand
 
 AVAILABILITY = {
     "id": {"in_stock": "Siap kirim", "made_to_order": "Dibuat sesuai pesanan"},

@@ -17,14 +17,14 @@ import numpy as np
 from jinja2 import TemplateError
 from PIL import Image, ImageDraw, ImageFilter
 
-from ..errors import ConfigError, Problem, RenderError
-from . import contrast
-from .photo import fit_photo
-from .text import Fitted, drop_missing_glyphs, fit, load_font
+from pipeline.common.errors import ConfigError, Problem, RenderError
+from pipeline.render import contrast
+from pipeline.render.photo import fit_photo
+from pipeline.render.text import Fitted, drop_missing_glyphs, fit, load_font
 
 if TYPE_CHECKING:
-    from ..brand import Brand
-    from .layout import Layer, Layout
+    from pipeline.render.brand import Brand
+    from pipeline.render.layout import Layer, Layout
 
 SHADOW_ALPHA = 0.55
 _PHONE_SPACE = re.compile(r"(?<=\+62) (?=\d)")

@@ -28,9 +28,9 @@ import imageio_ffmpeg
 import numpy as np
 from tqdm import tqdm
 
-from ..errors import RenderError
-from .audio import AudioBed
-from .motion import Planes, rgb_to_i420
+from pipeline.common.errors import RenderError
+from pipeline.render.audio import AudioBed
+from pipeline.render.motion import Planes, rgb_to_i420
 
 Progress = Callable[[int, int], None]  # (frames written, total)
 _F_SETPIPE_SZ = 1031  # Linux: a larger pipe means fewer wake-ups per 3 MB frame

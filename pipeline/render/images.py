@@ -14,15 +14,15 @@ from pathlib import Path
 
 from PIL import Image
 
-from .. import atomic
-from ..brand import Brand, load_brand
-from ..captions import Caption, build_caption, caption_template
-from ..errors import ConfigError, Problem, RenderError
-from ..models import Catalog, Product
-from ..project import Project
-from .context import post_context
-from .draw import render
-from .layout import load_layout
+from pipeline.common import atomic
+from pipeline.common.errors import ConfigError, Problem, RenderError
+from pipeline.common.models import Catalog, Product
+from pipeline.common.project import Project
+from pipeline.render.brand import Brand, load_brand
+from pipeline.render.captions import Caption, build_caption, caption_template
+from pipeline.render.context import post_context
+from pipeline.render.draw import render
+from pipeline.render.layout import load_layout
 
 MAX_SLIDES = 35  # TikTok photo posts
 MAX_BYTES = 20 * 1024 * 1024  # TikTok photo posts: 20 MB per image

@@ -17,15 +17,15 @@ from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError
 
-from .. import fields as F
-from ..brand import DESIGN_SIZE, Brand, bounded, load_brand, raw, template_doc
-from ..errors import ConfigError, Problem
-from ..project import Project
-from ..yamlread import Key, field_name
-from .context import environment
-from .contrast import colour_ratio
-from .draw import render
-from .text import FontBook
+from pipeline.common import fields as F
+from pipeline.common.errors import ConfigError, Problem
+from pipeline.common.project import Project
+from pipeline.common.yamlread import Key, field_name
+from pipeline.render.brand import DESIGN_SIZE, Brand, bounded, load_brand, raw, template_doc
+from pipeline.render.context import environment
+from pipeline.render.contrast import colour_ratio
+from pipeline.render.draw import render
+from pipeline.render.text import FontBook
 
 TYPES = ("photo", "band", "gradient", "text", "logo", "price_tag")
 TEXT_TYPES = ("text", "price_tag")

@@ -14,8 +14,8 @@ from typing import Any
 
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from ..errors import RenderError
-from ..media import to_rgb
+from pipeline.catalog.media import to_rgb
+from pipeline.common.errors import RenderError
 
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 _CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()

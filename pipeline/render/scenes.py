@@ -15,13 +15,13 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import fields as F
-from ..brand import shown
-from ..errors import ConfigError, ContentError, Problem
-from ..models import Photo, Product
-from ..project import Project
-from ..yamlread import YamlDoc, load
-from .motion import MOTIONS
+from pipeline.common import fields as F
+from pipeline.common.errors import ConfigError, ContentError, Problem
+from pipeline.common.models import Photo, Product
+from pipeline.common.project import Project
+from pipeline.common.yamlread import YamlDoc, load
+from pipeline.render.brand import shown
+from pipeline.render.motion import MOTIONS
 
 SCENE_TYPES = ("cover", "photos", "card")
 TRANSITIONS = ("crossfade", "slide", "cut")

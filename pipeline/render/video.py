@@ -25,21 +25,21 @@ import numpy as np
 from moviepy import VideoClip
 from PIL import Image, UnidentifiedImageError
 
-from ..atomic import output as atomic_output
-from ..brand import Brand, load_brand
-from ..checks import CheckResult, check_video, failed, summary
-from ..errors import CheckError, Problem, RenderError
-from ..media import to_rgb
-from ..models import Catalog, Photo, Product
-from ..project import Project
-from . import audio as sound
-from .context import post_context
-from .draw import render, resolve_colour, rgb
-from .encode import Encoding, ffmpeg_exe, return_freed_memory, write_clip
-from .layout import Layer, Layout, load_layout
-from .motion import Motion, Overlay, Planes, Zoom, i420_to_rgb, plan_motion, rgb_to_i420, shifted
-from .photo import cover_keeps, fit_photo, upright_size
-from .scenes import Plan, Scene, VideoTemplate, load_video_template, plan_video
+from pipeline.catalog.media import to_rgb
+from pipeline.common.atomic import output as atomic_output
+from pipeline.common.errors import CheckError, Problem, RenderError
+from pipeline.common.models import Catalog, Photo, Product
+from pipeline.common.project import Project
+from pipeline.export.checks import CheckResult, check_video, failed, summary
+from pipeline.render import audio as sound
+from pipeline.render.brand import Brand, load_brand
+from pipeline.render.context import post_context
+from pipeline.render.draw import render, resolve_colour, rgb
+from pipeline.render.encode import Encoding, ffmpeg_exe, return_freed_memory, write_clip
+from pipeline.render.layout import Layer, Layout, load_layout
+from pipeline.render.motion import Motion, Overlay, Planes, Zoom, i420_to_rgb, plan_motion, rgb_to_i420, shifted
+from pipeline.render.photo import cover_keeps, fit_photo, upright_size
+from pipeline.render.scenes import Plan, Scene, VideoTemplate, load_video_template, plan_video
 
 # The images renderer keeps a small decode cache that is not made for threads: every call
 # into it (drawing a layout that holds a photo) goes through this lock.

@@ -1,5 +1,5 @@
 """The dashboard for the admin and the curators: FastAPI, server-rendered Jinja2 pages, a JSON API."""
 
-from .app import create_app
+from pipeline.web.app import create_app
 
 __all__ = ["create_app"]

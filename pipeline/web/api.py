@@ -15,19 +15,19 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from .. import content_edit as E
-from .. import curation as C
-from .. import passwords
-from ..catalog import ARTISAN_FIELDS, PRODUCT_FIELDS
-from ..errors import ContentError, NotFound
-from ..yamlread import load
-from .auth import EDITORS, LoginRequired, Viewer, require, viewer, web
-from .pages import days as D
-from .pages.artisans import artisan_rows, filter_artisans
-from .pages.products import _intake, filter_rows, names, product_rows, slugify
-from .pages.review import queue, record, review_data
-from .render import page
-from .security import MAX_UPLOAD_BYTES, csrf_token
+from pipeline.catalog import edit as E
+from pipeline.catalog.reader import ARTISAN_FIELDS, PRODUCT_FIELDS
+from pipeline.common.errors import ContentError, NotFound
+from pipeline.common.yamlread import load
+from pipeline.curation import passwords
+from pipeline.curation import rules as C
+from pipeline.web.auth import EDITORS, LoginRequired, Viewer, require, viewer, web
+from pipeline.web.pages import days as D
+from pipeline.web.pages.artisans import artisan_rows, filter_artisans
+from pipeline.web.pages.products import _intake, filter_rows, names, product_rows, slugify
+from pipeline.web.pages.review import queue, record, review_data
+from pipeline.web.render import page
+from pipeline.web.security import MAX_UPLOAD_BYTES, csrf_token
 
 DESCRIPTION = ("JSON API of the Etalase dashboard. Log in with POST /api/login, then send the returned "
                "csrf_token as the X-CSRF-Token header with every POST and PUT. Errors carry `error`, `detail` "

@@ -19,15 +19,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from .. import __version__
-from ..clock import Clock
-from ..curation import DecisionRefused
-from ..errors import ContentError, EtalaseError, NotFound, PermissionDenied
-from ..project import Project
-from . import api, auth, files, pages
-from .labels import pesan
-from .render import page
-from .security import (
+from pipeline import __version__
+from pipeline.common.clock import Clock
+from pipeline.common.errors import ContentError, EtalaseError, NotFound, PermissionDenied
+from pipeline.common.project import Project
+from pipeline.curation.rules import DecisionRefused
+from pipeline.web import api, auth, files, pages
+from pipeline.web.labels import pesan
+from pipeline.web.render import page
+from pipeline.web.security import (
     MAX_FORM_BYTES,
     CsrfFailed,
     LoginLimiter,
@@ -35,7 +35,7 @@ from .security import (
     check_csrf,
     secret_key,
 )
-from .state import WebState
+from pipeline.web.state import WebState
 
 STATIC = Path(__file__).with_name("static")
 SESSION_DAYS = 14

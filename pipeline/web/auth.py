@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import passwords
-from .. import users as U
-from ..curation import ADMIN, CURATOR, DECIDERS, ROLES
-from ..errors import NotFound, PermissionDenied
-from .render import flash, page
-from .state import WebState
+from pipeline.common.errors import NotFound, PermissionDenied
+from pipeline.curation import passwords
+from pipeline.curation import users as U
+from pipeline.curation.rules import ADMIN, CURATOR, DECIDERS, ROLES
+from pipeline.web.render import flash, page
+from pipeline.web.state import WebState
 
 EVERYONE = ROLES
 PLANNERS = (ADMIN, CURATOR)  # as `etalase plan`: admins and curators change the plan and the ledger

@@ -17,10 +17,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image, ImageOps
 
-from ..atomic import write_bytes
-from ..errors import NotFound
-from ..media import MediaError, to_rgb
-from .auth import viewer, web
+from pipeline.catalog.media import MediaError, to_rgb
+from pipeline.common.atomic import write_bytes
+from pipeline.common.errors import NotFound
+from pipeline.web.auth import viewer, web
 
 THUMB_WIDTHS = (160, 480, 1080)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..curation import STATE_LABELS_ID
-from ..export import BULAN as MONTHS
-from ..export import HARI as WEEKDAYS
+from pipeline.curation.rules import STATE_LABELS_ID
+from pipeline.export.folders import BULAN as MONTHS
+from pipeline.export.folders import HARI as WEEKDAYS
 
 FIELD_LABELS = {
     "name": "Nama", "artisan": "Pengrajin", "craft": "Jenis kerajinan", "photos": "Foto", "price": "Harga",

@@ -10,9 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..rupiah import format_rupiah
-from . import labels
-from .security import CSRF_FIELD, csrf_token
+from pipeline.catalog.rupiah import format_rupiah
+from pipeline.web import labels
+from pipeline.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).with_name("templates")
 

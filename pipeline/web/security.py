@@ -21,7 +21,7 @@ from pathlib import Path
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..content_edit import MAX_PHOTO_BYTES
+from pipeline.catalog.edit import MAX_PHOTO_BYTES
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

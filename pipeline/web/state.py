@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import curation
-from ..catalog import load_catalog
-from ..clock import Clock, SystemClock
-from ..errors import ContentError
-from ..models import Catalog
-from ..project import Project
-from ..settings import Settings, load_settings
-from ..store import connect, db_path
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.errors import ContentError
+from pipeline.common.models import Catalog
+from pipeline.common.project import Project
+from pipeline.curation import rules as curation
+from pipeline.plan.schedule import Settings, load_settings
+from pipeline.store.db import connect, db_path
 
 RECHECK_SECONDS = 1.0
 IDLE_SECONDS = 120.0  # the watcher stops when nobody asked for a while (and restarts on the next request)

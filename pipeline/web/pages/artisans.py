@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from ... import content_edit as E
-from ...catalog import ARTISAN_FIELDS
-from ...errors import ContentError
-from ...models import Artisan
-from ..auth import EDITORS, require, viewer, web
-from ..render import flash, page, paged
-from ..state import WebState
-from .products import _by_field, file_values, fold, product_rows, slugify
+from pipeline.catalog import edit as E
+from pipeline.catalog.reader import ARTISAN_FIELDS
+from pipeline.common.errors import ContentError
+from pipeline.common.models import Artisan
+from pipeline.web.auth import EDITORS, require, viewer, web
+from pipeline.web.pages.products import _by_field, file_values, fold, product_rows, slugify
+from pipeline.web.render import flash, page, paged
+from pipeline.web.state import WebState
 
 
 @dataclass(frozen=True)

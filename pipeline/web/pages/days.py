@@ -1,6 +1,6 @@
 """Hari ini, Kalender and Riwayat: the admin's day, the plan around it, and what was posted.
 
-Everything here goes through pipeline/planning.py (the same rules as `etalase plan`); this module
+Everything here goes through pipeline/plan/admin.py (the same rules as `etalase plan`); this module
 only shapes a day for the page: which product, what status, which files are ready to download.
 A day's status is read from the ledger and the export folder on disk, so a day not built yet
 shows "direncanakan" and a failed build shows its note instead of crashing the page.
@@ -16,19 +16,19 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
-from ... import planning as P
-from ... import planstate as S
-from ... import reviews
-from ...errors import NotFound
-from ...export import day_dir, failed_note, read_manifest
-from ...models import Artisan, Product
-from ...plan import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
-from ..auth import PLANNERS, require, viewer, web
-from ..files import zip_response
-from ..labels import tanggal
-from ..render import flash, page, paged
-from ..state import WebState
-from .products import fold
+from pipeline.common.errors import NotFound
+from pipeline.common.models import Artisan, Product
+from pipeline.curation import reviews
+from pipeline.export.folders import day_dir, failed_note, read_manifest
+from pipeline.plan import admin as P
+from pipeline.plan import ledger as S
+from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
+from pipeline.web.auth import PLANNERS, require, viewer, web
+from pipeline.web.files import zip_response
+from pipeline.web.labels import tanggal
+from pipeline.web.pages.products import fold
+from pipeline.web.render import flash, page, paged
+from pipeline.web.state import WebState
 
 PAST_DAYS = 7  # the calendar shows the past week, then the horizon; older weeks page back
 

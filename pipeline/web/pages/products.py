@@ -16,18 +16,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
-from ... import content_edit as E
-from ... import curation as C
-from ... import reviews
-from ...catalog import PRODUCT_FIELDS
-from ...errors import ContentError, NotFound
-from ...models import Artisan, Craft, Product
-from ...yamlread import load
-from ..auth import EDITORS, require, viewer, web
-from ..labels import pesan
-from ..render import flash, page, paged
-from ..security import MAX_UPLOAD_BYTES
-from ..state import WebState
+from pipeline.catalog import edit as E
+from pipeline.catalog.reader import PRODUCT_FIELDS
+from pipeline.common.errors import ContentError, NotFound
+from pipeline.common.models import Artisan, Craft, Product
+from pipeline.common.yamlread import load
+from pipeline.curation import reviews
+from pipeline.curation import rules as C
+from pipeline.web.auth import EDITORS, require, viewer, web
+from pipeline.web.labels import pesan
+from pipeline.web.render import flash, page, paged
+from pipeline.web.security import MAX_UPLOAD_BYTES
+from pipeline.web.state import WebState
 
 INVALID = "invalid"  # a filter value beside the review states: products whose file has errors
 

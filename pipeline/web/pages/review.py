@@ -9,14 +9,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from ... import curation as C
-from ... import reviews
-from ...errors import NotFound
-from ..auth import require, viewer, web
-from ..labels import ACTION_LABELS
-from ..render import flash, page
-from ..state import WebState
-from .products import INVALID, product_rows
+from pipeline.common.errors import NotFound
+from pipeline.curation import reviews
+from pipeline.curation import rules as C
+from pipeline.web.auth import require, viewer, web
+from pipeline.web.labels import ACTION_LABELS
+from pipeline.web.pages.products import INVALID, product_rows
+from pipeline.web.render import flash, page
+from pipeline.web.state import WebState
 
 DONE_MESSAGES = {
     "approve": "Produk disetujui dan siap dijadwalkan.", "request_changes": "Permintaan perbaikan terkirim.",

@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from pipeline.common.errors import ConfigError
 
-PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PACKAGED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from .brand import Brand, shown
-from .errors import ConfigError, ContentError, Problem
-from .models import Catalog, Product
-from .project import Project
-from .render.context import environment, hashtag, post_context
+from pipeline.common.errors import ConfigError, ContentError, Problem
+from pipeline.common.models import Catalog, Product
+from pipeline.common.project import Project
+from pipeline.render.brand import Brand, shown
+from pipeline.render.context import environment, hashtag, post_context
 
 ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")

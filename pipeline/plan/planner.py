@@ -14,8 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from .models import Artisan, Product
-from .settings import DayPlan, Settings
+from pipeline.common.models import Artisan, Product
+from pipeline.plan.schedule import DayPlan, Settings
 
 NEVER = 10**6  # "days since" for something never featured: larger than any real gap
 

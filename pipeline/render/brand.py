@@ -1,6 +1,6 @@
 """templates/brand.yaml -> frozen Brand: the council's name, handle, colours, fonts, logo, hashtags.
 
-Read through pipeline/fields.py like every settings file: all problems at once with file:line,
+Read through pipeline/common/fields.py like every settings file: all problems at once with file:line,
 unknown keys warned. Fonts are checked against the bundled and the council's own fonts, so a
 typo names what is available instead of silently falling back to another face.
 """
@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fields as F
-from .catalog import hashtags, whatsapp
-from .errors import ConfigError, ContentError, Problem
-from .project import Project
-from .render.text import FontBook, font_book
-from .yamlread import YamlDoc, load
+from pipeline.catalog.reader import hashtags, whatsapp
+from pipeline.common import fields as F
+from pipeline.common.errors import ConfigError, ContentError, Problem
+from pipeline.common.project import Project
+from pipeline.common.yamlread import YamlDoc, load
+from pipeline.render.text import FontBook, font_book
 
 DESIGN_SIZE = (1080, 1920)
 # Shotstack's box that clears TikTok, Reels and Shorts UI together (DOMAIN.md "Safe zone").

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
+from pipeline.common.errors import ConfigError
 
 DEFAULT_ZONE = "Asia/Jakarta"
 

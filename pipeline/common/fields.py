@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Problem
-from .yamlread import Key, YamlDoc, field_name
+from pipeline.common.errors import Problem
+from pipeline.common.yamlread import Key, YamlDoc, field_name
 
 Parser = Callable[[Any], Any]  # raises ValueError(message) on a bad value
 

@@ -13,10 +13,10 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .clock import Clock, SystemClock
-from .curation import ROLES
-from .errors import EtalaseError, NotFound, PermissionDenied
-from .store import transaction
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.errors import EtalaseError, NotFound, PermissionDenied
+from pipeline.curation.rules import ROLES
+from pipeline.store.db import transaction
 
 USER_ENV = "ETALASE_USER"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")

@@ -31,13 +31,13 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import atomic
-from . import catalog as C
-from . import fields as F
-from .errors import ContentError, NotFound, Problem
-from .media import FORMATS, MAX_PIXELS, to_rgb
-from .rupiah import parse_price
-from .yamlread import YamlDoc, loads
+from pipeline.catalog import reader as C
+from pipeline.catalog.media import FORMATS, MAX_PIXELS, to_rgb
+from pipeline.catalog.rupiah import parse_price
+from pipeline.common import atomic
+from pipeline.common import fields as F
+from pipeline.common.errors import ContentError, NotFound, Problem
+from pipeline.common.yamlread import YamlDoc, loads
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # TikTok's own per-image cap for photo posts; phone photos are 2-8 MB
 MAX_LONG_SIDE = 4096  # re-encoded photos are scaled down to this; renders never need more

@@ -4,7 +4,7 @@ Parameters follow OWASP's scrypt guidance (N=2^14, r=8, p=5: about 16 MB and hal
 here), so a stolen state database does not give up passwords cheaply. They are stored inside
 each hash, so they can be raised later without locking anyone out (see `needs_rehash`).
 
-The users table (pipeline/users.py) leaves `password_hash` to this module: only the functions at
+The users table (pipeline/curation/users.py) leaves `password_hash` to this module: only the functions at
 the end read or write it, so the hash never travels further than a login check.
 """
 
@@ -16,7 +16,7 @@ import hmac
 import os
 import sqlite3
 
-from .store import transaction
+from pipeline.store.db import transaction
 
 SCHEME = "scrypt"
 N, R, P = 2**14, 8, 5

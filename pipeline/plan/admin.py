@@ -15,18 +15,18 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import curation as C
-from . import planstate as S
-from . import reviews
-from . import users as U
-from .catalog import load_catalog
-from .clock import Clock, SystemClock
-from .errors import EtalaseError, NotFound
-from .models import Catalog, Product
-from .plan import PINNED, POSTED, SWAPPED, Slot, horizon, make_plan
-from .project import Project
-from .settings import Settings, load_settings
-from .store import connect, db_path
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.errors import EtalaseError, NotFound
+from pipeline.common.models import Catalog, Product
+from pipeline.common.project import Project
+from pipeline.curation import reviews
+from pipeline.curation import rules as C
+from pipeline.curation import users as U
+from pipeline.plan import ledger as S
+from pipeline.plan.planner import PINNED, POSTED, SWAPPED, Slot, horizon, make_plan
+from pipeline.plan.schedule import Settings, load_settings
+from pipeline.store.db import connect, db_path
 
 
 class PlanRefused(EtalaseError):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import fields as F
-from .errors import ConfigError, EtalaseError
-from .yamlread import load
+from pipeline.common import fields as F
+from pipeline.common.errors import ConfigError, EtalaseError
+from pipeline.common.yamlread import load
 
 DRAFT, SUBMITTED, APPROVED = "draft", "submitted", "approved"
 CHANGES_REQUESTED, REJECTED, RETIRED = "changes_requested", "rejected", "retired"

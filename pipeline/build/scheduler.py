@@ -21,13 +21,13 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from . import planstate as S
-from .build import BuildReport, DayOutcome, Options, build
-from .clock import Clock, SystemClock
-from .errors import EtalaseError
-from .project import Project
-from .settings import Settings, load_settings
-from .store import connect, db_path
+from pipeline.plan import ledger as S
+from pipeline.build.orchestrate import BuildReport, DayOutcome, Options, build
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.errors import EtalaseError
+from pipeline.common.project import Project
+from pipeline.plan.schedule import Settings, load_settings
+from pipeline.store.db import connect, db_path
 
 log = logging.getLogger("etalase.scheduler")
 LOCK_WAIT = 3 * 3600  # a cron run waits for a manual build instead of skipping the day

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import fields as F
-from .errors import ContentError, Problem
-from .media import MIN_SHORT_SIDE, MediaError, PhotoInfo, probe
-from .models import Artisan, Catalog, Craft, Photo, Product
-from .rupiah import parse_price
-from .yamlread import YamlDoc, load
+from pipeline.catalog.media import MIN_SHORT_SIDE, MediaError, PhotoInfo, probe
+from pipeline.catalog.rupiah import parse_price
+from pipeline.common import fields as F
+from pipeline.common.errors import ContentError, Problem
+from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product
+from pipeline.common.yamlread import YamlDoc, load
 
 KECAMATAN_SERGAI = (
     "Bandar Khalipah", "Bintang Bayu", "Dolok Masihul", "Dolok Merawan", "Kotarih", "Pantai Cermin",

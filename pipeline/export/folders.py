@@ -23,9 +23,9 @@ from typing import Any
 
 import jinja2
 
-from . import atomic
-from .project import Project
-from .settings import HARI
+from pipeline.common import atomic
+from pipeline.common.project import Project
+from pipeline.plan.schedule import HARI
 
 STAGING = ".building"
 REPLACED = ".replaced"

@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__
-from . import export as X
-from . import planstate as S
-from .brand import Brand, load_brand
-from .errors import EtalaseError, RenderError
-from .media import MediaError
-from .models import Catalog, Product
-from .plan import POSTED, Slot
-from .planning import Context, open_context, plan_days
-from .project import Project
+from pipeline import __version__
+from pipeline.export import folders as X
+from pipeline.plan import ledger as S
+from pipeline.render.brand import Brand, load_brand
+from pipeline.common.errors import EtalaseError, RenderError
+from pipeline.catalog.media import MediaError
+from pipeline.common.models import Catalog, Product
+from pipeline.plan.planner import POSTED, Slot
+from pipeline.plan.admin import Context, open_context, plan_days
+from pipeline.common.project import Project
 
 RENDER_VERSION = "1"  # bump when the day folder's layout or the renderers' output changes
 LOCK_FILE = "build.lock"
@@ -209,9 +209,9 @@ class JobResult:
 
 def render_post(job: RenderJob) -> JobResult:
     """Render one day's files into job.staging and check them against TikTok's rules."""
-    from .checks import check_caption, check_image, check_video
-    from .render.images import render_post_images
-    from .render.video import render_video
+    from pipeline.export.checks import check_caption, check_image, check_video
+    from pipeline.render.images import render_post_images
+    from pipeline.render.video import render_video
 
     started = time.monotonic()
     out = job.staging

@@ -21,9 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import store
-from .clock import Clock, SystemClock
-from .errors import EtalaseError
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.errors import EtalaseError
+from pipeline.store import db as store
 
 FORMAT = "etalase-backup"
 FORMAT_VERSION = 1

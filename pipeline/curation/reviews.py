@@ -16,14 +16,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
-from . import curation as C
-from . import users as U
-from .catalog import content_hash, photo_digest
-from .clock import Clock, SystemClock
-from .errors import NotFound
-from .models import Catalog, Product
-from .store import transaction
-from .yamlread import loads, read_text
+from pipeline.catalog.reader import content_hash, photo_digest
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.errors import NotFound
+from pipeline.common.models import Catalog, Product
+from pipeline.common.yamlread import loads, read_text
+from pipeline.curation import rules as C
+from pipeline.curation import users as U
+from pipeline.store.db import transaction
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import curation as C
-from . import reviews as R
-from . import users as U
-from .build import BuildReport, Options, Reporter, build
-from .catalog import load_catalog
-from .clock import Clock, SystemClock
-from .project import Project
-from .settings import load_settings
-from .store import connect, db_path
+from pipeline.curation import rules as C
+from pipeline.curation import reviews as R
+from pipeline.curation import users as U
+from pipeline.build.orchestrate import BuildReport, Options, Reporter, build
+from pipeline.catalog.reader import load_catalog
+from pipeline.common.clock import Clock, SystemClock
+from pipeline.common.project import Project
+from pipeline.plan.schedule import load_settings
+from pipeline.store.db import connect, db_path
 
 CURATOR = "kurator-contoh"
 NOTE = "Persetujuan contoh oleh `etalase demo` (katalog contoh)."

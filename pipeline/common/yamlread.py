@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from pipeline.common.errors import ContentError, Problem
 
 try:  # the C parser is much faster; fall back where libyaml is missing
     _Loader = yaml.CSafeLoader

@@ -1,6 +1,6 @@
 """schedule.yaml -> frozen Settings: every setting declared once, with its default and help.
 
-Read through pipeline/fields.py so a bad schedule reports every problem at once with file:line,
+Read through pipeline/common/fields.py so a bad schedule reports every problem at once with file:line,
 exactly like the catalogue does. A missing schedule.yaml is not an error: the defaults describe
 a sensible week for the council (WIB, prepare 05:00, suggest 19:00, seven days ahead).
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import fields as F
-from .errors import ConfigError, ContentError
-from .yamlread import YamlDoc, load
+from pipeline.common import fields as F
+from pipeline.common.errors import ConfigError, ContentError
+from pipeline.common.yamlread import YamlDoc, load
 
 FORMATS = ("video", "carousel", "both")
 BALANCE = ("craft", "kecamatan")

@@ -1,6 +1,6 @@
 """Plan state in the SQLite store: the admin's overrides, the posting ledger, builds, scheduler runs.
 
-Plain reads and short IMMEDIATE writes; no rules live here (pipeline/planning.py decides what
+Plain reads and short IMMEDIATE writes; no rules live here (pipeline/plan/admin.py decides what
 is allowed). Days are stored as ISO calendar dates in the configured zone, moments as ISO 8601
 with their offset (invariant 7).
 """
@@ -11,8 +11,8 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from .plan import EXPORTED, PINNED, POSTED, SWAPPED, Feature, Override
-from .store import transaction
+from pipeline.plan.planner import EXPORTED, PINNED, POSTED, SWAPPED, Feature, Override
+from pipeline.store.db import transaction
 
 
 def _iso(at: dt.datetime) -> str:
