@@ -23,6 +23,7 @@ import av
 import pytest
 from PIL import Image
 
+from pipeline.build import lock as L
 from pipeline.build import orchestrate as B
 from pipeline.build.demo import CURATOR, approve_samples, run_demo
 from pipeline.cli import main
@@ -237,7 +238,7 @@ def test_a_failing_day_gets_a_note_and_the_others_still_build(shop):
 LOCK_HOLDER = """
 import sys, time
 from pathlib import Path
-from pipeline.build.orchestrate import BuildLock
+from pipeline.build.lock import BuildLock
 lock = BuildLock(Path(sys.argv[1]))
 lock.acquire()
 print("locked", flush=True)
@@ -250,14 +251,14 @@ def test_one_build_at_a_time_and_a_killed_holder_frees_the_lock(shop):
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(B.BuildBusy, match="another build is running"):
+        with pytest.raises(L.BuildBusy, match="another build is running"):
             run_build(shop.root)
         code, _, err = cli(shop.root, "build", "--draft")
         assert code == 1 and "another build is running (pid" in err
     finally:
         holder.kill()
         holder.wait()
-    with B.BuildLock(shop.root / "state").held():  # the OS freed it with the process
+    with L.BuildLock(shop.root / "state").held():  # the OS freed it with the process
         pass
 
 

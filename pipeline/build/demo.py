@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.curation import rules as C
-from pipeline.curation import reviews as R
-from pipeline.curation import users as U
 from pipeline.build.orchestrate import BuildReport, Options, Reporter, build
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.project import Project
+from pipeline.curation import reviews as R
+from pipeline.curation import rules as C
+from pipeline.curation import users as U
 from pipeline.plan.schedule import load_settings
 from pipeline.store.db import connect, db_path
 

@@ -7,322 +7,49 @@ settings, renderer version), re-rendered when anything changed, and never touche
 Render jobs go to a `concurrent.futures` executor: in-process and lazy by default, a process
 pool with `workers > 1`, or whatever a larger installation passes in.
 """
-
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import datetime as dt
-import functools
-import hashlib
-import json
-import os
-import sys
 import threading
-import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from pipeline import __version__
+from pipeline.build.jobs import (
+    JobResult,
+    RenderJob,
+    _versions,
+    input_hash,
+    make_executor,
+    render_post,
+    templates_digest,
+)
+from pipeline.build.lock import BuildLock
+from pipeline.build.overview import write_index
+from pipeline.build.report import (
+    BUILT,
+    FAILED,
+    NO_POST,
+    POSTED_DAY,
+    STOPPED,
+    UNCHANGED,
+    BuildReport,
+    DayOutcome,
+    QuietReporter,
+    Reporter,
+)
+from pipeline.catalog.media import MediaError
+from pipeline.common.errors import EtalaseError, RenderError
+from pipeline.common.models import Product
+from pipeline.common.project import Project
 from pipeline.export import folders as X
 from pipeline.plan import ledger as S
-from pipeline.render.brand import Brand, load_brand
-from pipeline.common.errors import EtalaseError, RenderError
-from pipeline.catalog.media import MediaError
-from pipeline.common.models import Catalog, Product
-from pipeline.plan.planner import POSTED, Slot
 from pipeline.plan.admin import Context, open_context, plan_days
-from pipeline.common.project import Project
-
-RENDER_VERSION = "1"  # bump when the day folder's layout or the renderers' output changes
-LOCK_FILE = "build.lock"
-
-# Day outcomes
-BUILT, UNCHANGED, POSTED_DAY, NO_POST, FAILED, STOPPED = "built", "unchanged", "posted", "no_post", "failed", "stopped"
-
-
-class BuildBusy(EtalaseError):
-    """Another build holds the lock."""
-
-
-# The lock -----------------------------------------------------------------------------------------
-
-_in_process = threading.Lock()  # the scheduler thread and a dashboard request share one process
-
-
-class BuildLock:
-    """An exclusive lock on state/build.lock, released by the OS when its holder dies (even SIGKILL).
-
-    fcntl.flock on POSIX, msvcrt.locking on Windows offices; the file records who holds it so a
-    refusal can say so.
-    """
-
-    def __init__(self, state: Path):
-        self.path = Path(state) / LOCK_FILE
-        self._file = None
-
-    def _try(self) -> bool:
-        f = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                f.seek(0)
-                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            f.close()
-            return False
-        self._file = f
-        return True
-
-    def acquire(self, wait: float = 0.0) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + wait
-        got = _in_process.acquire(timeout=wait) if wait > 0 else _in_process.acquire(blocking=False)
-        if not got:
-            raise BuildBusy(self._busy_message())
-        try:
-            while not self._try():
-                if time.monotonic() >= deadline:
-                    raise BuildBusy(self._busy_message())
-                time.sleep(0.2)
-        except BaseException:
-            _in_process.release()
-            raise
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(f"pid {os.getpid()} since {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n")
-        self._file.flush()
-
-    def release(self) -> None:
-        if self._file is None:
-            return
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                self._file.seek(0)
-                msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
-            # POSIX: closing the file releases the flock
-        finally:
-            self._file.close()
-            self._file = None
-            _in_process.release()
-
-    def _busy_message(self) -> str:
-        try:
-            who = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
-            who = ""
-        return (f"another build is running ({who or 'lock held'}): wait for it to finish\n"
-                f"    hint: the lock is {self.path}; it frees itself when that build ends")
-
-    @contextmanager
-    def held(self, wait: float = 0.0) -> Iterator[BuildLock]:
-        self.acquire(wait)
-        try:
-            yield self
-        finally:
-            self.release()
-
-
-# Executors ----------------------------------------------------------------------------------------
-
-class LazyExecutor(cf.Executor):
-    """Runs each job in the calling thread when its result is first asked for.
-
-    So the build publishes day by day, a stop request between days cancels the rest, and
-    tracebacks and the video's own progress bar stay in one place.
-    """
-
-    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
-        return _LazyFuture(fn, args, kwargs)
-
-
-class _LazyFuture(cf.Future):
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict):
-        super().__init__()
-        self._job = (fn, args, kwargs)
-
-    def result(self, timeout: float | None = None) -> Any:
-        if not self.done() and self.set_running_or_notify_cancel():
-            fn, args, kwargs = self._job
-            try:
-                self.set_result(fn(*args, **kwargs))
-            except BaseException as exc:  # KeyboardInterrupt too: the build decides what to do
-                self.set_exception(exc)
-        return super().result(timeout)
-
-    def exception(self, timeout: float | None = None) -> BaseException | None:
-        try:
-            self.result(timeout)
-        except BaseException:  # noqa: BLE001 - the stored exception is returned below
-            pass
-        return super().exception(timeout)
-
-
-def make_executor(workers: int) -> cf.Executor:
-    return LazyExecutor() if workers <= 1 else cf.ProcessPoolExecutor(max_workers=workers)
-
-
-# Render jobs --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RenderJob:
-    """A pure function's inputs: everything one day's files depend on (picklable for process pools)."""
-
-    project: Project
-    catalog: Catalog
-    product: Product
-    day: dt.date
-    template: str
-    intro: str | None
-    formats: str
-    draft: bool
-    staging: Path
-    video_progress: bool = False
-
-
-@dataclass
-class JobResult:
-    files: dict[str, Any]  # role -> path relative to the day folder (slides: a list)
-    caption: str
-    hashtags: list[str]
-    checks: list[dict[str, Any]]
-    warnings: list[str] = field(default_factory=list)
-    video: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
-    caption_length: int = 0  # UTF-16 units, as TikTok counts
-
-    @property
-    def failed_checks(self) -> list[dict[str, Any]]:
-        return [c for c in self.checks if not c.get("ok", True) and c.get("severity", "error") == "error"]
-
-
-def render_post(job: RenderJob) -> JobResult:
-    """Render one day's files into job.staging and check them against TikTok's rules."""
-    from pipeline.export.checks import check_caption, check_image, check_video
-    from pipeline.render.images import render_post_images
-    from pipeline.render.video import render_video
-
-    started = time.monotonic()
-    out = job.staging
-    brand = load_brand(job.project)
-    images = render_post_images(job.project, job.catalog, job.product, out, brand=brand, intro=job.intro,
-                                template=job.template)
-    caption = images.built_caption  # caption.txt is written; its warnings are among the images' warnings
-    warnings = [str(w) for w in images.warnings]
-    files: dict[str, Any] = {"cover": "cover.jpg", "caption": "caption.txt"}
-    checks: list[dict[str, Any]] = []
-    checks += _checks("cover.jpg", check_image(out / "cover.jpg"))
-    if job.formats in ("carousel", "both"):
-        files["slides"] = [p.relative_to(out).as_posix() for p in images.slides]
-        for slide in images.slides:
-            checks += _checks(slide.relative_to(out).as_posix(), check_image(slide))
-    else:
-        for slide in images.slides:
-            slide.unlink()
-        (out / "slides").rmdir()
-    video: dict[str, Any] = {}
-    if job.formats in ("video", "both"):
-        result = render_video(job.project, job.catalog, job.product, out / "video.mp4", brand=brand,
-                              template=job.template, draft=job.draft, progress=job.video_progress)
-        files["video"] = "video.mp4"
-        video = {"duration": round(result.duration, 3), "frames": result.frames}
-        warnings += [str(w) for w in result.warnings]
-        # render_video probed the file it wrote (and refuses to leave one that fails); keep its results
-        checks += _checks("video.mp4", result.checks or check_video(out / "video.mp4", draft=job.draft))
-    checks += _checks("caption.txt", check_caption(caption.text, brand.max_hashtags))
-    return JobResult(files, caption.text, list(caption.hashtags), checks, warnings, video,
-                     round(time.monotonic() - started, 2), caption.utf16_length)
-
-
-def _checks(target: str, results: list) -> list[dict[str, Any]]:
-    return [{"file": target, **r.to_dict()} for r in results]
-
-
-# Input hash ---------------------------------------------------------------------------------------
-
-def templates_digest(project: Project) -> str:
-    """The effective template set's bytes (user-first), leaving out the export pages."""
-    return X.files_digest({rel: p for rel, p in X.effective_templates(project).items()
-                           if not rel.startswith("export/")})
-
-
-def input_hash(slot: Slot, product: Product, catalog: Catalog, brand: Brand, templates: str, timezone: str,
-               draft: bool) -> str:
-    artisan = catalog.artisans.get(product.artisan)
-    craft = catalog.crafts.get(product.craft)
-    data = {
-        "v": [__version__, RENDER_VERSION],
-        "date": slot.date, "product": [product.slug, product.content_hash],
-        "artisan": dataclasses.asdict(artisan) if artisan else None,
-        "craft": dataclasses.asdict(craft) if craft else None,
-        "templates": templates, "brand": brand.digest, "timezone": timezone,
-        "day": [slot.template, slot.intro, slot.formats, slot.post_at, slot.special, slot.theme],
-        "draft": draft,
-    }
-    blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-# Reporting ----------------------------------------------------------------------------------------
-
-@dataclass
-class DayOutcome:
-    date: dt.date
-    status: str  # built, unchanged, posted, no_post, failed, stopped
-    product: str | None = None
-    reason: str = ""
-    message: str = ""
-    replaced: Path | None = None
-    seconds: float = 0.0
-
-
-@dataclass
-class BuildReport:
-    days: list[DayOutcome] = field(default_factory=list)
-    index: Path | None = None
-    stopped: bool = False
-
-    @property
-    def failed(self) -> list[DayOutcome]:
-        return [d for d in self.days if d.status == FAILED]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.stopped
-
-    def count(self, status: str) -> int:
-        return sum(d.status == status for d in self.days)
-
-    def summary(self) -> str:
-        parts = [f"{self.count(s)} {label}" for s, label in (
-            (BUILT, "built"), (UNCHANGED, "unchanged"), (POSTED_DAY, "posted (left alone)"),
-            (NO_POST, "without a post"), (FAILED, "FAILED"), (STOPPED, "not started (stopped)")) if self.count(s)]
-        return ", ".join(parts) or "nothing to do"
-
-
-class Reporter(Protocol):
-    def start(self, days: list[dt.date], to_render: int) -> None: ...
-    def day(self, outcome: DayOutcome) -> None: ...
-
-
-class QuietReporter:
-    def start(self, days: list[dt.date], to_render: int) -> None:
-        pass
-
-    def day(self, outcome: DayOutcome) -> None:
-        pass
-
+from pipeline.plan.planner import POSTED, Slot
+from pipeline.plan.schedule import zone_label
+from pipeline.render.brand import load_brand
 
 # The build ----------------------------------------------------------------------------------------
 
@@ -496,28 +223,6 @@ def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
     return DayOutcome(slot.date, FAILED, slot.product, slot.reason, message=message)
 
 
-def _name(ctx: Context, slot: Slot | None) -> str | None:
-    if not slot or not slot.product:
-        return None
-    product = ctx.catalog.products.get(slot.product)
-    return product.name if product else slot.product
-
-
-def zone_label(timezone: str) -> str:
-    return {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-            "Asia/Jayapura": "WIT"}.get(timezone, timezone)
-
-
-@functools.cache  # `ffmpeg -version` is a subprocess: once per build process, not once per day
-def _versions() -> dict[str, str]:
-    import imageio_ffmpeg
-    import moviepy
-    import PIL
-
-    return {"etalase": __version__, "renderer": RENDER_VERSION, "python": sys.version.split()[0],
-            "moviepy": getattr(moviepy, "__version__", "?"), "pillow": PIL.__version__,
-            "ffmpeg": imageio_ffmpeg.get_ffmpeg_version()}
-
 
 def _manifest(ctx: Context, item: _Pending, result: JobResult, page_hash: str) -> dict[str, Any]:
     slot, product, cat = item.slot, item.product, ctx.catalog
@@ -549,47 +254,3 @@ def _manifest(ctx: Context, item: _Pending, result: JobResult, page_hash: str) -
     }
 
 
-# The week overview --------------------------------------------------------------------------------
-
-STATUS_ID = {BUILT: "siap diunggah", UNCHANGED: "siap diunggah", POSTED_DAY: "sudah diposting",
-             NO_POST: "tanpa posting", FAILED: "GAGAL", STOPPED: "belum dibuat", "planned": "belum dibuat"}
-
-
-def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
-    """exports/index.html: the horizon from today plus the last week, from what is on disk."""
-    exports, today = ctx.project.exports, ctx.today
-    horizon = [today + dt.timedelta(days=i) for i in range(ctx.settings.horizon_days)]
-    outcomes = {d.date: d for d in (report.days if report else [])}
-    dates = sorted(set(horizon) | set(outcomes) | {d for d in X.day_folders(exports) if d >= today - dt.timedelta(7)}
-                   | {d for d in X.failed_days(exports) if d >= today})
-    posts = S.posts(ctx.conn)
-    slots = {s.date: s for s in _plan(ctx, dates)}
-    rows = []
-    for d in dates:
-        folder = X.day_dir(exports, d)
-        manifest = X.read_manifest(folder)
-        note = X.failed_note(exports, d)
-        slot = slots.get(d)
-        if d in posts:
-            status = POSTED_DAY
-        elif note.exists():
-            status = FAILED
-        elif manifest:
-            status = BUILT
-        elif slot and not slot.product:
-            status = NO_POST
-        else:
-            status = "planned"
-        rows.append({
-            "date": d.isoformat(), "past": d < today, "today": d == today, "status": status,
-            "status_label": STATUS_ID[status], "manifest": manifest, "folder": d.isoformat(),
-            "failed": note.read_text(encoding="utf-8") if note.exists() else "",
-            "failed_file": note.name, "reason": (manifest or {}).get("reason") or (slot.reason if slot else ""),
-            "product": (manifest or {}).get("product", {}).get("name") or _name(ctx, slot),
-            "post": posts.get(d),
-            "suggested": ctx.settings.post_time(d).strftime("%H:%M") + " " + zone_label(ctx.settings.timezone),
-        })
-    html = X.render_index(ctx.project, rows, ctx.now())
-    path = exports / X.INDEX
-    X.write_atomic(path, html)
-    return path

@@ -21,11 +21,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from pipeline.plan import ledger as S
 from pipeline.build.orchestrate import BuildReport, DayOutcome, Options, build
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import EtalaseError
 from pipeline.common.project import Project
+from pipeline.plan import ledger as S
 from pipeline.plan.schedule import Settings, load_settings
 from pipeline.store.db import connect, db_path
 

@@ -433,3 +433,8 @@ def _blackout(r: F.FieldReader, raw: Any) -> tuple[tuple[dt.date, dt.date], ...]
         except ValueError as exc:
             r.error(key, str(exc), "e.g. 2026-12-25 or 2026-12-24..2026-12-26")
     return tuple(out)
+
+
+def zone_label(timezone: str) -> str:
+    return {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+            "Asia/Jayapura": "WIT"}.get(timezone, timezone)
