@@ -61,7 +61,12 @@ class Scratch:
 @pytest.fixture
 def scratch(tmp_path: Path) -> Scratch:
     """A valid minimal catalogue: one craft, one artisan, one product with one photo."""
-    s = Scratch(tmp_path / "project")
+    return make_scratch(tmp_path / "project")
+
+
+def make_scratch(root: Path) -> Scratch:
+    """The `scratch` fixture's catalogue at any folder."""
+    s = Scratch(root)
     s.write("crafts.yaml", """
         crafts:
           - slug: anyaman-purun
@@ -280,6 +285,11 @@ def shop(scratch: Scratch, monkeypatch) -> Scratch:
     horizon and a short draft-friendly video template in the project's own templates folder."""
     monkeypatch.delenv("ETALASE_USER", raising=False)
     monkeypatch.delenv("ETALASE_DB", raising=False)
+    return make_shop(scratch)
+
+
+def make_shop(scratch: Scratch) -> Scratch:
+    """The `shop` fixture's project, made on any scratch project (the hub tests make several)."""
     scratch.write("artisans/budi.yaml", "name: Budi\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
     scratch.product("tikar-purun", photos=("p1.jpg",))
     scratch.product("kain-tenun", artisan="budi", craft="tenun", photos=("p2.jpg",))
