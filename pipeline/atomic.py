@@ -7,10 +7,16 @@ rename never crosses disks), fsync, then os.replace, and the temporary removed o
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+# Pauses between tries of a rename Windows refuses: a sync client or a virus scan lets go in a second or two.
+RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0)
+_os_replace = os.replace  # the seam a test swaps for one that raises, since Linux cannot refuse like Windows
 
 
 def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
@@ -40,18 +46,58 @@ def output(path: Path, *, exclusive: bool = False) -> Iterator[Path]:
         if exclusive:
             _link_new(tmp, path)
         else:
-            os.replace(tmp, path)
+            replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
 
+def replace(src: Path, dst: Path) -> None:
+    """os.replace, tried again while it raises PermissionError: Windows refuses to replace a file, or
+    move a folder, while another program has it (or a file inside) open. Raises the last error."""
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            _os_replace(src, dst)
+            return
+        except PermissionError:
+            if delay is None:
+                raise
+            time.sleep(delay)
+
+
 def _link_new(tmp: Path, path: Path) -> None:
+    """Put `tmp` at `path` only if nothing is there: a hard link where the disk has them, else an
+    O_EXCL claim of the name then a replace (FAT/exFAT USB drives and some shares have no links;
+    for that instant the claimed file is empty, which a reader treats like any unreadable file)."""
     try:
         os.link(tmp, path)  # fails when the name exists, unlike os.replace
+        return
     except FileExistsError:
         raise
-    except OSError:  # file systems without hard links
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(tmp, path)
+    except OSError:
+        pass
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # FileExistsError when taken
+    try:
+        replace(tmp, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def sync_dir(folder: Path) -> None:
+    """Make the renames inside `folder` durable. Skipped where a folder cannot be opened (Windows,
+    whose NTFS journals renames anyway) or fsynced (some network and FAT mounts): the rename itself
+    is atomic either way."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)

@@ -1,4 +1,5 @@
-"""What Windows office PCs lack, exercised on Linux: no fcntl.
+"""What Windows office PCs lack, exercised on Linux: no fcntl, no folder fsync, no hard links on a USB
+drive, folder renames refused while a player or sync client has a file open, fewer signals.
 
 Linux cannot produce the Windows errors, so each test takes away what Windows lacks (an import, a
 function) or swaps in what Windows would raise, then runs the real code around it.
@@ -6,8 +7,11 @@ function) or swaps in what Windows would raise, then runs the real code around i
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import errno
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -15,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import atomic, store
 from pipeline import build as B
 from pipeline import export as X
+from pipeline import planstate as S
 from pipeline.clock import FixedClock
 from pipeline.project import Project
 
@@ -120,3 +126,121 @@ def test_a_pid_file_left_by_a_flock_build_of_a_dead_process_does_not_block(tmp_p
     (tmp_path / B.LOCK_FILE).write_text("pid 999999999 since 2026-12-01T05:00:00+07:00\n", encoding="utf-8")
     with B.BuildLock(tmp_path, kind="pidfile").held():
         pass
+
+
+# Atomic writes ------------------------------------------------------------------------------------
+
+def test_exclusive_create_without_hard_links_still_refuses_a_taken_name(monkeypatch, tmp_path):
+    def no_links(src, dst):  # what a FAT or exFAT USB drive answers
+        raise OSError(errno.EPERM, "Operation not permitted", str(src))
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "tas.yaml"
+    atomic.write_bytes(path, b"name: Tas\n", exclusive=True)
+    with pytest.raises(FileExistsError):
+        atomic.write_bytes(path, b"name: Lain\n", exclusive=True)
+    assert path.read_bytes() == b"name: Tas\n" and [p.name for p in tmp_path.iterdir()] == ["tas.yaml"]
+
+
+def test_a_refused_replace_is_tried_again(monkeypatch, tmp_path):
+    calls = []
+
+    def refuse_twice(src, dst):
+        calls.append(dst)
+        if len(calls) <= 2:
+            raise PermissionError(13, "The process cannot access the file because it is being used", str(dst))
+        os.replace(src, dst)
+
+    monkeypatch.setattr(atomic, "_os_replace", refuse_twice)
+    monkeypatch.setattr(atomic, "RETRY_DELAYS", (0, 0, 0, 0))
+    path = tmp_path / "index.html"
+    atomic.write_text(path, "lama")
+    assert len(calls) == 3 and path.read_text(encoding="utf-8") == "lama"
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+
+
+def test_a_folder_that_cannot_be_opened_is_not_synced(monkeypatch, tmp_path):
+    def windows_open(path, flags, *args):  # Windows: a folder cannot be opened as a file
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "open", windows_open)
+    atomic.sync_dir(tmp_path)
+
+
+# Day folders held open ----------------------------------------------------------------------------
+
+def refuse_moving(monkeypatch, folder: Path) -> list[Path]:
+    """Make every rename of `folder` fail as Windows fails it while a file inside is open."""
+    calls: list[Path] = []
+
+    def replace(src, dst):
+        if Path(src) == folder:
+            calls.append(Path(dst))
+            raise PermissionError(13, "The process cannot access the file because it is being used by "
+                                      "another process", str(src))
+        os.replace(src, dst)
+
+    monkeypatch.setattr(atomic, "_os_replace", replace)
+    monkeypatch.setattr(atomic, "RETRY_DELAYS", (0, 0, 0, 0))
+    return calls
+
+
+def test_a_day_folder_open_in_a_player_fails_that_day_only(shop, monkeypatch):
+    exports = shop.root / "exports"
+    assert [d.status for d in build(shop.root).days] == [B.BUILT, B.BUILT]
+    old = X.read_manifest(X.day_dir(exports, DAY1))
+    video = shop.root / "templates" / "videos" / "default.yaml"
+    video.write_text(video.read_text(encoding="utf-8").replace("short test video", "a new look"), encoding="utf-8")
+    calls = refuse_moving(monkeypatch, X.day_dir(exports, DAY1))
+
+    report = build(shop.root)
+    assert [(d.date, d.status) for d in report.days] == [(DAY1, B.FAILED), (DAY2, B.BUILT)]
+    assert len(calls) == len(atomic.RETRY_DELAYS) + 1  # tried, then given up on
+    message = report.days[0].message
+    assert message.startswith("Folder ekspor 2026-12-01 sedang dibuka program lain (pemutar video atau "
+                              "sinkronisasi). Tutup programnya, lalu jalankan build lagi.")
+    assert message in X.failed_note(exports, DAY1).read_text(encoding="utf-8")
+    assert X.read_manifest(X.day_dir(exports, DAY1)) == old  # the old folder, complete, where it was
+    assert not any((exports / ".building").iterdir()) and (exports / "index.html").is_file()
+
+    monkeypatch.setattr(atomic, "_os_replace", os.replace)  # the player is closed
+    assert [d.status for d in build(shop.root).days] == [B.BUILT, B.UNCHANGED]
+    assert not X.failed_note(exports, DAY1).exists()
+
+
+def test_a_skipped_day_whose_folder_is_open_fails_without_stopping_the_build(shop, monkeypatch):
+    exports = shop.root / "exports"
+    build(shop.root)
+    conn = store.connect(shop.root / "state" / "etalase.db")
+    S.set_skipped(conn, DAY1, True, "admin", CLOCK_AT)
+    conn.close()
+    calls = refuse_moving(monkeypatch, X.day_dir(exports, DAY1))
+
+    report = build(shop.root)
+    assert [(d.date, d.status) for d in report.days] == [(DAY1, B.FAILED), (DAY2, B.UNCHANGED)]
+    assert len(calls) == len(atomic.RETRY_DELAYS) + 1
+    assert "Folder ekspor 2026-12-01 sedang dibuka program lain" in X.failed_note(exports, DAY1).read_text(
+        encoding="utf-8")
+    assert "GAGAL" in (exports / "index.html").read_text(encoding="utf-8")
+
+    monkeypatch.setattr(atomic, "_os_replace", os.replace)
+    report = build(shop.root)
+    assert report.days[0].status == B.NO_POST and not X.day_dir(exports, DAY1).exists()
+    assert not X.failed_note(exports, DAY1).exists()
+
+
+# Signals ------------------------------------------------------------------------------------------
+
+WINDOWS_SIGNALS = {"SIGABRT", "SIGFPE", "SIGILL", "SIGINT", "SIGSEGV", "SIGTERM", "SIGBREAK"}
+
+
+def test_the_code_names_no_signal_windows_lacks_except_behind_hasattr():
+    """`signal.SIGHUP` would be an AttributeError on Windows; names looked up with hasattr are fine."""
+    used = set()
+    for path in (REPO / "pipeline").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "signal" \
+                    and node.attr.startswith("SIG") and not node.attr.startswith("SIG_"):
+                used.add((path.name, node.attr))
+    assert {name for _, name in used} <= WINDOWS_SIGNALS, used
+    assert hasattr(signal, "SIGINT") and hasattr(signal, "SIGTERM")
