@@ -2,6 +2,8 @@
 
 Every writer in the house goes through here: a temporary name in the same folder (so the final
 rename never crosses disks), fsync, then os.replace, and the temporary removed on any failure.
+Written files get the mode the umask gives any new file (0644 usually) so a second account or a
+shared folder can read the exports; only secrets ask for `private` (0600).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +21,10 @@ RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0)
 _os_replace = os.replace  # the seam a test swaps for one that raises, since Linux cannot refuse like Windows
 
 
-def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """With `exclusive`, raises FileExistsError rather than replace a file that appeared meanwhile."""
-    with output(path, exclusive=exclusive) as tmp:
+def write_bytes(path: Path, data: bytes, *, exclusive: bool = False, private: bool = False) -> None:
+    """With `exclusive`, raises FileExistsError rather than replace a file that appeared meanwhile;
+    `private` makes the file owner-only (0600) from its first byte."""
+    with output(path, exclusive=exclusive, private=private) as tmp:
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
@@ -33,14 +36,12 @@ def write_text(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def output(path: Path, *, exclusive: bool = False) -> Iterator[Path]:
+def output(path: Path, *, exclusive: bool = False, private: bool = False) -> Iterator[Path]:
     """A temporary path beside `path` for the body to fill (in-process or by ffmpeg); put in place
     only when the body succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_temporary(path, 0o600 if private else 0o666)
     try:
         yield tmp
         if exclusive:
@@ -50,6 +51,20 @@ def output(path: Path, *, exclusive: bool = False) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _new_temporary(path: Path, mode: int) -> Path:
+    """An empty new file beside `path`, like tempfile.mkstemp but with `mode` less the umask: mkstemp's
+    fixed 0600 would leave every export unreadable to anyone but its writer."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.close(os.open(tmp, flags, mode))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
 def replace(src: Path, dst: Path) -> None:
