@@ -10,6 +10,7 @@ than beside it so the final rename never crosses a file system (a USB disk or sy
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -75,7 +76,13 @@ def publish(exports: Path, day: dt.date, staged: Path, now: dt.datetime) -> Path
     _sync_tree(staged)
     target = day_dir(exports, day)
     replaced = retire(exports, day, now)
-    _move(staged, target, day)
+    try:
+        _move(staged, target, day)
+    except FolderBusy:
+        if replaced:  # the old folder back in place, so the day keeps its complete export
+            with contextlib.suppress(OSError):
+                atomic.replace(replaced, target)
+        raise
     atomic.sync_dir(exports)
     failed_note(exports, day).unlink(missing_ok=True)
     return replaced

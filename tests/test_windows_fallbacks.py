@@ -169,12 +169,13 @@ def test_a_folder_that_cannot_be_opened_is_not_synced(monkeypatch, tmp_path):
 
 # Day folders held open ----------------------------------------------------------------------------
 
-def refuse_moving(monkeypatch, folder: Path) -> list[Path]:
-    """Make every rename of `folder` fail as Windows fails it while a file inside is open."""
+def refuse_moving(monkeypatch, folder: Path | None = None, parent: Path | None = None) -> list[Path]:
+    """Make every rename of `folder` (or of any folder in `parent`) fail as Windows fails it while a
+    file inside is open."""
     calls: list[Path] = []
 
     def replace(src, dst):
-        if Path(src) == folder:
+        if Path(src) == folder or Path(src).parent == parent:
             calls.append(Path(dst))
             raise PermissionError(13, "The process cannot access the file because it is being used by "
                                       "another process", str(src))
@@ -206,6 +207,21 @@ def test_a_day_folder_open_in_a_player_fails_that_day_only(shop, monkeypatch):
     monkeypatch.setattr(atomic, "_os_replace", os.replace)  # the player is closed
     assert [d.status for d in build(shop.root).days] == [B.BUILT, B.UNCHANGED]
     assert not X.failed_note(exports, DAY1).exists()
+
+
+def test_a_staged_folder_that_cannot_move_in_leaves_the_old_day_folder_in_place(shop, monkeypatch):
+    exports = shop.root / "exports"
+    build(shop.root, only=DAY1)
+    old = X.read_manifest(X.day_dir(exports, DAY1))
+    video = shop.root / "templates" / "videos" / "default.yaml"
+    video.write_text(video.read_text(encoding="utf-8").replace("short test video", "a new look"), encoding="utf-8")
+    calls = refuse_moving(monkeypatch, parent=exports / X.STAGING)  # a virus scan holding the new video
+
+    report = build(shop.root, only=DAY1)
+    assert [d.status for d in report.days] == [B.FAILED] and len(calls) == len(atomic.RETRY_DELAYS) + 1
+    assert X.read_manifest(X.day_dir(exports, DAY1)) == old
+    assert not list((exports / X.REPLACED).iterdir()) and not any((exports / X.STAGING).iterdir())
+    assert "Folder ekspor 2026-12-01 sedang dibuka" in X.failed_note(exports, DAY1).read_text(encoding="utf-8")
 
 
 def test_a_skipped_day_whose_folder_is_open_fails_without_stopping_the_build(shop, monkeypatch):
