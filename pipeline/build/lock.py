@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.common.errors import EtalaseError
+
+try:
+    import fcntl
+except ImportError:  # Windows, and any Python built without it
+    fcntl = None
+try:
+    import msvcrt
+except ImportError:  # everywhere but Windows
+    msvcrt = None
 
 LOCK_FILE = "build.lock"
 
@@ -25,33 +35,53 @@ _in_process = threading.Lock()  # the scheduler thread and a dashboard request s
 
 
 class BuildLock:
-    """An exclusive lock on state/build.lock, released by the OS when its holder dies (even SIGKILL).
+    """An exclusive lock on state/build.lock; the file records who holds it so a refusal can say so.
 
-    fcntl.flock on POSIX, msvcrt.locking on Windows offices; the file records who holds it so a
-    refusal can say so.
+    How it is held is `lock_kind()`, or `kind` for a test: the OS releases a flock or msvcrt lock when
+    its holder dies (even SIGKILL); the pid file is taken over once the pid it names has gone (not
+    atomically: two builds starting in the same instant after a crash could both go ahead, acceptable
+    for a fallback that POSIX and Windows never use).
     """
 
-    def __init__(self, state: Path):
+    def __init__(self, state: Path, kind: str | None = None):
         self.path = Path(state) / LOCK_FILE
+        self.kind = kind or lock_kind()
         self._file = None
+        self._held = False
 
     def _try(self) -> bool:
+        if self.kind == "pidfile":
+            return self._try_pidfile()
         f = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         try:
-            if os.name == "nt":
-                import msvcrt
-
+            if self.kind == "msvcrt":
                 f.seek(0)
                 msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
             else:
-                import fcntl
-
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             f.close()
             return False
+        f.seek(0)
+        f.truncate()
+        f.write(_holder())
+        f.flush()
         self._file = f
         return True
+
+    def _try_pidfile(self) -> bool:
+        for _ in range(2):  # a second try after clearing a dead holder's file
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                if _holder_alive(self.path):
+                    return False
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(_holder())
+            return True
+        return False
 
     def acquire(self, wait: float = 0.0) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,24 +97,23 @@ class BuildLock:
         except BaseException:
             _in_process.release()
             raise
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(f"pid {os.getpid()} since {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n")
-        self._file.flush()
+        self._held = True
 
     def release(self) -> None:
-        if self._file is None:
+        if not self._held:
             return
         try:
-            if os.name == "nt":
-                import msvcrt
-
+            if self.kind == "msvcrt":
                 self._file.seek(0)
                 msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
-            # POSIX: closing the file releases the flock
+            elif self.kind == "pidfile" and _holder_pid(self.path) == os.getpid():
+                self.path.unlink(missing_ok=True)
+            # flock: closing the file releases it
         finally:
-            self._file.close()
-            self._file = None
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+            self._held = False
             _in_process.release()
 
     def _busy_message(self) -> str:
@@ -102,3 +131,40 @@ class BuildLock:
             yield self
         finally:
             self.release()
+
+
+def lock_kind() -> str:
+    """flock on POSIX, msvcrt.locking on Windows offices; a pid file made with O_EXCL where Python has
+    neither module, so a build still runs one at a time (and a test on Linux can exercise it)."""
+    return "flock" if fcntl is not None else "msvcrt" if msvcrt is not None else "pidfile"
+
+
+def _holder() -> str:
+    return f"pid {os.getpid()} since {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+
+
+def _holder_pid(path: Path) -> int | None:
+    try:
+        m = re.match(r"pid (\d+) ", path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return int(m[1]) if m else None
+
+
+def _holder_alive(path: Path) -> bool:
+    """Whether the pid in a lock file still runs. A file without one (a holder between creating and
+    writing it) counts as held; our own pid, left by an earlier process that had it, as gone."""
+    pid = _holder_pid(path)
+    if pid is None:
+        return path.exists()
+    if pid == os.getpid():
+        return False
+    if os.name == "nt":  # never reached (Windows has msvcrt), and os.kill(pid, 0) would end that process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another account's
+        return True
+    return True

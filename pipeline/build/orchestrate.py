@@ -171,7 +171,12 @@ def _reconcile(ctx: Context, days: list[dt.date]) -> None:
 def _no_post(ctx: Context, slot: Slot, report: BuildReport) -> None:
     """A day without a product (skipped, blackout, nothing approved): its old folder steps aside."""
     exports = ctx.project.exports
-    replaced = X.retire(exports, slot.date, ctx.now())
+    try:
+        replaced = X.retire(exports, slot.date, ctx.now())
+    except X.FolderBusy as exc:  # the old post stays visible: the note says it must not go up
+        X.write_failed(exports, slot.date, None, str(exc), ctx.now())
+        report.days.append(DayOutcome(slot.date, FAILED, None, slot.reason, message=str(exc)))
+        return
     X.failed_note(exports, slot.date).unlink(missing_ok=True)
     S.record_build(ctx.conn, slot.date, None, None, "", "empty", slot.reason, ctx.now())
     report.days.append(DayOutcome(slot.date, NO_POST, None, slot.reason, replaced=replaced))
@@ -216,7 +221,10 @@ def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
     X.discard(item.staged)
     keep = bool(item.old) and item.old.get("product", {}).get("slug") == slot.product
     if item.old and not keep:
-        X.retire(exports, slot.date, ctx.now())
+        try:
+            X.retire(exports, slot.date, ctx.now())
+        except X.FolderBusy as exc:
+            message += "\n\n" + str(exc)
     X.write_failed(exports, slot.date, slot.product, message, ctx.now())
     if not keep:
         S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, ctx.now())

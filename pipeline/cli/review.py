@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 import sys
-import tempfile
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +15,7 @@ from typing import Any
 from pipeline.catalog.reader import load_catalog
 from pipeline.catalog.rupiah import format_rupiah
 from pipeline.cli.common import project
+from pipeline.common import atomic
 from pipeline.common.clock import SystemClock
 from pipeline.common.models import Catalog
 from pipeline.common.project import Project
@@ -290,13 +289,7 @@ def run_export(args: argparse.Namespace) -> int:
             n = R.export(ctx.conn, args.format, sys.stdout)
         else:
             out = Path(args.out).resolve()
-            out.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-            try:
-                with open(fd, "w", encoding="utf-8", newline="") as f:
-                    n = R.export(ctx.conn, args.format, f)
-                os.replace(tmp, out)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+            with atomic.output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+                n = R.export(ctx.conn, args.format, f)
             print(f"{n} decisions written to {out}", file=sys.stderr)
     return 0

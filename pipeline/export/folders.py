@@ -10,6 +10,7 @@ than beside it so the final rename never crosses a file system (a USB disk or sy
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -24,6 +25,7 @@ from typing import Any
 import jinja2
 
 from pipeline.common import atomic
+from pipeline.common.errors import EtalaseError
 from pipeline.common.project import Project
 from pipeline.plan.schedule import HARI
 
@@ -74,8 +76,14 @@ def publish(exports: Path, day: dt.date, staged: Path, now: dt.datetime) -> Path
     _sync_tree(staged)
     target = day_dir(exports, day)
     replaced = retire(exports, day, now)
-    os.replace(staged, target)
-    _sync_dir(exports)
+    try:
+        _move(staged, target, day)
+    except FolderBusy:
+        if replaced:  # the old folder back in place, so the day keeps its complete export
+            with contextlib.suppress(OSError):
+                atomic.replace(replaced, target)
+        raise
+    atomic.sync_dir(exports)
     failed_note(exports, day).unlink(missing_ok=True)
     return replaced
 
@@ -93,30 +101,35 @@ def retire(exports: Path, day: dt.date, now: dt.datetime) -> Path | None:
     while dest.exists():
         n += 1
         dest = base / f"{day.isoformat()}--{stamp}-{n}"
-    os.replace(target, dest)
-    _sync_dir(exports)
+    _move(target, dest, day)
+    atomic.sync_dir(exports)
     return dest
+
+
+class FolderBusy(EtalaseError):
+    """Windows would not move a day folder: a file inside is open in another program."""
+
+
+def _move(src: Path, dst: Path, day: dt.date) -> None:
+    """Rename a day folder, retried while Windows refuses (atomic.replace), then the day's failure in words
+    the admin can act on; the folder stays where it was, complete."""
+    try:
+        atomic.replace(src, dst)
+    except PermissionError as exc:
+        raise FolderBusy(f"Folder ekspor {day.isoformat()} sedang dibuka program lain (pemutar video atau "
+                         f"sinkronisasi). Tutup programnya, lalu jalankan build lagi.\n({exc})") from None
 
 
 def _sync_tree(folder: Path) -> None:
     """Flush every file and folder to disk before the rename that makes them visible."""
+    mode = "r+b" if os.name == "nt" else "rb"  # Windows flushes only a handle opened for writing
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file():
-            with open(path, "rb") as f:
+            with open(path, mode) as f:
                 os.fsync(f.fileno())
         else:
-            _sync_dir(path)
-    _sync_dir(folder)
-
-
-def _sync_dir(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder for fsync; NTFS journals the rename
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            atomic.sync_dir(path)
+    atomic.sync_dir(folder)
 
 
 def write_atomic(path: Path, text: str) -> None:

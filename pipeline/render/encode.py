@@ -32,8 +32,20 @@ from pipeline.common.errors import RenderError
 from pipeline.render.audio import AudioBed
 from pipeline.render.motion import Planes, rgb_to_i420
 
+try:
+    import fcntl
+except ImportError:  # Windows: ModuleNotFoundError, not the OSError a failing call raises
+    fcntl = None
+
 Progress = Callable[[int, int], None]  # (frames written, total)
 _F_SETPIPE_SZ = 1031  # Linux: a larger pipe means fewer wake-ups per 3 MB frame
+
+
+def _widen_pipe(fd: int) -> None:
+    """Linux only: a 1 MB pipe. Windows has no fcntl and macOS refuses the call; both work with the default."""
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
 
 
 def ffmpeg_exe() -> str:
@@ -108,9 +120,7 @@ def write_clip(clip, out: Path, enc: Encoding, audio: AudioBed | None = None,
     errors: list[bytes] = []
     reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
     reader.start()
-    with contextlib.suppress(OSError, AttributeError):
-        import fcntl
-        fcntl.fcntl(proc.stdin.fileno(), _F_SETPIPE_SZ, 1 << 20)
+    _widen_pipe(proc.stdin.fileno())
     bar = _bar(progress, total, label)
     written = 0
     threads = cv2.getNumThreads()

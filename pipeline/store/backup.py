@@ -21,6 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pipeline.common import atomic
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import EtalaseError
 from pipeline.store import db as store
@@ -298,7 +299,17 @@ def _swap(new: Path, old: Path | None, stamp: str, summary: Summary) -> None:
             old.rmdir()
         else:
             aside = old.with_name(f"{old.name}.before-restore-{stamp}")
-            os.replace(old, aside)
+            _move(old, aside)
             summary.moved_aside.append(aside)
     old.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(new, old)
+    _move(new, old)
+
+
+def _move(src: Path, dst: Path) -> None:
+    """A rename, retried while Windows refuses it because a file inside is open (atomic.replace)."""
+    try:
+        atomic.replace(src, dst)
+    except PermissionError as exc:
+        raise BackupError(f"cannot move {src} to {dst}: a file in it is open in another program ({exc})\n"
+                          "    hint: close the photo viewer, editor or sync client using it, then restore again"
+                          ) from None

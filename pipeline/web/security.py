@@ -11,7 +11,6 @@ foreign page can neither send it with a POST nor read the token.
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 import threading
 import time
@@ -22,6 +21,7 @@ from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.catalog.edit import MAX_PHOTO_BYTES
+from pipeline.common import atomic
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -42,11 +42,8 @@ def secret_key(state: Path) -> str:
         key = path.read_text(encoding="ascii").strip()
         if len(key) >= 32:
             return key
-    state.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key + "\n")
+    atomic.write_bytes(path, (key + "\n").encode("ascii"), private=True)  # 0600 whatever the umask
     return key
 
 
