@@ -68,6 +68,13 @@ def test_two_days_with_the_same_inputs_render_once(shop):
     assert (report.renders, report.cache_hits) == (0, 1)
     assert X.read_manifest(days[1])["date"] == DAY2.isoformat()
 
+    with (days[0] / "caption.txt").open("a", encoding="utf-8") as f:  # edited in place, through the link
+        f.write("diubah admin\n")
+    shutil.rmtree(days[1])
+    report = build(shop.root)  # the damaged entry is not trusted: the day renders again
+    assert [d.status for d in report.days] == [B.UNCHANGED, B.BUILT] and report.renders == 1
+    assert "diubah admin" not in (days[1] / "caption.txt").read_text(encoding="utf-8")
+
 
 def test_exports_on_another_file_system_get_copies(shop):
     other = Path("/dev/shm")
@@ -96,9 +103,9 @@ def _fake_entry(cache: RenderCache, name: str, size: int, used: float) -> str:
 
 def test_prune_removes_the_least_recently_used_until_it_fits(shop, capsys):
     cache = RenderCache.of(shop.root / "state")
-    old, mid, new = (_fake_entry(cache, c, 1000, t) for c, t in (("a", 1e9), ("b", 1.1e9), ("c", 1.2e9)))
+    old, mid, new = (_fake_entry(cache, c, 10_000, t) for c, t in (("a", 1e9), ("b", 1.1e9), ("c", 1.2e9)))
     assert cache.get(old) is not None  # using an entry makes it the newest
-    assert main(["--root", str(shop.root), "cache", "prune", "--max-size", "2500"]) == 0
+    assert main(["--root", str(shop.root), "cache", "prune", "--max-size", "25 kB"]) == 0
     out = capsys.readouterr().out
     assert f"removed {mid[:12]}" in out and "1 render(s) removed" in out and "2 kept" in out
     assert [e.digest for e in cache.entries()] == [new, old]

@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.render.blobs import digest_file
 from pipeline.render.post import PostResult
 
 RESULT = "result.json"
@@ -49,16 +50,23 @@ class RenderCache:
         return self.root / digest
 
     def get(self, digest: str) -> PostResult | None:
-        """The stored result (its files lie in folder(digest)); None on a miss. Marks the entry used."""
-        path = self.folder(digest) / RESULT
+        """The stored result (its files lie in folder(digest)); None on a miss. Marks the entry used.
+
+        Every file is checked against the digest recorded when it was stored: day folders hold hard
+        links to these files, so a file edited in place in an export (a caption opened in Notepad)
+        would otherwise come back in another day. A damaged entry is removed and counts as a miss."""
+        folder = self.folder(digest)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            result = PostResult(**data)
-        except (OSError, ValueError, TypeError):
+            data = json.loads((folder / RESULT).read_text(encoding="utf-8"))
+            result = PostResult(**data["result"])
+            intact = all(digest_file(folder / rel) == want for rel, want in data["files"].items())
+        except (OSError, ValueError, TypeError, KeyError):
+            intact = False
+        if not intact:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
             return None
-        if not all((self.folder(digest) / f).is_file() for f in result.paths()):
-            return None
-        os.utime(path)
+        os.utime(folder / RESULT)
         self.hits += 1
         return result
 
@@ -74,8 +82,9 @@ class RenderCache:
 
     def store(self, digest: str, rendered: Path, result: PostResult) -> Path:
         """Move a finished render in under its hash; if another got there first, theirs is kept."""
-        (rendered / RESULT).write_text(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=1),
-                                       encoding="utf-8")
+        files = {rel: digest_file(rendered / rel) for rel in result.paths()}
+        (rendered / RESULT).write_text(json.dumps({"result": dataclasses.asdict(result), "files": files},
+                                                  ensure_ascii=False, indent=1), encoding="utf-8")
         _flush(rendered)
         target = self.folder(digest)
         try:

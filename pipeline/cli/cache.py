@@ -35,8 +35,8 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+def _size_text(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"
 
 
 def run_prune(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def run_prune(args: argparse.Namespace) -> int:
         kept = cache.entries()
     for entry in removed:
         used = dt.datetime.fromtimestamp(entry.used).astimezone().isoformat(timespec="seconds")
-        print(f"removed {entry.digest[:12]}  {_mb(entry.size)}  last used {used}")
-    print(f"{len(removed)} render(s) removed, {_mb(sum(e.size for e in removed))} freed; "
-          f"{len(kept)} kept ({_mb(sum(e.size for e in kept))}, limit {_mb(limit)})")
+        print(f"removed {entry.digest[:12]}  {_size_text(entry.size)}  last used {used}")
+    print(f"{len(removed)} render(s) removed, {_size_text(sum(e.size for e in removed))} freed; "
+          f"{len(kept)} kept ({_size_text(sum(e.size for e in kept))}, limit {_size_text(limit)})")
     return 0
