@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -74,6 +76,12 @@ def test_two_days_with_the_same_inputs_render_once(shop):
     report = build(shop.root)  # the damaged entry is not trusted: the day renders again
     assert [d.status for d in report.days] == [B.UNCHANGED, B.BUILT] and report.renders == 1
     assert "diubah admin" not in (days[1] / "caption.txt").read_text(encoding="utf-8")
+
+    shutil.rmtree(days[1])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--root", str(shop.root), "build", "--draft", "--date", DAY2.isoformat()]) == 0
+    assert "1 built." in out.getvalue() and "1 of them from the render cache" in out.getvalue()
 
 
 def test_exports_on_another_file_system_get_copies(shop):

@@ -149,5 +149,5 @@ def _flush(folder: Path) -> None:
     """Entries are trusted without re-checking later, so their bytes reach the disk before the rename."""
     for path in folder.rglob("*"):
         if path.is_file():
-            with open(path, "rb") as f:
+            with open(path, "rb" if os.name != "nt" else "rb+") as f:  # Windows fsyncs only writable handles
                 os.fsync(f.fileno())
