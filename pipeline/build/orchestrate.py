@@ -42,7 +42,7 @@ from pipeline.plan import ledger as S
 from pipeline.plan.admin import Context, open_context, plan_days
 from pipeline.plan.planner import POSTED, Slot
 from pipeline.plan.schedule import zone_label
-from pipeline.render.inputs import DaySettings, Loader
+from pipeline.render.inputs import DaySettings, Loader, RenderInputs
 
 # The build ----------------------------------------------------------------------------------------
 
@@ -123,15 +123,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             continue
         staged = X.staging_dir(exports, slot.date)
         if digest not in jobs:  # two days with the same inputs share one render
-            hit = cache.get(digest)
-            if hit is not None:
-                done: cf.Future = cf.Future()
-                done.set_result(hit)
-                jobs[digest] = (done, None)
-            else:
-                out = cache.reserve()
-                job = RenderJob(inputs, loader.blobs(inputs), out, options.video_progress)
-                jobs[digest] = (executor.submit(run_job, job), out)
+            jobs[digest] = _render(inputs, loader, cache, executor, options.video_progress)
         future, rendered = jobs[digest]
         pending.append(_Pending(slot, product, digest, staged, future, manifest, options.draft, rendered))
     reporter.start([s.date for s in slots], len(pending))
@@ -159,6 +151,18 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     report.days.sort(key=lambda d: d.date)
     report.index = write_index(ctx, report)
     return report
+
+
+def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: cf.Executor,
+            progress: bool) -> tuple[cf.Future, Path | None]:
+    """A finished render from the cache, else a job rendering into the cache's private folder."""
+    hit = cache.get(inputs.digest())
+    if hit is not None:
+        done: cf.Future = cf.Future()
+        done.set_result(hit)
+        return done, None
+    out = cache.reserve()
+    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out
 
 
 def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:

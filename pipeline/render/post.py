@@ -37,7 +37,7 @@ class PostResult:
 
     def paths(self) -> list[str]:
         """Every file the result names, relative to its folder."""
-        return [p for role, v in self.files.items() for p in (v if isinstance(v, list) else [v])]
+        return [p for v in self.files.values() for p in (v if isinstance(v, list) else [v])]
 
 
 def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *, progress: bool = False) -> PostResult:
