@@ -20,6 +20,7 @@ from test_build import CLOCK_AT, DAY1, REPO
 
 from pipeline.build import jobs as J
 from pipeline.build import orchestrate as B
+from pipeline.build.cache import RenderCache
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import FixedClock
 from pipeline.common.project import Project
@@ -245,6 +246,9 @@ def test_render_reads_nothing_from_the_project(shop, tmp_path):
     again, payload = J.render_bytes(J.RenderJob(inputs, store))  # the hub's way: files come back as bytes
     assert sorted(payload) == sorted(result.paths()) and again.caption == result.caption
     assert payload["cover.jpg"] == (out / "cover.jpg").read_bytes()  # images are deterministic
+    cache = RenderCache(tmp_path / "hub-cache")  # the publisher keeps what came back
+    cache.store_bytes(inputs.digest(), again, payload)
+    assert cache.get(inputs.digest()) == again and cache.renders == 1
 
 
 def test_pickled_inputs_stay_small_whatever_the_catalogue_size(shop):

@@ -96,6 +96,15 @@ class RenderCache:
         self.renders += 1
         return target
 
+    def store_bytes(self, digest: str, result: PostResult, files: dict[str, bytes]) -> Path:
+        """Keep a render that came back as bytes (from a worker without shared disk)."""
+        rendered = self.reserve()
+        for rel in result.paths():
+            target = rendered / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[rel])
+        return self.store(digest, rendered, result)
+
     def clear_tmp(self) -> None:
         """Remove what killed builds left half-rendered; call only while holding the build lock."""
         shutil.rmtree(self.root / TMP, ignore_errors=True)

@@ -74,9 +74,6 @@ class RenderJob:
     video_progress: bool = False
 
 
-JobResult = PostResult
-
-
 def run_job(job: RenderJob) -> PostResult:
     """Render one post into job.out_dir (a folder the caller owns) and check it; reads no project."""
     if job.out_dir is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.build.cache import RenderCache
-from pipeline.build.jobs import JobResult, RenderJob, _versions, make_executor, run_job
+from pipeline.build.jobs import RenderJob, _versions, make_executor, run_job
 from pipeline.build.lock import BuildLock
 from pipeline.build.overview import write_index
 from pipeline.build.report import (
@@ -43,6 +43,7 @@ from pipeline.plan.admin import Context, open_context, plan_days
 from pipeline.plan.planner import POSTED, Slot
 from pipeline.plan.schedule import zone_label
 from pipeline.render.inputs import DaySettings, Loader, RenderInputs
+from pipeline.render.post import PostResult
 
 # The build ----------------------------------------------------------------------------------------
 
@@ -211,7 +212,7 @@ def _discard(item: _Pending) -> None:
 def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) -> DayOutcome:
     slot, exports = item.slot, ctx.project.exports
     try:
-        result: JobResult = item.future.result()
+        result: PostResult = item.future.result()
         if result.failed_checks:
             raise RenderError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))
@@ -245,7 +246,7 @@ def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
 
 
 
-def _manifest(ctx: Context, item: _Pending, result: JobResult, page_hash: str) -> dict[str, Any]:
+def _manifest(ctx: Context, item: _Pending, result: PostResult, page_hash: str) -> dict[str, Any]:
     slot, product, cat = item.slot, item.product, ctx.catalog
     artisan = cat.artisans.get(product.artisan)
     craft = cat.crafts.get(product.craft)
