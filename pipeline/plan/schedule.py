@@ -113,7 +113,7 @@ class Settings:
     blackout: tuple[tuple[dt.date, dt.date], ...] = ()
     render_cache: int = 2 * 1000**3  # bytes the render cache may keep
     source: str = "schedule.yaml"
-    digest: str = ""  # sha256 of the file's text: part of every day's input hash
+    digest: str = ""  # sha256 of the file's text (a day's input hash takes only that day's settings)
     warnings: tuple = field(default=(), compare=False)  # Problems worth showing (unknown keys)
 
     @property
