@@ -2,8 +2,8 @@
 
 Shared by `etalase build`, the scheduler and the dashboard. One build at a time (a lock file
 in the state folder, held by the OS so a killed build never leaves it stuck). A day is skipped
-when its folder's input hash matches (product, artisan, craft, templates, brand, the day's
-settings, renderer version), re-rendered when anything changed, and never touched once posted.
+when its folder's input hash (the digest of its RenderInputs) matches, exported from the render
+cache when a render with that hash exists, rendered otherwise, and never touched once posted.
 Render jobs go to a `concurrent.futures` executor: in-process and lazy by default, a process
 pool with `workers > 1`, or whatever a larger installation passes in.
 """
@@ -17,15 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.build.jobs import (
-    JobResult,
-    RenderJob,
-    _versions,
-    input_hash,
-    make_executor,
-    render_post,
-    templates_digest,
-)
+from pipeline.build.cache import RenderCache
+from pipeline.build.jobs import RenderJob, _versions, make_executor, run_job
 from pipeline.build.lock import BuildLock
 from pipeline.build.overview import write_index
 from pipeline.build.report import (
@@ -49,7 +42,8 @@ from pipeline.plan import ledger as S
 from pipeline.plan.admin import Context, open_context, plan_days
 from pipeline.plan.planner import POSTED, Slot
 from pipeline.plan.schedule import zone_label
-from pipeline.render.brand import load_brand
+from pipeline.render.inputs import DaySettings, Loader, RenderInputs
+from pipeline.render.post import PostResult
 
 # The build ----------------------------------------------------------------------------------------
 
@@ -89,6 +83,7 @@ class _Pending:
     future: cf.Future
     old: dict[str, Any] | None
     draft: bool
+    rendered: Path | None = None  # the cache's private folder the job renders into; None on a cache hit
 
 
 def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Reporter,
@@ -104,8 +99,10 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
         wanted = [start + dt.timedelta(days=i) for i in range(options.days or ctx.settings.horizon_days)]
     _reconcile(ctx, wanted)
     slots = _plan(ctx, wanted)
-    brand = load_brand(project)
-    templates = templates_digest(project)
+    loader = Loader(project, ctx.catalog)
+    cache = RenderCache.of(project.state, ctx.settings.render_cache)
+    cache.clear_tmp()
+    jobs: dict[str, tuple[cf.Future, Path | None]] = {}  # input hash -> its one render in this build
     page_hash = X.page_templates_digest(project)
     posted = S.posts(ctx.conn)
     report = BuildReport()
@@ -119,16 +116,17 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             _no_post(ctx, slot, report)
             continue
         product = ctx.catalog.products[slot.product]
-        digest = input_hash(slot, product, ctx.catalog, brand, templates, ctx.settings.timezone, options.draft)
+        inputs = loader.inputs(slot.product, DaySettings.of(slot, draft=options.draft, timezone=ctx.settings.timezone))
+        digest = inputs.digest()
         manifest = X.read_manifest(folder)
         if manifest and manifest.get("input_hash") == digest:
             _unchanged(ctx, slot, folder, manifest, page_hash, report)
             continue
         staged = X.staging_dir(exports, slot.date)
-        job = RenderJob(project, ctx.catalog, product, slot.date, slot.template, slot.intro, slot.formats,
-                        options.draft, staged, options.video_progress)
-        pending.append(_Pending(slot, product, digest, staged, executor.submit(render_post, job), manifest,
-                                options.draft))
+        if digest not in jobs:  # two days with the same inputs share one render
+            jobs[digest] = _render(inputs, loader, cache, executor, options.video_progress)
+        future, rendered = jobs[digest]
+        pending.append(_Pending(slot, product, digest, staged, future, manifest, options.draft, rendered))
     reporter.start([s.date for s in slots], len(pending))
     for o in report.days:
         reporter.day(o)
@@ -136,21 +134,36 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
         for item in pending:
             if stop.is_set():
                 item.future.cancel()
-                X.discard(item.staged)
+                _discard(item)
                 report.stopped = True
                 outcome = DayOutcome(item.slot.date, STOPPED, item.product.slug, item.slot.reason)
             else:
-                outcome = _finish(ctx, item, page_hash)
+                outcome = _finish(ctx, item, page_hash, cache)
             report.days.append(outcome)
             reporter.day(outcome)
     except BaseException:  # Ctrl-C mid-render: nothing half-made stays visible
         for item in pending:
             item.future.cancel()
-            X.discard(item.staged)
+            _discard(item)
         raise
+    cache.clear_tmp()  # renders of days that failed
+    cache.prune(keep=set(jobs))
+    report.renders, report.cache_hits = cache.renders, cache.hits
     report.days.sort(key=lambda d: d.date)
     report.index = write_index(ctx, report)
     return report
+
+
+def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: cf.Executor,
+            progress: bool) -> tuple[cf.Future, Path | None]:
+    """A finished render from the cache, else a job rendering into the cache's private folder."""
+    hit = cache.get(inputs.digest())
+    if hit is not None:
+        done: cf.Future = cf.Future()
+        done.set_result(hit)
+        return done, None
+    out = cache.reserve()
+    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out
 
 
 def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:
@@ -195,13 +208,22 @@ def _unchanged(ctx: Context, slot: Slot, folder: Path, manifest: dict, page_hash
     report.days.append(DayOutcome(slot.date, UNCHANGED, slot.product, manifest.get("reason", slot.reason)))
 
 
-def _finish(ctx: Context, item: _Pending, page_hash: str) -> DayOutcome:
+def _discard(item: _Pending) -> None:
+    X.discard(item.staged)
+    if item.rendered is not None:
+        X.discard(item.rendered)
+
+
+def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) -> DayOutcome:
     slot, exports = item.slot, ctx.project.exports
     try:
-        result: JobResult = item.future.result()
+        result: PostResult = item.future.result()
         if result.failed_checks:
             raise RenderError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))
+        if item.rendered is not None and item.rendered.exists():  # the first day of this render keeps it
+            cache.store(item.digest, item.rendered, result)
+        cache.place(item.digest, result, item.staged)
         manifest = _manifest(ctx, item, result, page_hash)
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))
@@ -232,7 +254,7 @@ def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
 
 
 
-def _manifest(ctx: Context, item: _Pending, result: JobResult, page_hash: str) -> dict[str, Any]:
+def _manifest(ctx: Context, item: _Pending, result: PostResult, page_hash: str) -> dict[str, Any]:
     slot, product, cat = item.slot, item.product, ctx.catalog
     artisan = cat.artisans.get(product.artisan)
     craft = cat.crafts.get(product.craft)

@@ -30,6 +30,8 @@ class BuildReport:
     days: list[DayOutcome] = field(default_factory=list)
     index: Path | None = None
     stopped: bool = False
+    renders: int = 0  # posts rendered (the rest of the built days came from the render cache)
+    cache_hits: int = 0
 
     @property
     def failed(self) -> list[DayOutcome]:

@@ -121,6 +121,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 def finish(report: B.BuildReport, exports) -> int:
     print(f"{report.summary()}.")
+    if report.cache_hits:
+        print(f"{report.cache_hits} of them from the render cache (same inputs rendered before), "
+              f"{report.renders} rendered.")
     if report.index:
         print(f"Week overview: {report.index}")
     ready = [d for d in report.days if d.status in (B.BUILT, B.UNCHANGED)]

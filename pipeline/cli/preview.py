@@ -10,9 +10,8 @@ from pathlib import Path
 from pipeline.catalog.reader import load_catalog
 from pipeline.cli.common import project
 from pipeline.common.errors import ContentError, NotFound
-from pipeline.render.brand import load_brand
-from pipeline.render.images import render_post_images
-from pipeline.render.video import render_video
+from pipeline.render.inputs import DaySettings, inputs_for
+from pipeline.render.post import render
 
 ORDER = 30
 
@@ -40,21 +39,18 @@ def run(args: argparse.Namespace) -> int:
         near = difflib.get_close_matches(slug, list(catalog.products), n=3)
         raise NotFound(f"no product `{slug}` in {proj.content / 'products'}"
                        + (f"; did you mean: {', '.join(near)}?" if near else ""))
-    product = catalog.products[slug]
-    brand = load_brand(proj)
     out = Path(args.out) if args.out else proj.exports / "preview" / slug
-    images = render_post_images(proj, catalog, product, out, brand=brand)
-    for warning in [*brand.warnings, *images.warnings]:
+    day = DaySettings(template=args.template, formats="carousel" if args.no_video else "both", draft=args.fast)
+    inputs, blobs = inputs_for(proj, catalog, slug, day)  # the build's own path: same inputs, same render
+    result = render(inputs, out, blobs, progress=sys.stderr.isatty())
+    for warning in [*inputs.brand.warnings, *result.warnings]:
         print(f"warning: {warning}", file=sys.stderr)
-    for path in images.paths:
-        print(path)
-    if not args.no_video:
-        video = render_video(proj, catalog, product, out / "video.mp4", brand=brand, template=args.template,
-                             draft=args.fast, progress=sys.stderr.isatty())
-        for warning in video.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        for check in video.checks:
-            if not check.ok:
-                print(f"{check.severity}: video.mp4: {check.name}: {check.message}", file=sys.stderr)
-        print(video.path)
+    for check in result.checks:
+        if not check.get("ok", True):
+            print(f"{check.get('severity')}: {check['file']}: {check.get('name')}: {check.get('message')}",
+                  file=sys.stderr)
+    files = result.files
+    video = [files["video"]] if "video" in files else []
+    for rel in [files["cover"], *files.get("slides", []), files["caption"], *video]:
+        print(out / rel)
     return 0

@@ -111,8 +111,9 @@ class Settings:
     special_days: tuple[SpecialDay, ...] = ()
     rotation: Rotation = field(default_factory=Rotation)
     blackout: tuple[tuple[dt.date, dt.date], ...] = ()
+    render_cache: int = 2 * 1000**3  # bytes the render cache may keep
     source: str = "schedule.yaml"
-    digest: str = ""  # sha256 of the file's text: part of every day's input hash
+    digest: str = ""  # sha256 of the file's text (a day's input hash takes only that day's settings)
     warnings: tuple = field(default=(), compare=False)  # Problems worth showing (unknown keys)
 
     @property
@@ -191,6 +192,24 @@ def non_negative(value: Any) -> int:
     if v < 0:
         raise ValueError(f"{v} must be 0 or more")
     return v
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+          "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+
+
+def byte_size(value: Any) -> int:
+    """2147483648, "2 GB", "500MB", "1.5 GiB" -> bytes (GB = 10^9, as file managers show sizes)."""
+    text = str(value).strip().lower().replace(" ", "").replace(",", ".")
+    number = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text[len(number):]
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1.0
+    if unit not in _UNITS or amount < 0:
+        raise ValueError(f"`{value}` is not a size: write e.g. 2 GB, 500 MB or a number of bytes")
+    return int(amount * _UNITS[unit])
 
 
 def calendar_date(value: Any) -> dt.date:
@@ -272,6 +291,8 @@ TOP_FIELDS = [
     F.Field("special_days", lambda v: v, default=None, help="date -> name, theme, template, intro"),
     F.Field("rotation", lambda v: v, default=None, help="cooldowns and balance rules"),
     F.Field("blackout", lambda v: v, default=None, help="dates (or start..end ranges) with no post"),
+    F.Field("render_cache", byte_size, default=2 * 1000**3,
+            help="how much disk finished renders may keep under state/cache/renders/ (oldest use goes first)"),
 ]
 
 WEEKDAY_FIELDS = [
@@ -338,7 +359,8 @@ def parse(doc: YamlDoc) -> tuple[Settings, list]:
         timezone=top["timezone"], prepare_at=top["prepare_at"], post_at=top["post_at"],
         horizon_days=top["horizon_days"], formats=top["formats"], template=top["template"],
         weekdays=weekdays, themes=themes, special_days=special, rotation=rotation, blackout=blackout,
-        source=doc.path, digest=_digest(doc.text), warnings=tuple(p for p in r.problems if not p.is_error))
+        render_cache=top["render_cache"], source=doc.path, digest=_digest(doc.text),
+        warnings=tuple(p for p in r.problems if not p.is_error))
     return settings, r.problems
 
 

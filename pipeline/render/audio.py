@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,21 +73,22 @@ def music_files(project: Project) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
 
 
-def choose_music(project: Project, settings: AudioSettings, product: Product, source: str = "",
+def choose_music(music: Project | Mapping[str, Path], settings: AudioSettings, product: Product, source: str = "",
                  line: int | None = None) -> Path | None:
     """`auto`: one of content/music/ picked by the product's slug (stable from day to day, varied
-    across products); `none`: silence; otherwise that file, which must exist."""
+    across products); `none`: silence; otherwise that file, which must exist. `music` is a project
+    or the music files already found (file name -> a local path holding its bytes)."""
     if settings.music == "none":
         return None
-    files = music_files(project)
+    files = dict(music) if not isinstance(music, Project) else {p.name: p for p in music_files(music)}
+    names = sorted(files)
     if settings.music == "auto":
-        return files[zlib.crc32(product.slug.encode()) % len(files)] if files else None
-    path = project.content / "music" / settings.music
-    if path.suffix.lower() not in EXTENSIONS or not path.is_file():
-        names = ", ".join(p.name for p in files) or "none yet"
+        return files[names[zlib.crc32(product.slug.encode()) % len(names)]] if names else None
+    if Path(settings.music).suffix.lower() not in EXTENSIONS or settings.music not in files:
         raise ConfigError.single(source, line, "audio.music", f"music file `{settings.music}` not found in "
-                                 "content/music/", f"files there: {names}; or write `auto` or `none`")
-    return path
+                                 "content/music/", f"files there: {', '.join(names) or 'none yet'}; "
+                                 "or write `auto` or `none`")
+    return files[settings.music]
 
 
 def prepare(ffmpeg: str, music: Path | None, duration: float, settings: AudioSettings) -> AudioBed:

@@ -17,6 +17,7 @@ from pipeline.common import fields as F
 from pipeline.common.errors import ConfigError, ContentError, Problem
 from pipeline.common.project import Project
 from pipeline.common.yamlread import YamlDoc, load
+from pipeline.render.templates import TemplateTexts, as_texts, shown
 from pipeline.render.text import FontBook, font_book
 
 DESIGN_SIZE = (1080, 1920)
@@ -142,22 +143,15 @@ class Brand:
         return self.short_name or self.council
 
 
-def shown(project: Project, path: Path) -> str:
-    """A path as users see it in messages: relative to the project when it lies inside."""
-    try:
-        return path.resolve().relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def template_doc(project: Project, folder: str, name: str, kind: str) -> YamlDoc:
-    """templates/<folder>/<name>.yaml from the search path (the council's own first), read with line
-    marks; a missing file or a YAML error is a ConfigError that lists what exists."""
-    names = project.template_names(folder, ".yaml")
+def template_doc(source: Project | TemplateTexts, folder: str, name: str, kind: str) -> YamlDoc:
+    """templates/<folder>/<name>.yaml from the loaded template set (the council's own first), read with
+    line marks; a missing file or a YAML error is a ConfigError that lists what exists."""
+    texts = as_texts(source)
+    names = texts.template_names(folder, ".yaml")
     if name not in names:
         raise ConfigError.single(f"templates/{folder}/{name}.yaml", None, "", f"{kind} `{name}` not found",
                                  f"{kind}s: " + (", ".join(names) or "none"))
-    return _read(project, project.template(f"{folder}/{name}.yaml"))
+    return texts.doc(f"{folder}/{name}.yaml")
 
 
 def _read(project: Project, path: Path) -> YamlDoc:

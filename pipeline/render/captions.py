@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import FunctionLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from pipeline.common.errors import ConfigError, ContentError, Problem
 from pipeline.common.models import Catalog, Product
 from pipeline.common.project import Project
-from pipeline.render.brand import Brand, shown
+from pipeline.render.brand import Brand
 from pipeline.render.context import environment, hashtag, post_context
+from pipeline.render.templates import TemplateTexts, as_texts
 
 ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
@@ -55,12 +55,12 @@ def collect_hashtags(brand: Brand, catalog: Catalog, product: Product) -> tuple[
     return tuple(seen.values())
 
 
-def build_caption(project: Project, product: Product, catalog: Catalog, brand: Brand, *,
+def build_caption(source: Project | TemplateTexts, product: Product, catalog: Catalog, brand: Brand, *,
                   template: str | None = None, intro: str | None = None, english: bool | None = None) -> Caption:
     """The caption for one post. `intro` opens it (a special day's greeting); `english` adds the
     English paragraph (default: when brand.yaml lists `en` among the caption languages)."""
     name = template or brand.caption.template
-    tmpl = caption_template(project, name)
+    tmpl = caption_template(source, name)
     english = ("en" in brand.caption.languages) if english is None else english
     ctx = post_context(product, catalog, brand, intro=intro)
     tags = collect_hashtags(brand, catalog, product)
@@ -69,12 +69,12 @@ def build_caption(project: Project, product: Product, catalog: Catalog, brand: B
                cta_en=en_ctx["cta"] if en_ctx else "")
     warnings: list[Problem] = []
     limit = brand.caption.max_length
-    text = _render(project, tmpl, ctx)
+    text = _render(tmpl, ctx)
     original = utf16_length(text)
     for key in ("story", "story_en"):
         while utf16_length(text) > limit and ctx[key]:
             ctx[key] = shorten(ctx[key], utf16_length(ctx[key]) - (utf16_length(text) - limit))
-            text = _render(project, tmpl, ctx)
+            text = _render(tmpl, ctx)
     if original > limit:
         warnings.append(Problem(product.source, None, "story",
                                 f"caption was {original} UTF-16 units, over the limit of {limit}: "
@@ -83,7 +83,7 @@ def build_caption(project: Project, product: Product, catalog: Catalog, brand: B
                                 if utf16_length(text) <= limit else "", "warning"))
     if utf16_length(text) > limit:
         raise ContentError(Problem(
-            shown(project, Path(tmpl.filename or name)), None, "",
+            tmpl.filename or f"templates/captions/{name}.j2", None, "",
             f"caption is {utf16_length(text)} UTF-16 units even without a story (limit {limit})",
             "shorten the template's fixed text, the call to action or the hashtags"))
     if len(tags) > brand.max_hashtags:
@@ -114,26 +114,36 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def caption_template(project: Project, name: str) -> Template:
-    """captions/<name>.j2 from the search path; ConfigError on a missing file or a syntax error."""
-    env = environment(FileSystemLoader([str(base / "captions") for base in project.templates]))
+def caption_template(source: Project | TemplateTexts, name: str) -> Template:
+    """captions/<name>.j2 from the loaded template set; ConfigError on a missing file or a syntax error."""
+    texts = as_texts(source)
+    env = environment(_loader(texts))
     try:
         return env.get_template(f"{name}.j2")
     except TemplateNotFound:
-        names = project.template_names("captions", ".j2")
+        names = texts.template_names("captions", ".j2")
         raise ConfigError.single(f"templates/captions/{name}.j2", None, "", f"caption template `{name}` not found",
                                  "available: " + (", ".join(names) or "none")) from None
     except TemplateSyntaxError as exc:
-        raise ConfigError.single(shown(project, Path(exc.filename or name)), exc.lineno, "",
+        raise ConfigError.single(exc.filename or f"templates/captions/{name}.j2", exc.lineno, "",
                                  f"template syntax error: {exc.message}",
                                  "check the {{ }} and {% %} pairs on this line") from None
 
 
-def _render(project: Project, tmpl: Template, ctx: dict[str, Any]) -> str:
+def _loader(texts: TemplateTexts) -> FunctionLoader:
+    """Jinja over the in-memory texts; a template's filename is its path as users see it."""
+    def get(name: str):
+        rel = f"captions/{name}"
+        text = texts.text(rel)
+        return None if text is None else (text, texts.name_of(rel), lambda: True)
+    return FunctionLoader(get)
+
+
+def _render(tmpl: Template, ctx: dict[str, Any]) -> str:
     try:
         return tidy(tmpl.render(ctx))
     except TemplateError as exc:
         line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
                      if f.filename == tmpl.filename), None)
-        raise ConfigError.single(shown(project, Path(tmpl.filename or "")), line, "", f"template error: {exc}",
+        raise ConfigError.single(tmpl.filename or "", line, "", f"template error: {exc}",
                                  "names you can use: " + ", ".join(sorted(ctx))) from None

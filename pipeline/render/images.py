@@ -23,6 +23,7 @@ from pipeline.render.captions import Caption, build_caption, caption_template
 from pipeline.render.context import post_context
 from pipeline.render.draw import render
 from pipeline.render.layout import load_layout
+from pipeline.render.templates import TemplateTexts, as_texts, template_texts
 
 MAX_SLIDES = 35  # TikTok photo posts
 MAX_BYTES = 20 * 1024 * 1024  # TikTok photo posts: 20 MB per image
@@ -54,14 +55,16 @@ def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
     return data
 
 
-def render_post_images(project: Project, catalog: Catalog, product: Product, out_dir: Path | str, *,
+def render_post_images(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_dir: Path | str, *,
                        brand: Brand | None = None, size: tuple[int, int] = (1080, 1920),
                        intro: str | None = None, template: str | None = None) -> RenderedImages:
     """Render and write one product's cover, slides and caption into out_dir; `template` names
-    the caption template (default: brand.yaml's)."""
+    the caption template (default: brand.yaml's). `source` is a project or a loaded template set
+    (then `brand` must be given, and the catalogue need hold only this product's artisan and craft)."""
     out = Path(out_dir)
-    brand = brand or load_brand(project)
-    layouts = {role: load_layout(project, name, brand) for role, name in LAYOUTS.items()}
+    brand = brand or load_brand(source)
+    texts = as_texts(source)
+    layouts = {role: load_layout(texts, name, brand) for role, name in LAYOUTS.items()}
     ctx = post_context(product, catalog, brand, intro=intro)
     warnings: list[Problem] = [w for layout in layouts.values() for w in layout.warnings]
     images: list[bytes] = []
@@ -89,7 +92,7 @@ def render_post_images(project: Project, catalog: Catalog, product: Product, out
     for stale in sorted((out / "slides").glob("*.jpg")):
         if stale not in slides:
             stale.unlink()
-    caption = build_caption(project, product, catalog, brand, template=template, intro=intro)
+    caption = build_caption(texts, product, catalog, brand, template=template, intro=intro)
     warnings.extend(caption.warnings)
     caption_path = out / "caption.txt"
     atomic.write_bytes(caption_path, (caption.text + "\n").encode("utf-8"))
@@ -104,14 +107,18 @@ def template_problems(project: Project) -> list[Problem]:
     except ConfigError as exc:
         return exc.problems
     problems = list(brand.warnings)
-    for name in project.template_names("layouts", ".yaml"):
+    try:
+        texts = template_texts(project)
+    except ConfigError as exc:
+        return problems + exc.problems
+    for name in texts.template_names("layouts", ".yaml"):
         try:
-            problems += load_layout(project, name, brand).warnings
+            problems += load_layout(texts, name, brand).warnings
         except ConfigError as exc:
             problems += exc.problems
-    for name in project.template_names("captions", ".j2"):
+    for name in texts.template_names("captions", ".j2"):
         try:
-            caption_template(project, name)
+            caption_template(texts, name)
         except ConfigError as exc:
             problems += exc.problems
     return problems

@@ -25,6 +25,7 @@ from pipeline.render.brand import DESIGN_SIZE, Brand, bounded, load_brand, raw, 
 from pipeline.render.context import environment
 from pipeline.render.contrast import colour_ratio
 from pipeline.render.draw import render
+from pipeline.render.templates import TemplateTexts
 from pipeline.render.text import FontBook
 
 TYPES = ("photo", "band", "gradient", "text", "logo", "price_tag")
@@ -171,10 +172,11 @@ class Layout:
     warnings: tuple[Problem, ...] = ()
 
 
-def load_layout(project: Project, name: str, brand: Brand | None = None) -> Layout:
-    """Find layouts/<name>.yaml (the council's own first) and validate it; ConfigError lists every problem."""
-    brand = brand or load_brand(project)
-    doc = template_doc(project, "layouts", name, "layout")
+def load_layout(source: Project | TemplateTexts, name: str, brand: Brand | None = None) -> Layout:
+    """Find layouts/<name>.yaml (the council's own first) and validate it; ConfigError lists every problem.
+    `source` is a project or an already loaded template set (then `brand` must be given)."""
+    brand = brand or load_brand(source)
+    doc = template_doc(source, "layouts", name, "layout")
     r = F.FieldReader(doc)
     top = r.mapping((), TOP) or {}
     ctx = _Checker(r, brand)

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.common import fields as F
-from pipeline.common.errors import ConfigError, ContentError, Problem
+from pipeline.common.errors import ConfigError, Problem
 from pipeline.common.models import Photo, Product
 from pipeline.common.project import Project
-from pipeline.common.yamlread import YamlDoc, load
-from pipeline.render.brand import shown
+from pipeline.common.yamlread import YamlDoc
 from pipeline.render.motion import MOTIONS
+from pipeline.render.templates import TemplateTexts, as_texts
 
 SCENE_TYPES = ("cover", "photos", "card")
 TRANSITIONS = ("crossfade", "slide", "cut")
@@ -213,18 +213,14 @@ TOP = [
 ]
 
 
-def load_video_template(project: Project, name: str = "default") -> VideoTemplate:
+def load_video_template(source: Project | TemplateTexts, name: str = "default") -> VideoTemplate:
     """templates/videos/<name>.yaml (the council's own first); ConfigError lists every problem."""
-    names = project.template_names("videos", ".yaml")
+    texts = as_texts(source)
+    names = texts.template_names("videos", ".yaml")
     if name not in names:
         raise ConfigError.single(f"templates/videos/{name}.yaml", None, "", f"video template `{name}` not found",
                                  "video templates: " + (", ".join(names) or "none"))
-    path = project.template(f"videos/{name}.yaml")
-    try:
-        doc = load(path, shown(project, path))
-    except ContentError as exc:
-        raise ConfigError(exc.problems) from None
-    return parse_template(doc, name)
+    return parse_template(texts.doc(f"videos/{name}.yaml"), name)
 
 
 def parse_template(doc: YamlDoc, name: str) -> VideoTemplate:

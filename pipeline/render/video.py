@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +40,7 @@ from pipeline.render.layout import Layer, Layout, load_layout
 from pipeline.render.motion import Motion, Overlay, Planes, Zoom, i420_to_rgb, plan_motion, rgb_to_i420, shifted
 from pipeline.render.photo import cover_keeps, fit_photo, upright_size
 from pipeline.render.scenes import Plan, Scene, VideoTemplate, load_video_template, plan_video
+from pipeline.render.templates import TemplateTexts, as_texts
 
 # The images renderer keeps a small decode cache that is not made for threads: every call
 # into it (drawing a layout that holds a photo) goes through this lock.
@@ -304,15 +305,17 @@ def photo_box(layout: Layout, layer: Layer, size: tuple[int, int]) -> tuple[int,
 
 # The use case --------------------------------------------------------------------------------
 
-def build_clip(project: Project, catalog: Catalog, product: Product, *, brand: Brand | None = None,
+def build_clip(source: Project | TemplateTexts, catalog: Catalog, product: Product, *, brand: Brand | None = None,
                template: str | VideoTemplate = "default", draft: bool = False,
                pool: ThreadPoolExecutor | None = None) -> tuple[ProductClip, Plan, Preparer]:
-    """The moviepy clip of a product's video; scene preparation starts at once in `pool`."""
-    brand = brand or load_brand(project)
-    tpl = template if isinstance(template, VideoTemplate) else load_video_template(project, template)
+    """The moviepy clip of a product's video; scene preparation starts at once in `pool`. `source` is a
+    project or a loaded template set (then `brand` must be given)."""
+    brand = brand or load_brand(source)
+    texts = as_texts(source)
+    tpl = template if isinstance(template, VideoTemplate) else load_video_template(texts, template)
     plan = plan_video(tpl, product)
     size = tpl.draft_size if draft else tpl.size
-    layouts = {name: load_layout(project, name, brand) for name in dict.fromkeys(s.layout for s in plan.scenes)}
+    layouts = {name: load_layout(texts, name, brand) for name in dict.fromkeys(s.layout for s in plan.scenes)}
     ctx = post_context(product, catalog, brand)
     prep = Preparer(layouts, ctx, product, size, tpl.zoom)
     for layout in layouts.values():
@@ -321,33 +324,38 @@ def build_clip(project: Project, catalog: Catalog, product: Product, *, brand: B
     return ProductClip(Timeline(plan, prep.scene, pool), size, tpl.fps), plan, prep
 
 
-def video_template_name(project: Project, name: str) -> tuple[str, list[Problem]]:
+def video_template_name(source: Project | TemplateTexts, name: str) -> tuple[str, list[Problem]]:
     """A day may name a post template that only has a caption (captions/hari-batik.j2): its
     video then uses the default video template, with a warning rather than no video at all."""
-    if name == "default" or name in project.template_names("videos", ".yaml"):
+    if name == "default" or name in as_texts(source).template_names("videos", ".yaml"):
         return name, []
     return "default", [Problem(f"templates/videos/{name}.yaml", None, "template",
                                f"tidak ada template video `{name}`: video memakai template default",
                                f"buat templates/videos/{name}.yaml bila hari ini perlu video sendiri", "warning")]
 
 
-def render_video(project: Project, catalog: Catalog, product: Product, out_path: Path | str, *,
+def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_path: Path | str, *,
                  brand: Brand | None = None, template: str = "default", draft: bool = False,
-                 progress: bool | Callable[[int, int], None] = True, check: bool = True) -> VideoResult:
+                 progress: bool | Callable[[int, int], None] = True, check: bool = True,
+                 music: Mapping[str, Path] | None = None) -> VideoResult:
     """Render, encode and check one product's video; the file appears at out_path only when it
-    passed every check (CheckError otherwise), and no temporary file outlives the call."""
+    passed every check (CheckError otherwise), and no temporary file outlives the call. With a
+    loaded template set as `source`, `brand` and `music` (content/music/'s files) must be given."""
     out = Path(out_path)
     return_freed_memory()
-    template, notes = video_template_name(project, template)
-    tpl = load_video_template(project, template)
+    brand = brand or load_brand(source)
+    texts = as_texts(source)
+    template, notes = video_template_name(texts, template)
+    tpl = load_video_template(texts, template)
     enc = Encoding(tpl.fps, tpl.encode.draft_preset if draft else tpl.encode.preset, tpl.encode.crf,
                    tpl.encode.threads, tpl.encode.workers)
-    music = sound.choose_music(project, tpl.audio, product, tpl.source, tpl.lines.get("audio.music"))
+    music_file = sound.choose_music(source if music is None else music, tpl.audio, product, tpl.source,
+                                    tpl.lines.get("audio.music"))
     with ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes") as pool:
         try:
             plan_duration = plan_video(tpl, product).duration
-            bed = pool.submit(sound.prepare, ffmpeg_exe(), music, plan_duration, tpl.audio)
-            clip, plan, prep = build_clip(project, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool)
+            bed = pool.submit(sound.prepare, ffmpeg_exe(), music_file, plan_duration, tpl.audio)
+            clip, plan, prep = build_clip(texts, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool)
             with atomic_output(out) as tmp:
                 frames = write_clip(clip, tmp, enc, bed.result(), progress, label=product.slug)
                 results = check_video(tmp, draft=draft) if check else []
