@@ -61,7 +61,7 @@ def day_properties(exports: Path) -> dict:
 def test_a_cluster_builds_every_council_like_a_sequential_build(tmp_path, cluster):
     roots = make_councils(tmp_path / "hub")
     with executor_for(cluster.scheduler_address) as executor:
-        report = build_councils(roots, B.Options(draft=True), executor, clock=CLOCK)
+        report = build_councils(roots, B.Options(draft=True, ship_blobs=True), executor, clock=CLOCK)
     assert report.ok, [(c.name, c.error, c.report and c.report.failed) for c in report.councils]
     assert [c.name for c in report.councils] == sorted(COLOURS)
     assert report.count(B.BUILT) == 2 * len(COLOURS)
@@ -78,10 +78,108 @@ def test_a_council_with_a_broken_template_fails_alone(tmp_path, cluster):
     broken = roots[1]
     (broken / "templates" / "videos" / "default.yaml").write_text("scenes: [\n", encoding="utf-8")
     with executor_for(cluster.scheduler_address) as executor:
-        report = build_councils(roots, B.Options(draft=True), executor, clock=CLOCK)
+        report = build_councils(roots, B.Options(draft=True, ship_blobs=True), executor, clock=CLOCK)
     by_name = {c.name: c for c in report.councils}
     assert not by_name[broken.name].ok
     assert not X.day_folders(broken / "exports")
     for root in roots:
         if root != broken:
             assert by_name[root.name].ok and len(X.day_folders(root / "exports")) == 2
+
+
+def test_a_brand_change_re_renders_only_that_councils_days(tmp_path, cluster):
+    roots = make_councils(tmp_path / "hub")
+    options = B.Options(draft=True, ship_blobs=True)
+    with executor_for(cluster.scheduler_address) as executor:
+        first = build_councils(roots, options, executor, clock=CLOCK)
+        assert first.ok and sum(c.report.renders for c in first.councils) == 2 * len(roots)
+        brand = roots[0] / "templates" / "brand.yaml"
+        brand.write_text(brand.read_text(encoding="utf-8").replace(COLOURS[roots[0].name], "#101010"),
+                         encoding="utf-8")
+        second = build_councils(roots, options, executor, clock=CLOCK)
+    assert second.ok
+    renders = {c.name: c.report.renders for c in second.councils}
+    assert renders == {roots[0].name: 2, roots[1].name: 0, roots[2].name: 0}
+    assert {c.name: c.count(B.UNCHANGED) for c in second.councils} == {roots[0].name: 0, roots[1].name: 2,
+                                                                        roots[2].name: 2}
+
+
+def test_a_shipped_job_carries_bytes_not_the_projects_paths(shop):
+    import pickle
+
+    from pipeline.build.jobs import ShippedJob, render_shipped
+    from pipeline.plan.admin import open_context, plan_days
+    from pipeline.render.inputs import DaySettings, Loader
+
+    project = open_council(shop.root)
+    ctx = open_context(project, CLOCK)
+    slot = plan_days(ctx, [dt.date(2026, 10, 1)])[0]
+    loader = Loader(project, ctx.catalog)
+    inputs = loader.inputs(slot.product, DaySettings.of(slot, draft=True, timezone=ctx.settings.timezone))
+    ctx.conn.close()
+    job = ShippedJob.of(inputs, loader.blobs(inputs))
+    blob = pickle.dumps(job)
+    assert str(shop.root).encode() not in blob  # nothing a worker could read on the hub's disk
+    moved = shop.root.rename(shop.root.with_name("gone"))  # and the render does not need it
+    result, files = render_shipped(pickle.loads(blob))
+    assert moved.exists() and not shop.root.exists()
+    assert not result.failed_checks and set(files) == set(result.paths()) and files["video.mp4"][4:8] == b"ftyp"
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path, monkeypatch):
+    import json
+    import os
+    import signal
+    import threading
+    import time
+
+    from pipeline.common import testhook
+
+    roots = make_councils(tmp_path / "hub")
+    marks = tmp_path / "marks"
+    monkeypatch.setenv(testhook.VARIABLE, f"render-start:{marks}")  # the workers pause at their first render
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None, worker_dashboard_address=None) as cluster:
+        result = {}
+        with executor_for(cluster.scheduler_address) as executor:
+            runner = threading.Thread(target=lambda: result.update(report=build_councils(
+                roots, B.Options(draft=True, ship_blobs=True), executor, clock=CLOCK)))
+            runner.start()
+            deadline = time.monotonic() + 300
+            paused = []
+            while not paused:
+                assert time.monotonic() < deadline and runner.is_alive(), "no worker reached a render"
+                paused = [json.loads(p.read_text()) for p in sorted(marks.glob("*-render-start.json"))]
+                paused = [m for m in paused if m["paused"]]
+                time.sleep(0.05)
+            victim = paused[0]["pid"]
+            assert victim != os.getpid()
+            os.kill(victim, signal.SIGKILL)  # mid-render: the job is lost with its worker
+            (marks / testhook.RELEASE).touch()
+            runner.join(timeout=600)
+            assert not runner.is_alive()
+    report = result["report"]
+    assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
+    for root in roots:
+        exports = root / "exports"
+        assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
+                                                       for d in X.day_folders(exports))
+        assert not any((exports / ".building").iterdir())
+
+
+def test_the_hub_command_builds_every_council_and_prints_a_table(tmp_path, cluster, monkeypatch, capsys):
+    from pipeline.cli import main
+
+    roots = make_councils(tmp_path / "hub")
+    (roots[2] / "schedule.yaml").write_text("horizon_days: [\n", encoding="utf-8")  # this council cannot plan
+    monkeypatch.setenv("ETALASE_NOW", CLOCK.now().isoformat())
+    code = main(["hub", "build", str(tmp_path / "hub"), "--draft", "--scheduler", cluster.scheduler_address])
+    out, err = capsys.readouterr()
+    assert code == 1
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert rows[roots[0].name].split()[1] == "2" and rows[roots[0].name].rstrip().endswith("ok")
+    assert rows[roots[1].name].split()[1] == "2"
+    assert "ERROR" in rows[roots[2].name] and "schedule.yaml" in rows[roots[2].name]
+    assert f"[{roots[0].name}]" in err
+    assert len(X.day_folders(roots[0] / "exports")) == 2 and not X.day_folders(roots[2] / "exports")

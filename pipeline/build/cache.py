@@ -49,6 +49,9 @@ class RenderCache:
     def folder(self, digest: str) -> Path:
         return self.root / digest
 
+    def has(self, digest: str) -> bool:
+        return (self.folder(digest) / RESULT).is_file()
+
     def get(self, digest: str) -> PostResult | None:
         """The stored result (its files lie in folder(digest)); None on a miss. Marks the entry used.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.render.blobs import Blobs
+from pipeline.render.blobs import Blobs, BlobStore, FileBlobs
 from pipeline.render.inputs import RENDER_VERSION, RenderInputs
 from pipeline.render.post import PostResult, render
 
@@ -87,6 +87,28 @@ def render_bytes(job: RenderJob) -> tuple[PostResult, dict[str, bytes]]:
     with tempfile.TemporaryDirectory(prefix="etalase-render-") as tmp:
         result = render(job.inputs, tmp, job.blobs, progress=job.video_progress)
         return result, {rel: (Path(tmp) / rel).read_bytes() for rel in result.paths()}
+
+
+@dataclass(frozen=True)
+class ShippedJob:
+    """A job for a worker that shares no disk with the publisher (a Dask cluster of other machines):
+    the inputs plus the bytes of every blob they name. Nothing in it points at the project."""
+
+    inputs: RenderInputs
+    blobs: dict[str, bytes]
+
+    @classmethod
+    def of(cls, inputs: RenderInputs, source: FileBlobs) -> ShippedJob:
+        return cls(inputs, {digest: source.read(digest) for digest in source.files})
+
+
+def render_shipped(job: ShippedJob) -> tuple[PostResult, dict[str, bytes]]:
+    """Unpack the blobs into a private store (checked against their digests), render, return the bytes."""
+    with tempfile.TemporaryDirectory(prefix="etalase-blobs-") as tmp:
+        store = BlobStore(Path(tmp))
+        for digest, data in job.blobs.items():
+            store.put(data, digest)
+        return render_bytes(RenderJob(job.inputs, store))
 
 
 @functools.cache  # `ffmpeg -version` is a subprocess: once per build process, not once per day

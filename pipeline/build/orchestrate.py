@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.build.cache import RenderCache
-from pipeline.build.jobs import RenderJob, _versions, make_executor, run_job
+from pipeline.build.jobs import RenderJob, ShippedJob, _versions, make_executor, render_shipped, run_job
 from pipeline.build.lock import BuildLock
 from pipeline.build.overview import write_index
 from pipeline.build.report import (
@@ -56,6 +56,7 @@ class Options:
     workers: int = 1
     video_progress: bool = False
     lock_wait: float = 0.0
+    ship_blobs: bool = False  # workers share no disk with this process: send blob bytes, get file bytes back
 
 
 def build(project: Project, options: Options | None = None, *, clock=None, executor: cf.Executor | None = None,
@@ -124,7 +125,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             continue
         staged = X.staging_dir(exports, slot.date)
         if digest not in jobs:  # two days with the same inputs share one render
-            jobs[digest] = _render(inputs, loader, cache, executor, options.video_progress)
+            jobs[digest] = _render(inputs, loader, cache, executor, options)
         future, rendered = jobs[digest]
         pending.append(_Pending(slot, product, digest, staged, future, manifest, options.draft, rendered))
     reporter.start([s.date for s in slots], len(pending))
@@ -155,15 +156,18 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
 
 
 def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: cf.Executor,
-            progress: bool) -> tuple[cf.Future, Path | None]:
-    """A finished render from the cache, else a job rendering into the cache's private folder."""
+            options: Options) -> tuple[cf.Future, Path | None]:
+    """A finished render from the cache, else a job rendering into the cache's private folder (or, for
+    workers without shared disk, a shipped job whose files come back as bytes: no folder)."""
     hit = cache.get(inputs.digest())
     if hit is not None:
         done: cf.Future = cf.Future()
         done.set_result(hit)
         return done, None
+    if options.ship_blobs:
+        return executor.submit(render_shipped, ShippedJob.of(inputs, loader.blobs(inputs))), None
     out = cache.reserve()
-    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out
+    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, options.video_progress)), out
 
 
 def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:
@@ -218,6 +222,10 @@ def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) ->
     slot, exports = item.slot, ctx.project.exports
     try:
         result: PostResult = item.future.result()
+        if isinstance(result, tuple):  # a shipped job: the files came back as bytes
+            result, files = result
+            if not result.failed_checks and not cache.has(item.digest):  # two days may share it
+                cache.store_bytes(item.digest, result, files)
         if result.failed_checks:
             raise RenderError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))

@@ -63,7 +63,8 @@ def table(report: HubReport) -> str:
 
 def run_hub_build(args: argparse.Namespace) -> int:
     roots = find_councils(args.councils)
-    options = B.Options(days=args.days, draft=args.draft)
+    # a Dask cluster's workers may be other machines: they get blob bytes and send file bytes back
+    options = B.Options(days=args.days, draft=args.draft, ship_blobs=bool(args.scheduler))
     with executor_for(args.scheduler, args.workers) as executor:
         report = build_councils(roots, options, executor, tell=progress, parallel=args.parallel)
     print(table(report))
