@@ -296,3 +296,10 @@ def shop(scratch: Scratch, monkeypatch) -> Scratch:
     conn.close()
     web_approve(scratch.root, "tas-purun", "tikar-purun", "kain-tenun")
     return scratch
+
+
+def outside_details(html: str) -> str:
+    """A page without its <details> elements: what the admin sees before opening "detail teknis"."""
+    import re
+
+    return re.sub(r"<details\b.*?</details>", "", html, flags=re.S)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import sqlite3
 import threading
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.build.failures import explain, log_failure, tree_size
 from pipeline.build.jobs import (
     JobResult,
     RenderJob,
@@ -41,10 +42,11 @@ from pipeline.build.report import (
     Reporter,
 )
 from pipeline.catalog.media import MediaError
-from pipeline.common.errors import EtalaseError, RenderError
+from pipeline.common.errors import CheckError, EtalaseError
 from pipeline.common.models import Product
 from pipeline.common.project import Project
 from pipeline.export import folders as X
+from pipeline.export.failed import write as write_note
 from pipeline.plan import ledger as S
 from pipeline.plan.admin import Context, open_context, plan_days
 from pipeline.plan.planner import POSTED, Slot
@@ -149,7 +151,10 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             X.discard(item.staged)
         raise
     report.days.sort(key=lambda d: d.date)
-    report.index = write_index(ctx, report)
+    try:
+        report.index = write_index(ctx, report)
+    except OSError as exc:  # a full disk: the days' outcomes still reach the caller
+        report.problems.append(f"exports/{X.INDEX} could not be written: {exc}")
     return report
 
 
@@ -195,33 +200,46 @@ def _finish(ctx: Context, item: _Pending, page_hash: str) -> DayOutcome:
     try:
         result: JobResult = item.future.result()
         if result.failed_checks:
-            raise RenderError("TikTok checks failed: " + "; ".join(
+            raise CheckError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))
         manifest = _manifest(ctx, item, result, page_hash)
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))
         replaced = X.publish(exports, slot.date, item.staged, ctx.now())
-    except (EtalaseError, MediaError, OSError, ValueError) as exc:
-        return _failed(ctx, item, str(exc))
-    except Exception as exc:  # a bug in a renderer must not take the other days down
-        return _failed(ctx, item, f"unexpected {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}")
+    except Exception as exc:  # expected or a bug in a renderer: either way the other days go on
+        return _failed(ctx, item, exc)
     S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "ok", "", ctx.now())
     return DayOutcome(slot.date, BUILT, slot.product, slot.reason, replaced=replaced, seconds=result.seconds)
 
 
-def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
-    """Leave a FAILED note. An older folder of the same product stays (complete and checked, and still
-    the day's export as far as the plan is concerned); a folder of another product steps aside."""
-    exports, slot = ctx.project.exports, item.slot
+def _failed(ctx: Context, item: _Pending, exc: Exception) -> DayOutcome:
+    """Log the traceback, leave a FAILED note saying what to do. An older folder of the same product
+    stays (complete and checked, and still the day's export as far as the plan is concerned); a folder
+    of another product steps aside. A full disk may refuse the note too: the outcome then carries the
+    message (and `note` is None), and the build goes on with the next day."""
+    project, exports, slot, now = ctx.project, ctx.project.exports, item.slot, ctx.now()
+    needed = tree_size(item.staged)  # what the day had rendered before it stopped
     X.discard(item.staged)
+    message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, EtalaseError | MediaError) else str(exc)
     keep = bool(item.old) and item.old.get("product", {}).get("slug") == slot.product
-    if item.old and not keep:
-        X.retire(exports, slot.date, ctx.now())
-    X.write_failed(exports, slot.date, slot.product, message, ctx.now())
+    try:
+        log = log_failure(project, now, slot.date, slot.product, exc)
+    except OSError:
+        log = None
+    failure = explain(exc, project, slot.date, item.product, log, needed)
+    note = None
+    try:
+        if item.old and not keep:
+            X.retire(exports, slot.date, now)
+        note = write_note(exports, slot.date, slot.product, failure, now)
+    except OSError as second:
+        message += f"\n(the FAILED note could not be written either: {second})"
     if not keep:
-        S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, ctx.now())
-    return DayOutcome(slot.date, FAILED, slot.product, slot.reason, message=message)
-
+        try:
+            S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, now)
+        except sqlite3.Error as second:  # the state disk is full too: the outcome still tells
+            message += f"\n(the state database could not record it either: {second})"
+    return DayOutcome(slot.date, FAILED, slot.product, slot.reason, message=message, failure=failure, note=note)
 
 
 def _manifest(ctx: Context, item: _Pending, result: JobResult, page_hash: str) -> dict[str, Any]:
