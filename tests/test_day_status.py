@@ -20,9 +20,11 @@ from conftest import csrf_of, outside_details
 from fastapi.testclient import TestClient
 
 from pipeline.build import orchestrate as B
+from pipeline.build.failures import explain
 from pipeline.build.report import QuietReporter
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
+from pipeline.common.errors import CheckError, ConfigError, RenderError
 from pipeline.common.project import Project
 from pipeline.curation import users as U
 from pipeline.export import failed as F
@@ -232,6 +234,18 @@ def test_an_unexpected_error_says_call_the_it_person_and_where_the_log_is(shop, 
     assert "Hubungi petugas IT kantor" in shown and "state/logs/build-2026-10-01.log" in shown
     assert "Traceback" in html and "Traceback" not in shown and "ZeroDivisionError" not in shown
     assert "ZeroDivisionError: a bug in a renderer" in (shop.root / "state/logs/build-2026-10-01.log").read_text()
+
+
+@pytest.mark.parametrize("exc, kind, todo", [
+    (CheckError("TikTok checks failed: video.mp4: 11 min"), F.CHECK, "Tukar produk untuk Jumat, 2 Oktober 2026"),
+    (ConfigError.single("templates/videos/x.yaml", None, "", "template not found"), F.TEMPLATE, "petugas IT kantor"),
+    (OSError(errno.ENOSPC, "No space left on device"), F.DISK, "exports/.replaced/"),
+    (RenderError("the video encoder failed: ... No space left on device"), F.DISK, "Kosongkan ruang"),
+])
+def test_each_failure_kind_says_who_acts(tmp_path, exc, kind, todo):
+    failure = explain(exc, Project.at(tmp_path), DAY2, None, tmp_path / "state/logs/build-2026-10-01.log")
+    assert failure.kind == kind and todo in failure.todo
+    assert type(exc).__name__ in failure.detail and type(exc).__name__ not in failure.pesan + failure.todo
 
 
 # A full exports disk ------------------------------------------------------------------------------------

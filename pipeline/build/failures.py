@@ -20,10 +20,11 @@ from pipeline.common.errors import CheckError, EtalaseError, PhotoError
 from pipeline.common.models import Product
 from pipeline.common.project import Project
 from pipeline.export.failed import CHECK, DISK, PHOTO, TEMPLATE, UNEXPECTED, Failure
+from pipeline.export.folders import tanggal
 
 LOGS = "logs"
 DAY_ESTIMATE = 40 * 1024 * 1024  # a full-size day (video, cover, slides) when none is on disk to measure
-RETRY = "lalu tekan \"Buat sekarang\" di dasbor (atau jalankan `etalase build`)"
+RETRY = "tekan \"Buat sekarang\" di dasbor (atau jalankan `etalase build`)"
 
 
 def log_path(project: Project, now: dt.datetime) -> Path:
@@ -51,7 +52,8 @@ def is_disk_full(exc: BaseException) -> bool:
 def explain(exc: BaseException, project: Project, day: dt.date, product: Product | None, log: Path | None,
             needed: int = 0) -> Failure:
     """The admin's message and next step for `exc`; `needed` is the bytes a day takes, when known."""
-    name = f"{product.name} ({product.slug})" if product else "produk hari ini"
+    name = f"{product.name} ({product.slug})" if product else "yang dijadwalkan"
+    when = tanggal(day)
     where = _relative(log, project.root) if log else "log build di folder state/logs/"
     detail = f"{type(exc).__name__}: {exc}".strip() + f"\nLog lengkap: {where}"
     if is_disk_full(exc):
@@ -61,27 +63,27 @@ def explain(exc: BaseException, project: Project, day: dt.date, product: Product
         return Failure(DISK, f"Disk penuh: folder {exports} hanya punya {_mb(free)} ruang kosong, padahal satu "
                              f"hari perlu sekitar {_mb(needed)}.",
                        "Kosongkan ruang di disk itu (misalnya hapus folder lama di exports/.replaced/ atau file lain "
-                       f"yang tidak dipakai), {RETRY}. Bila tidak yakin, hubungi petugas IT kantor.", detail)
+                       f"yang tidak dipakai), lalu {RETRY}. Bila tidak yakin, hubungi petugas IT kantor.", detail)
     if isinstance(exc, PhotoError | MediaError):
         photo = _photo_name(exc, project)
         return Failure(PHOTO, f"Foto {photo} untuk produk {name} tidak bisa dibaca (filenya rusak atau bukan foto).",
                        f"Ganti foto itu dengan foto JPEG atau PNG yang baik di halaman produk, lalu minta kurator "
-                       f"memeriksa dan menyetujui produknya lagi. Atau tukar produk untuk {day.isoformat()} di "
+                       f"memeriksa dan menyetujui produknya lagi. Atau tukar produk untuk {when} di "
                        f"Kalender. Setelah itu {RETRY}.", detail)
     if isinstance(exc, CheckError):
         return Failure(CHECK, f"Hasil untuk produk {name} tidak lolos pemeriksaan TikTok (ukuran, durasi atau "
                               "panjang keterangan).",
-                       f"Tukar produk untuk {day.isoformat()} di Kalender agar hari ini tetap ada unggahan, dan "
+                       f"Tukar produk untuk {when} di Kalender agar tanggal itu tetap ada unggahan, dan "
                        "beri tahu petugas IT kantor (sebutkan tanggalnya; rinciannya di detail teknis).", detail)
     if isinstance(exc, EtalaseError):
         return Failure(TEMPLATE, f"Template atau pengaturan posting bermasalah, jadi produk {name} belum bisa "
                                  "dibuat.",
                        "Beri tahu petugas IT kantor: template atau pengaturannya perlu diperbaiki (rinciannya di "
-                       f"detail teknis). Sementara itu Anda bisa menukar produk untuk {day.isoformat()} di Kalender.",
+                       f"detail teknis). Sementara itu Anda bisa menukar produk untuk {when} di Kalender.",
                        detail)
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8))
     return Failure(UNEXPECTED, f"Terjadi kesalahan tak terduga saat membuat posting produk {name}.",
-                   f"Hubungi petugas IT kantor dan sebutkan tanggal {day.isoformat()}; rinciannya ada di {where} "
+                   f"Hubungi petugas IT kantor dan sebutkan tanggalnya ({when}); rinciannya ada di {where} "
                    "(juga di detail teknis di bawah).", f"{detail}\n\n{tb.rstrip()}")
 
 

@@ -267,7 +267,9 @@ def _note_json(d: D.Day) -> dict | None:
 
 @router.get("/days", dependencies=authed)
 def list_days(request: Request, start: dt.date | None = None, end: dt.date | None = None):
-    """Days with their product, status (planned, ready, failed, posted, skipped) and files."""
+    """Days with their product, status (planned, ready, failed, posted, skipped), files, and the latest
+    build failure (`failed`: kind, message and todo in Bahasa Indonesia, detail) with `warning` when the
+    day is still ready or planned despite it."""
     ctx = D.context(web(request))
     first = start or ctx.today - dt.timedelta(days=D.PAST_DAYS)
     last = end or ctx.today + dt.timedelta(days=ctx.settings.horizon_days - 1)
