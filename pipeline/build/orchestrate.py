@@ -126,7 +126,12 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
         if manifest and manifest.get("input_hash") == digest:
             _unchanged(ctx, slot, folder, manifest, page_hash, report)
             continue
-        staged = X.staging_dir(exports, slot.date)
+        try:
+            staged = X.staging_dir(exports, slot.date)
+        except OSError as exc:  # a full disk refuses even the folder: the day fails as a render would
+            pending.append(_Pending(slot, product, digest, exports / X.STAGING / f"{slot.date}-unmade",
+                                    _raised(exc), manifest, options.draft))
+            continue
         job = RenderJob(project, ctx.catalog, product, slot.date, slot.template, slot.intro, slot.formats,
                         options.draft, staged, options.video_progress)
         pending.append(_Pending(slot, product, digest, staged, executor.submit(render_post, job), manifest,
@@ -156,6 +161,12 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     except OSError as exc:  # a full disk: the days' outcomes still reach the caller
         report.problems.append(f"exports/{X.INDEX} could not be written: {exc}")
     return report
+
+
+def _raised(exc: BaseException) -> cf.Future:
+    future: cf.Future = cf.Future()
+    future.set_exception(exc)
+    return future
 
 
 def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:

@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 
 from pipeline.build import orchestrate as B
+from pipeline.build.failures import is_disk_full
 from pipeline.cli.common import project
 from pipeline.cli.plan import apply, context, parse_day, resolve
 
@@ -115,6 +116,12 @@ def run_build(args: argparse.Namespace) -> int:
                         video_progress=sys.stderr.isatty() and args.workers <= 1, lock_wait=args.wait)
     try:
         report = B.build(proj, options, reporter=rep)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"error: disk full (disk penuh): {exc}; free space on {proj.exports} and run `etalase build` again",
+              file=sys.stderr)
+        return 1
     finally:
         rep.close()
     return finish(report, proj.exports)
