@@ -308,3 +308,10 @@ def make_shop(scratch: Scratch) -> Scratch:
     conn.close()
     web_approve(scratch.root, "tas-purun", "tikar-purun", "kain-tenun")
     return scratch
+
+
+def outside_details(html: str) -> str:
+    """A page without its <details> elements: what the admin sees before opening "detail teknis"."""
+    import re
+
+    return re.sub(r"<details\b.*?</details>", "", html, flags=re.S)

@@ -194,7 +194,7 @@ def test_exported_days_keep_their_product_and_a_skipped_day_steps_aside(built):
     assert [(d.status, d.reason) for d in report.days][1] == (B.NO_POST, "dilewati admin")
     assert not (shop.root / "exports" / "2026-10-02").exists()
     assert [p.name[:10] for p in (shop.root / "exports" / ".replaced").iterdir()] == ["2026-10-02"]
-    assert "tanpa posting" in (shop.root / "exports" / "index.html").read_text(encoding="utf-8")
+    assert "tanpa unggahan" in (shop.root / "exports" / "index.html").read_text(encoding="utf-8")
 
 
 def test_an_edited_product_leaves_the_plan_and_its_folder(built):
@@ -224,7 +224,7 @@ def test_a_failing_day_gets_a_note_and_the_others_still_build(shop):
     assert not (exports / "2026-10-02").exists() and complete(exports / "2026-10-01")
     assert not list((exports / ".building").iterdir())
     index = (exports / "index.html").read_text(encoding="utf-8")
-    assert "GAGAL" in index and "2026-10-02.FAILED.txt" in index
+    assert "gagal dibuat" in index and "2026-10-02.FAILED.txt" in index
 
     code, out, err = cli(shop.root, "build", "--draft", "--date", "2026-10-02")  # the CLI exits non-zero
     assert code == 1 and "2026-10-02 FAILED" in err and "1 FAILED" in out

@@ -12,8 +12,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import outside_details
 
 from pipeline.common.project import Project
+from pipeline.export import failed as F
 from pipeline.export import folders as X
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "export"
@@ -42,7 +44,7 @@ def stage(exports: Path, day: dt.date, product: str = "tas-purun") -> Path:
 
 def test_publish_moves_a_whole_folder_and_keeps_the_replaced_one(tmp_path):
     exports = tmp_path / "exports"
-    X.write_failed(exports, DAY, "tas-purun", "boom", NOW)
+    F.write(exports, DAY, "tas-purun", F.Failure(F.UNEXPECTED, "gagal", "hubungi IT", "boom"), NOW)
     first = stage(exports, DAY)
     assert X.publish(exports, DAY, first, NOW) is None
     assert not first.exists() and not X.failed_note(exports, DAY).exists()
@@ -85,13 +87,27 @@ def test_manifest_of_an_incomplete_or_damaged_folder_is_none(tmp_path):
     assert X.read_manifest(folder)["files"]["video"] == "video.mp4"
 
 
-def test_failed_note_says_what_to_do_in_bahasa_indonesia(tmp_path):
-    path = X.write_failed(tmp_path, DAY, "tas-purun", "RenderError: photo p1.jpg is truncated", NOW)
+def test_failed_note_says_what_to_do_in_bahasa_indonesia_and_keeps_the_detail_apart(tmp_path):
+    failure = F.Failure(F.PHOTO, "Foto `p1.jpg` untuk produk Tas Purun tidak bisa dibaca.",
+                        "Ganti foto itu, lalu minta kurator menyetujui lagi.",
+                        "PhotoError: p1.jpg: cannot decode photo: truncated\nTraceback (most recent call last): ...")
+    path = F.write(tmp_path, DAY, "tas-purun", failure, NOW)
     text = path.read_text(encoding="utf-8")
     assert path.name == "2026-10-02.FAILED.txt"
     assert text.startswith("GAGAL: posting untuk 2026-10-02 belum bisa dibuat.")
-    assert "photo p1.jpg is truncated" in text and "etalase plan swap 2026-10-02 PRODUK" in text
+    assert text.index("Yang perlu dilakukan:") < text.index(F.DETAIL_MARK) < text.index("Traceback")
     assert X.failed_days(tmp_path) == [DAY]
+    note = F.read(tmp_path, DAY)
+    assert (note.product, note.at, note.failure) == ("tas-purun", "2026-10-01T05:00:00+07:00", failure)
+    assert F.read(tmp_path, DAY + dt.timedelta(days=1)) is None
+
+
+def test_a_note_from_before_the_detail_marker_is_all_detail(tmp_path):
+    X.failed_note(tmp_path, DAY).write_text("GAGAL: ...\nProduk: tas-purun\n\nPenyebab (teknis):\nTraceback (most "
+                                            "recent call last):\n  boom\n", encoding="utf-8")
+    note = F.read(tmp_path, DAY)
+    assert note.product == "tas-purun" and "Traceback" in note.failure.detail
+    assert "Traceback" not in note.failure.pesan + note.failure.todo and "petugas IT" in note.failure.todo
 
 
 def test_write_atomic_leaves_no_temporary_file(tmp_path):
@@ -137,22 +153,25 @@ def test_checklist_page_golden():
 
 def test_index_page_golden():
     project = Project.at(Path(__file__).resolve().parent.parent)
-    base = {"past": False, "today": False, "failed": "", "failed_file": "", "post": None, "suggested": "19:00 WIB"}
+    base = {"past": False, "today": False, "warning": "", "note": None, "post": None, "suggested": "19:00 WIB"}
+    note = F.Note(dt.date(2026, 10, 3), "tikar-pandan", "2026-10-01T05:00:00+07:00", F.Failure(
+        F.UNEXPECTED, "Terjadi kesalahan tak terduga.", "Hubungi petugas IT kantor.",
+        "Traceback (most recent call last):\n  boom"), "2026-10-03.FAILED.txt")
     rows = [
-        {**base, "date": "2026-10-01", "today": True, "status": "posted", "status_label": "sudah diposting",
+        {**base, "date": "2026-10-01", "today": True, "status": "posted", "status_label": "sudah diunggah",
          "manifest": MANIFEST, "folder": "2026-10-01", "reason": "dipilih admin", "product": "Tas Purun",
          "post": {"url": "https://www.tiktok.com/@dekranasda.sergai/video/1"}},
-        {**base, "date": "2026-10-02", "status": "built", "status_label": "siap diunggah", "manifest": MANIFEST,
+        {**base, "date": "2026-10-02", "status": "ready", "status_label": "siap diunggah", "manifest": MANIFEST,
          "folder": "2026-10-02", "reason": MANIFEST["reason"], "product": "Kain Batik Sergai"},
-        {**base, "date": "2026-10-03", "status": "failed", "status_label": "GAGAL", "manifest": None,
-         "folder": "2026-10-03", "reason": "", "product": "Tikar Pandan", "failed": "GAGAL: ...",
-         "failed_file": "2026-10-03.FAILED.txt"},
-        {**base, "date": "2026-10-04", "status": "no_post", "status_label": "tanpa posting", "manifest": None,
+        {**base, "date": "2026-10-03", "status": "failed", "status_label": "gagal dibuat", "manifest": None,
+         "folder": "2026-10-03", "reason": "", "product": "Tikar Pandan", "note": note},
+        {**base, "date": "2026-10-04", "status": "skipped", "status_label": "tanpa unggahan", "manifest": None,
          "folder": "2026-10-04", "reason": "dilewati admin", "product": None},
     ]
     html = X.render_index(project, rows, NOW)
     assert 'src="2026-10-02/cover.jpg"' in html and 'href="2026-10-02/checklist.html"' in html
     assert html.count("<article") == 4 and "Hari ini" in html
+    assert "Traceback" in html and "Traceback" not in outside_details(html)
     golden("index.html", html)
 
 

@@ -8,11 +8,12 @@ import re
 import zipfile
 
 import pytest
-from conftest import csrf_of, web_approve, web_built_day
+from conftest import csrf_of, outside_details, web_approve, web_built_day
 from fastapi.testclient import TestClient
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
+from pipeline.export import failed as F
 from pipeline.export import folders as X
 from pipeline.plan import ledger as S
 from pipeline.store import db as store
@@ -119,16 +120,18 @@ def test_a_link_that_is_not_a_web_address_is_refused(built):
 def test_a_day_not_built_yet_is_planned_and_still_shows_its_product(office):
     c = app_client(office)
     html = c.get("/").text
-    assert "direncanakan" in html and "Posting ini belum dibuat" in html and "<video" not in html
+    assert "belum dibuat" in html and "Posting ini belum dibuat" in html and "<video" not in html
     tomorrow = TODAY + dt.timedelta(days=1)
     html = c.get(f"/hari/{tomorrow}").text
     assert "Minggu, 29 November 2026" in html and "Tanggal ini belum tiba." in html
 
 
 def test_a_failed_build_shows_its_note(office):
-    X.write_failed(office.root / "exports", TODAY, "tas-purun", "foto rusak: p1.jpg", NOW)
+    F.write(office.root / "exports", TODAY, planned(office, TODAY),
+            F.Failure(F.PHOTO, "Foto `p1.jpg` tidak bisa dibaca.", "Ganti foto itu.", "PhotoError: p1.jpg"), NOW)
     html = app_client(office).get("/").text
-    assert "gagal" in html and "foto rusak: p1.jpg" in html
+    assert "gagal dibuat" in html and "Foto `p1.jpg` tidak bisa dibaca." in html and "Ganti foto itu." in html
+    assert "PhotoError: p1.jpg" in html and "PhotoError" not in outside_details(html)
 
 
 def test_calendar_lists_past_week_and_horizon_with_statuses(built):
@@ -136,7 +139,7 @@ def test_calendar_lists_past_week_and_horizon_with_statuses(built):
     html = c.get("/kalender").text
     dates = re.findall(r'id="d-(\d{4}-\d{2}-\d{2})"', html)
     assert dates[0] == str(TODAY - dt.timedelta(days=7)) and dates[-1] == str(TODAY + dt.timedelta(days=6))
-    assert len(dates) == 14 and "(hari ini)" in html and "siap" in html and "direncanakan" in html
+    assert len(dates) == 14 and "(hari ini)" in html and "siap diunggah" in html and "belum dibuat" in html
     assert "Tidak ada unggahan tercatat" in html  # the past week had no exports or posts
     earlier = c.get(f"/kalender?mulai={TODAY - dt.timedelta(days=21)}").text
     assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(TODAY - dt.timedelta(days=21))

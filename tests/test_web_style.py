@@ -13,6 +13,7 @@ PAIRS = [  # (text, background): body, muted, links, buttons, header, badges, no
     ("ink", "paper"), ("muted", "paper"), ("muted", "card"), ("info", "paper"), ("info", "card"),
     ("accent", "card"), ("accent-ink", "accent"), ("ok", "card"), ("warn", "card"), ("bad", "card"),
     ("#164d27", "#e7f3ea"), ("#7d1a17", "#fbe9e8"), ("#5c3d00", "#fbe9e8"), ("ink", "#efe7da"), ("ok", "#e7f3ea"),
+    ("#5c3d00", "#fdf4e3"), ("ink", "#fdf4e3"), ("muted", "#fdf4e3"), ("muted", "#fbe9e8"),  # failure notices
 ]
 
 
@@ -31,6 +32,6 @@ def test_text_contrast_meets_wcag_aa(text, background):
 
 
 def test_the_stylesheet_uses_the_pairs_checked_here():
-    for literal in ("#e7f3ea", "#fbe9e8", "#efe7da", "#164d27", "#7d1a17", "#5c3d00"):
+    for literal in ("#e7f3ea", "#fbe9e8", "#efe7da", "#164d27", "#7d1a17", "#5c3d00", "#fdf4e3"):
         assert literal in CSS
     assert ":focus-visible" in CSS and "outline: 3px" in CSS  # keyboard focus stays visible

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import sqlite3
 import threading
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.build.cache import RenderCache
+from pipeline.build.failures import explain, log_failure, tree_size
 from pipeline.build.jobs import RenderJob, ShippedJob, _versions, make_executor, render_shipped, run_job
 from pipeline.build.lock import BuildLock
 from pipeline.build.overview import write_index
@@ -34,10 +35,11 @@ from pipeline.build.report import (
     Reporter,
 )
 from pipeline.catalog.media import MediaError
-from pipeline.common.errors import EtalaseError, RenderError
+from pipeline.common.errors import CheckError, EtalaseError
 from pipeline.common.models import Product
 from pipeline.common.project import Project
 from pipeline.export import folders as X
+from pipeline.export.failed import write as write_note
 from pipeline.plan import ledger as S
 from pipeline.plan.admin import Context, open_context, plan_days
 from pipeline.plan.planner import POSTED, Slot
@@ -123,7 +125,12 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
         if manifest and manifest.get("input_hash") == digest:
             _unchanged(ctx, slot, folder, manifest, page_hash, report)
             continue
-        staged = X.staging_dir(exports, slot.date)
+        try:
+            staged = X.staging_dir(exports, slot.date)
+        except OSError as exc:  # a full disk refuses even the folder: the day fails as a render would
+            pending.append(_Pending(slot, product, digest, exports / X.STAGING / f"{slot.date}-unmade",
+                                    _raised(exc), manifest, options.draft))
+            continue
         if digest not in jobs:  # two days with the same inputs share one render
             jobs[digest] = _render(inputs, loader, cache, executor, options)
         future, rendered = jobs[digest]
@@ -151,7 +158,10 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     cache.prune(keep=set(jobs))
     report.renders, report.cache_hits = cache.renders, cache.hits
     report.days.sort(key=lambda d: d.date)
-    report.index = write_index(ctx, report)
+    try:
+        report.index = write_index(ctx, report)
+    except OSError as exc:  # a full disk: the days' outcomes still reach the caller
+        report.problems.append(f"exports/{X.INDEX} could not be written: {exc}")
     return report
 
 
@@ -168,6 +178,12 @@ def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: 
         return executor.submit(render_shipped, ShippedJob.of(inputs, loader.blobs(inputs))), None
     out = cache.reserve()
     return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, options.video_progress)), out
+
+
+def _raised(exc: BaseException) -> cf.Future:
+    future: cf.Future = cf.Future()
+    future.set_exception(exc)
+    return future
 
 
 def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:
@@ -191,8 +207,10 @@ def _no_post(ctx: Context, slot: Slot, report: BuildReport) -> None:
     try:
         replaced = X.retire(exports, slot.date, ctx.now())
     except X.FolderBusy as exc:  # the old post stays visible: the note says it must not go up
-        X.write_failed(exports, slot.date, None, str(exc), ctx.now())
-        report.days.append(DayOutcome(slot.date, FAILED, None, slot.reason, message=str(exc)))
+        failure = explain(exc, ctx.project, slot.date, None, None)
+        note = write_note(exports, slot.date, None, failure, ctx.now())
+        report.days.append(DayOutcome(slot.date, FAILED, None, slot.reason, message=str(exc), failure=failure,
+                                      note=note))
         return
     X.failed_note(exports, slot.date).unlink(missing_ok=True)
     S.record_build(ctx.conn, slot.date, None, None, "", "empty", slot.reason, ctx.now())
@@ -227,7 +245,7 @@ def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) ->
             if not result.failed_checks and not cache.has(item.digest):  # two days may share it
                 cache.store_bytes(item.digest, result, files)
         if result.failed_checks:
-            raise RenderError("TikTok checks failed: " + "; ".join(
+            raise CheckError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))
         if item.rendered is not None and item.rendered.exists():  # the first day of this render keeps it
             cache.store(item.digest, item.rendered, result)
@@ -236,30 +254,43 @@ def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) ->
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))
         replaced = X.publish(exports, slot.date, item.staged, ctx.now())
-    except (EtalaseError, MediaError, OSError, ValueError) as exc:
-        return _failed(ctx, item, str(exc))
-    except Exception as exc:  # a bug in a renderer must not take the other days down
-        return _failed(ctx, item, f"unexpected {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}")
+    except Exception as exc:  # expected or a bug in a renderer: either way the other days go on
+        return _failed(ctx, item, exc)
     S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "ok", "", ctx.now())
     return DayOutcome(slot.date, BUILT, slot.product, slot.reason, replaced=replaced, seconds=result.seconds)
 
 
-def _failed(ctx: Context, item: _Pending, message: str) -> DayOutcome:
-    """Leave a FAILED note. An older folder of the same product stays (complete and checked, and still
-    the day's export as far as the plan is concerned); a folder of another product steps aside."""
-    exports, slot = ctx.project.exports, item.slot
+def _failed(ctx: Context, item: _Pending, exc: Exception) -> DayOutcome:
+    """Log the traceback, leave a FAILED note saying what to do. An older folder of the same product
+    stays (complete and checked, and still the day's export as far as the plan is concerned); a folder
+    of another product steps aside. A full disk may refuse the note too: the outcome then carries the
+    message (and `note` is None), and the build goes on with the next day."""
+    project, exports, slot, now = ctx.project, ctx.project.exports, item.slot, ctx.now()
+    needed = tree_size(item.staged)  # what the day had rendered before it stopped
     X.discard(item.staged)
+    message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, EtalaseError | MediaError) else str(exc)
     keep = bool(item.old) and item.old.get("product", {}).get("slug") == slot.product
-    if item.old and not keep:
-        try:
-            X.retire(exports, slot.date, ctx.now())
-        except X.FolderBusy as exc:
-            message += "\n\n" + str(exc)
-    X.write_failed(exports, slot.date, slot.product, message, ctx.now())
+    try:
+        log = log_failure(project, now, slot.date, slot.product, exc)
+    except OSError:
+        log = None
+    failure = explain(exc, project, slot.date, item.product, log, needed)
+    note = None
+    try:
+        if item.old and not keep:
+            try:
+                X.retire(exports, slot.date, now)
+            except X.FolderBusy as busy:  # Windows: the old folder stays, the note says why
+                message += "\n\n" + str(busy)
+        note = write_note(exports, slot.date, slot.product, failure, now)
+    except OSError as second:
+        message += f"\n(the FAILED note could not be written either: {second})"
     if not keep:
-        S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, ctx.now())
-    return DayOutcome(slot.date, FAILED, slot.product, slot.reason, message=message)
-
+        try:
+            S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "failed", message, now)
+        except sqlite3.Error as second:  # the state disk is full too: the outcome still tells
+            message += f"\n(the state database could not record it either: {second})"
+    return DayOutcome(slot.date, FAILED, slot.product, slot.reason, message=message, failure=failure, note=note)
 
 
 def _manifest(ctx: Context, item: _Pending, result: PostResult, page_hash: str) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from pipeline.export.failed import Failure
+
 # Day outcomes
 BUILT, UNCHANGED, POSTED_DAY, NO_POST, FAILED, STOPPED = "built", "unchanged", "posted", "no_post", "failed", "stopped"
 
@@ -23,6 +25,8 @@ class DayOutcome:
     message: str = ""
     replaced: Path | None = None
     seconds: float = 0.0
+    failure: Failure | None = None  # failed: what happened and what to do, in Bahasa Indonesia
+    note: Path | None = None  # failed: the FAILED note, None when even that could not be written
 
 
 @dataclass
@@ -32,6 +36,8 @@ class BuildReport:
     stopped: bool = False
     renders: int = 0  # posts rendered (the rest of the built days came from the render cache)
     cache_hits: int = 0
+    problems: list[str] = field(default_factory=list)  # e.g. the overview could not be written
+
 
     @property
     def failed(self) -> list[DayOutcome]:
@@ -39,7 +45,7 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.stopped
+        return not self.failed and not self.stopped and not self.problems
 
     def count(self, status: str) -> int:
         return sum(d.status == status for d in self.days)

@@ -7,9 +7,9 @@ import datetime as dt
 import sys
 
 from pipeline.build import orchestrate as B
+from pipeline.build.failures import is_disk_full
 from pipeline.cli.common import project
-from pipeline.cli.plan import context, parse_day, resolve
-from pipeline.plan import admin as P
+from pipeline.cli.plan import apply, context, parse_day, resolve
 
 ORDER = 31
 
@@ -95,6 +95,8 @@ def line(o: B.DayOutcome) -> str:
         text += f"  (old folder kept in {o.replaced.parent.name}/{o.replaced.name})"
     if o.status == B.FAILED:
         text += "\n    " + o.message.strip().splitlines()[0]
+        if o.failure:  # the admin's words: what happened (e.g. "Disk penuh: ..."), then what to do
+            text += f"\n    {o.failure.pesan}\n    {o.failure.todo}"
     return text
 
 
@@ -114,6 +116,12 @@ def run_build(args: argparse.Namespace) -> int:
                         video_progress=sys.stderr.isatty() and args.workers <= 1, lock_wait=args.wait)
     try:
         report = B.build(proj, options, reporter=rep)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"error: disk full (disk penuh): {exc}; free space on {proj.exports} and run `etalase build` again",
+              file=sys.stderr)
+        return 1
     finally:
         rep.close()
     return finish(report, proj.exports)
@@ -130,22 +138,23 @@ def finish(report: B.BuildReport, exports) -> int:
     if ready:
         print(f"First day ready: {exports / ready[0].date.isoformat() / 'checklist.html'}")
     for d in report.failed:
-        print(f"error: {d.date} FAILED ({d.product}): see {exports / (d.date.isoformat() + '.FAILED.txt')}",
-              file=sys.stderr)
+        if d.note:
+            print(f"error: {d.date} FAILED ({d.product}): see {d.note}", file=sys.stderr)
+        else:  # not even the note fits (a full disk): say it here
+            print(f"error: {d.date} FAILED ({d.product}), no note written: {d.failure.pesan if d.failure else ''}"
+                  f"\n    {d.message.strip().splitlines()[-1]}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
     return 0 if report.ok else 1
 
 
 def run_posted(args: argparse.Namespace) -> int:
-    with context(args) as ctx:
-        day = resolve(args.date, ctx.today)
-        post = P.mark_posted(ctx, day, P.actor(ctx.conn, args.actor), args.url, args.product)
-        print(f"{post.day} marked posted: {post.product}" + (f" ({post.url})" if post.url else ""))
+    _, post = apply(args, "posted", url=args.url, product=args.product)
+    print(f"{post.day} marked posted: {post.product}" + (f" ({post.url})" if post.url else ""))
     return 0
 
 
 def run_unposted(args: argparse.Namespace) -> int:
-    with context(args) as ctx:
-        day = resolve(args.date, ctx.today)
-        post = P.mark_unposted(ctx, day, P.actor(ctx.conn, args.actor))
-        print(f"{post.day} no longer marked posted (was {post.product}); the next build may re-render it")
+    _, post = apply(args, "unposted")
+    print(f"{post.day} no longer marked posted (was {post.product}); the next build may re-render it")
     return 0

@@ -8,17 +8,20 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from pipeline.build import changes
 from pipeline.cli.common import project
-from pipeline.export.folders import day_dir, failed_note, read_manifest
+from pipeline.export.status import FAILED, READY, SKIPPED, day_status
 from pipeline.plan import admin as P
-from pipeline.plan.planner import EXPORTED, Slot
+from pipeline.plan.planner import BLACKOUT, EXPORTED, POSTED, Slot
+from pipeline.plan.planner import SKIPPED as SKIPPED_FLAG
 from pipeline.plan.schedule import HARI
 
 ORDER = 30
 
 STATUS = (("posted", "posted"), ("skipped", "skipped"), ("blackout", "blackout"), ("swapped", "swapped"),
-          ("pinned", "pinned"), ("exported", "exported"))
+          ("pinned", "pinned"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,18 +83,20 @@ def context(args: argparse.Namespace) -> Iterator[P.Context]:
 
 
 def status(ctx: P.Context, slot: Slot) -> tuple[str, str]:
-    """(status word, reason); an exported day shows why it was chosen when it was built."""
-    manifest = read_manifest(day_dir(ctx.project.exports, slot.date))
-    built = manifest if manifest and manifest["product"]["slug"] == slot.product else None
+    """(status word, reason): the plan's own marks first, then the day's build status as the dashboard
+    and exports/index.html have it (pipeline/export/status.py); an exported day says why it was chosen."""
+    st = day_status(ctx.project.exports, slot.date, slot.product, posted=POSTED in slot.flags, today=ctx.today,
+                    no_post=not slot.product or bool(slot.flags & {SKIPPED_FLAG, BLACKOUT}))
+    built = st.manifest
     reason = f"{slot.reason} ({built['reason']})" if built and EXPORTED in slot.flags else slot.reason
+    if st.warning:
+        reason += f" [latest attempt FAILED: see {st.note.file}]"
     for flag, word in STATUS:
         if flag in slot.flags:
             return word, reason
     if not slot.product:
         return "no post", reason
-    if failed_note(ctx.project.exports, slot.date).exists():
-        return "FAILED", reason
-    return ("exported" if built else "planned"), reason
+    return {READY: "exported", FAILED: "FAILED", SKIPPED: "missed"}.get(st.code, "planned"), reason
 
 
 def table(ctx: P.Context, slots: list[Slot]) -> str:
@@ -117,31 +122,38 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(args: argparse.Namespace, verb: str, change: Callable[[P.Context, dt.date, str], Slot]) -> int:
+def apply(args: argparse.Namespace, action: str, **values) -> tuple[dt.date, Any]:
+    """Apply a day change through the use-case the dashboard uses too (which refreshes exports/index.html)."""
     with context(args) as ctx:
         day = resolve(args.date, ctx.today)
-        who = P.actor(ctx.conn, args.actor)
-        slot = change(ctx, day, who)
-        print(f"{day} {verb}: {slot.product or '-'} ({slot.reason})")
-        print("Run `etalase build` to export the change.")
+        done = changes.apply(ctx, action, day, P.actor(ctx.conn, args.actor), **values)
+    if done.problem:
+        print(f"warning: {done.problem}", file=sys.stderr)
+    return day, done.result
+
+
+def _change(args: argparse.Namespace, verb: str, action: str, **values) -> int:
+    day, slot = apply(args, action, **values)
+    print(f"{day} {verb}: {slot.product or '-'} ({slot.reason})")
+    print("Run `etalase build` to export the change.")
     return 0
 
 
 def run_swap(args: argparse.Namespace) -> int:
-    return _change(args, "swapped", lambda ctx, day, who: P.swap(ctx, day, args.product, who))
+    return _change(args, "swapped", "swap", product=args.product)
 
 
 def run_pin(args: argparse.Namespace) -> int:
-    return _change(args, "pinned", P.pin)
+    return _change(args, "pinned", "pin")
 
 
 def run_unpin(args: argparse.Namespace) -> int:
-    return _change(args, "unpinned", P.unpin)
+    return _change(args, "unpinned", "unpin")
 
 
 def run_skip(args: argparse.Namespace) -> int:
-    return _change(args, "skipped", P.skip)
+    return _change(args, "skipped", "skip")
 
 
 def run_unskip(args: argparse.Namespace) -> int:
-    return _change(args, "unskipped", lambda ctx, day, who: P.skip(ctx, day, who, skipped=False))
+    return _change(args, "unskipped", "unskip")

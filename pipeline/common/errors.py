@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,14 @@ class ConfigError(ContentError):
 
 class RenderError(EtalaseError):
     """A post could not be rendered (bad photo, text that cannot fit, encoder failure)."""
+
+
+class PhotoError(RenderError):
+    """A photo that cannot be read while rendering; `path` names it so the admin can be told which."""
+
+    def __init__(self, path: Path | str, message: str):
+        self.path = Path(path)
+        super().__init__(f"{path}: {message}")
 
 
 class CheckError(EtalaseError):

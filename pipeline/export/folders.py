@@ -174,22 +174,6 @@ def failed_days(exports: Path) -> list[dt.date]:
                   if DAY.match(p.name.split(".")[0]))
 
 
-def write_failed(exports: Path, day: dt.date, product: str | None, message: str, now: dt.datetime) -> Path:
-    """The note the admin finds instead of a folder; Bahasa Indonesia, with the technical cause."""
-    path = failed_note(exports, day)
-    text = (
-        f"GAGAL: posting untuk {day.isoformat()} belum bisa dibuat.\n"
-        f"Produk: {product or '-'}\n"
-        f"Waktu: {now.isoformat(timespec='seconds')}\n\n"
-        f"Penyebab (teknis):\n{message.strip()}\n\n"
-        "Yang perlu dilakukan: perbaiki penyebab di atas (atau pilih produk lain dengan\n"
-        f"`etalase plan swap {day.isoformat()} PRODUK`), lalu jalankan `etalase build` lagi.\n"
-        "Hari-hari lain tetap dibuat seperti biasa.\n"
-    )
-    write_atomic(path, text)
-    return path
-
-
 # Pages ------------------------------------------------------------------------------------------
 
 def environment(project: Project) -> jinja2.Environment:

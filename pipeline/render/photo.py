@@ -15,7 +15,7 @@ from typing import Any
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from pipeline.catalog.media import to_rgb
-from pipeline.common.errors import RenderError
+from pipeline.common.errors import PhotoError
 
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 _CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
@@ -37,7 +37,7 @@ def upright_size(path: Path) -> tuple[int, int]:
             w, h = im.size
             orientation = im.getexif().get(0x0112, 1) if im.format in ("JPEG", "MPO", "PNG", "WEBP") else 1
     except (OSError, UnidentifiedImageError, ValueError) as exc:
-        raise RenderError(f"{path}: cannot open photo: {exc}") from None
+        raise PhotoError(path, f"cannot open photo: {exc}") from None
     return (h, w) if orientation in _ROTATED else (w, h)
 
 
@@ -61,7 +61,7 @@ def decode(path: Path, need: tuple[int, int]) -> Image.Image:
             upright = ImageOps.exif_transpose(im)  # a copy, detached from the file
             out = to_rgb(upright)  # also wide-gamut (P3) photos to sRGB
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise RenderError(f"{path}: cannot decode photo: {exc}") from None
+        raise PhotoError(path, f"cannot decode photo: {exc}") from None
     _CACHE[key] = out
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

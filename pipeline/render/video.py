@@ -27,7 +27,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline.catalog.media import to_rgb
 from pipeline.common.atomic import output as atomic_output
-from pipeline.common.errors import CheckError, Problem, RenderError
+from pipeline.common.errors import CheckError, PhotoError, Problem
 from pipeline.common.models import Catalog, Photo, Product
 from pipeline.common.project import Project
 from pipeline.export.checks import CheckResult, check_video, failed, summary
@@ -263,7 +263,7 @@ def _scaled_photo(path: Path, want: tuple[int, int], enough: tuple[float, float]
             method = _TURNS.get(orientation)
             upright = small.transpose(method) if method is not None else small
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise RenderError(f"{path}: cannot decode photo: {exc}") from None
+        raise PhotoError(path, f"cannot decode photo: {exc}") from None
     return np.asarray(upright)
 
 

@@ -255,12 +255,21 @@ def _day_json(d: D.Day) -> dict:
             "artisan": d.artisan.slug if d.artisan else None, "reason": d.reason, "flags": sorted(d.slot.flags),
             "files": {role: d.url(role) for role in ("video", "cover", "caption")} | {"slides": d.slides},
             "posted": {"url": d.post.url, "by": d.post.actor, "at": d.post.at} if d.post else None,
-            "failed": d.failed or None}
+            "failed": _note_json(d), "warning": d.state.warning or None}
+
+
+def _note_json(d: D.Day) -> dict | None:
+    """The latest build failure (the day's story when failed, a warning when an older folder is ready)."""
+    n = d.note
+    return {"kind": n.failure.kind, "message": n.failure.pesan, "todo": n.failure.todo,
+            "detail": n.failure.detail, "file": n.file, "at": n.at} if n else None
 
 
 @router.get("/days", dependencies=authed)
 def list_days(request: Request, start: dt.date | None = None, end: dt.date | None = None):
-    """Days with their product, status (planned, ready, failed, posted, skipped) and files."""
+    """Days with their product, status (planned, ready, failed, posted, skipped), files, and the latest
+    build failure (`failed`: kind, message and todo in Bahasa Indonesia, detail) with `warning` when the
+    day is still ready or planned despite it."""
     ctx = D.context(web(request))
     first = start or ctx.today - dt.timedelta(days=D.PAST_DAYS)
     last = end or ctx.today + dt.timedelta(days=ctx.settings.horizon_days - 1)

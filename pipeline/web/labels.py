@@ -24,8 +24,6 @@ AVAILABILITY_LABELS = {"in_stock": "Tersedia", "made_to_order": "Dibuat sesuai p
 ROLE_LABELS = {"admin": "Admin", "curator": "Kurator", "editor": "Editor"}
 ACTION_LABELS = {"submit": "Diajukan", "approve": "Disetujui", "request_changes": "Diminta perbaikan",
                  "reject": "Ditolak", "retire": "Diarsipkan", "restore": "Diaktifkan lagi"}
-DAY_STATUS_LABELS = {"planned": "direncanakan", "ready": "siap", "failed": "gagal", "posted": "diunggah",
-                     "skipped": "dilewati"}
 
 
 def state_label(state: str) -> str:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipeline.catalog.rupiah import format_rupiah
+from pipeline.export.status import LABELS as DAY_LABELS
 from pipeline.web import labels
 from pipeline.web.security import CSRF_FIELD, csrf_token
 
@@ -34,7 +35,7 @@ def _environment() -> Environment:
         tanggal=labels.tanggal, waktu=labels.waktu, state=labels.state_label, field=labels.field_label,
         pesan=labels.pesan, urlq=lambda v: quote(str(v), safe=""),
         role=lambda v: labels.ROLE_LABELS.get(v, v), action=lambda v: labels.ACTION_LABELS.get(v, v),
-        status=lambda v: labels.DAY_STATUS_LABELS.get(v, v),
+        status=lambda v: DAY_LABELS.get(v, v),  # one wording with exports/index.html
         availability=lambda v: labels.AVAILABILITY_LABELS.get(v, v),
     )
     env.tests["weblink"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))  # never javascript:

@@ -2,8 +2,8 @@
 
 Everything here goes through pipeline/plan/admin.py (the same rules as `etalase plan`); this module
 only shapes a day for the page: which product, what status, which files are ready to download.
-A day's status is read from the ledger and the export folder on disk, so a day not built yet
-shows "direncanakan" and a failed build shows its note instead of crashing the page.
+A day's status comes from pipeline/export/status.py (the same function the week overview uses), so
+a day not built yet shows "belum dibuat" and a failed build shows what to do instead of a traceback.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
+from pipeline.build import changes
 from pipeline.common.errors import NotFound
 from pipeline.common.models import Artisan, Product
 from pipeline.curation import reviews
-from pipeline.export.folders import day_dir, failed_note, read_manifest
+from pipeline.export.failed import Note
+from pipeline.export.folders import day_dir
+from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
@@ -39,13 +42,18 @@ class Day:
 
     date: dt.date
     slot: Slot
-    status: str  # planned, ready, failed, posted, skipped
+    status: str  # planned, ready, failed, posted, skipped (pipeline/export/status.py decides)
     product: Product | None
     artisan: Artisan | None
     manifest: dict | None
     post: S.Post | None
-    failed: str
+    state: DayStatus
     today: dt.date
+
+    @property
+    def note(self) -> Note | None:
+        """The latest build failure: the day's whole story when failed, a warning when ready."""
+        return self.state.note
 
     @property
     def iso(self) -> str:
@@ -73,7 +81,7 @@ class Day:
 
     @property
     def reason(self) -> str:
-        if self.past and self.status == "skipped" and not self.slot.flags & {SKIPPED, BLACKOUT}:
+        if self.state.gone_by:
             return "Tidak ada unggahan tercatat untuk tanggal ini."
         return self.slot.reason
 
@@ -120,28 +128,12 @@ def cached_day(state: WebState, date: dt.date) -> Day:
 
 
 def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day:
-    exports = ctx.project.exports
-    manifest = read_manifest(day_dir(exports, slot.date))
-    note = failed_note(exports, slot.date)
     slug = post.product if post else slot.product
-    product = ctx.catalog.products.get(slug) if slug else None
-    if manifest and (manifest.get("product") or {}).get("slug") != slug:
-        manifest = None  # an older export for a product the day no longer has: not ready
-    failed = ""
-    if post:
-        status = "posted"
-    elif not slot.product or slot.flags & {SKIPPED, BLACKOUT}:
-        status = "skipped"
-    elif manifest:
-        status = "ready"  # a past day too: the admin may still post it late and mark it
-    elif note.exists():
-        status, failed = "failed", note.read_text(encoding="utf-8", errors="replace")
-    elif slot.date < today:
-        status, product = "skipped", None  # gone by without an export or a post: its plan was hypothetical
-    else:
-        status = "planned"
+    state = day_status(ctx.project.exports, slot.date, slug, posted=post is not None,
+                       no_post=not slot.product or bool(slot.flags & {SKIPPED, BLACKOUT}), today=today)
+    product = ctx.catalog.products.get(slug) if slug and not state.gone_by else None
     artisan = ctx.catalog.artisans.get(product.artisan) if product else None
-    return Day(slot.date, slot, status, product, artisan, manifest, post, failed, today)
+    return Day(slot.date, slot, state.code, product, artisan, state.manifest, post, state, today)
 
 
 def suggested_time(day: Day, settings) -> str:
@@ -195,25 +187,16 @@ def cached_history(state: WebState) -> dict:
     return state.memo("history", lambda: history(context(state)))
 
 
-# What the admin may change about a day: one table for the pages and the API.
-# Each takes (context, date, acting user's name, product for a swap, URL for a post).
-CHANGES = {
-    "swap": lambda c, d, w, product, url: P.swap(c, d, product or "", w),
-    "pin": lambda c, d, w, product, url: P.pin(c, d, w),
-    "unpin": lambda c, d, w, product, url: P.unpin(c, d, w),
-    "skip": lambda c, d, w, product, url: P.skip(c, d, w),
-    "unskip": lambda c, d, w, product, url: P.skip(c, d, w, skipped=False),
-    "posted": lambda c, d, w, product, url: P.mark_posted(c, d, w, (url or "").strip() or None),
-    "unposted": lambda c, d, w, product, url: P.mark_unposted(c, d, w),
-}
+CHANGES = changes.CHANGES  # what the admin may change about a day: one table for the pages, API and CLI
 
 
 def change(request: Request, date: dt.date, action: str, what: str, *, product: str | None = None,
            url: str | None = None) -> None:
-    """Apply one of CHANGES as the acting planner (LoginRequired or PermissionDenied otherwise)."""
+    """Apply one of CHANGES as the acting planner (LoginRequired or PermissionDenied otherwise);
+    exports/index.html is refreshed with it."""
     state = web(request)
     user = require(request, PLANNERS, what)
-    CHANGES[action](context(state), date, user.name, product, url)
+    changes.apply(context(state), action, date, user.name, product=product, url=url)
     state.wrote()
 
 

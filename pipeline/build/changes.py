@@ -1,0 +1,51 @@
+"""The admin's changes to a day, as the CLI and the dashboard apply them: the rule-checked use-case
+from pipeline/plan/admin.py, then exports/index.html refreshed so it never disagrees with them.
+
+Lives at the edge (build/) because the overview does: plan/ must not import what comes after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.build.overview import write_index
+from pipeline.plan import admin as P
+
+# Each takes (context, date, acting user's name, product for a swap, URL for a post).
+CHANGES: dict[str, Callable[[P.Context, dt.date, str, str | None, str | None], Any]] = {
+    "swap": lambda c, d, w, product, url: P.swap(c, d, product or "", w),
+    "pin": lambda c, d, w, product, url: P.pin(c, d, w),
+    "unpin": lambda c, d, w, product, url: P.unpin(c, d, w),
+    "skip": lambda c, d, w, product, url: P.skip(c, d, w),
+    "unskip": lambda c, d, w, product, url: P.skip(c, d, w, skipped=False),
+    "posted": lambda c, d, w, product, url: P.mark_posted(c, d, w, (url or "").strip() or None, product),
+    "unposted": lambda c, d, w, product, url: P.mark_unposted(c, d, w),
+}
+
+
+@dataclass(frozen=True)
+class Applied:
+    result: Any  # the use-case's own result: a Slot, or a Post for posted/unposted
+    index: Path | None  # the refreshed overview; None when there is none yet or it could not be written
+    problem: str = ""  # why the overview was not refreshed (the change itself is recorded)
+
+
+def apply(ctx: P.Context, action: str, day: dt.date, who: str, *, product: str | None = None,
+          url: str | None = None) -> Applied:
+    """Apply one of CHANGES (raises what the use-case raises), then refresh the overview."""
+    result = CHANGES[action](ctx, day, who, product, url)
+    return Applied(result, *refresh_index(ctx))
+
+
+def refresh_index(ctx: P.Context) -> tuple[Path | None, str]:
+    """Rewrite exports/index.html when there is one (the first build makes it)."""
+    if not ctx.project.exports.is_dir():
+        return None, ""
+    try:
+        return write_index(ctx), ""
+    except OSError as exc:
+        return None, f"exports/index.html was not refreshed: {exc}"
