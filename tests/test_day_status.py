@@ -226,7 +226,7 @@ def test_an_unexpected_error_says_call_the_it_person_and_where_the_log_is(shop, 
     def boom(job):
         raise ZeroDivisionError("a bug in a renderer")
 
-    monkeypatch.setattr(B, "render_post", boom)
+    monkeypatch.setattr(B, "run_job", boom)
     report = build(shop.root)
     assert [d.status for d in report.days] == [B.FAILED, B.FAILED]
     html = index_card(shop.root, DAY1)

@@ -19,8 +19,8 @@ from pipeline.catalog.media import MediaError
 from pipeline.common.errors import CheckError, EtalaseError, PhotoError
 from pipeline.common.models import Product
 from pipeline.common.project import Project
-from pipeline.export.failed import CHECK, DISK, PHOTO, TEMPLATE, UNEXPECTED, Failure
-from pipeline.export.folders import tanggal
+from pipeline.export.failed import BUSY, CHECK, DISK, PHOTO, TEMPLATE, UNEXPECTED, Failure
+from pipeline.export.folders import FolderBusy, tanggal
 
 LOGS = "logs"
 DAY_ESTIMATE = 40 * 1024 * 1024  # a full-size day (video, cover, slides) when none is on disk to measure
@@ -75,6 +75,8 @@ def explain(exc: BaseException, project: Project, day: dt.date, product: Product
                               "panjang keterangan).",
                        f"Tukar produk untuk {when} di Kalender agar tanggal itu tetap ada unggahan, dan "
                        "beri tahu petugas IT kantor (sebutkan tanggalnya; rinciannya di detail teknis).", detail)
+    if isinstance(exc, FolderBusy):  # Windows: a player or sync client holds a file in the day folder
+        return Failure(BUSY, str(exc).splitlines()[0], f"Tutup program itu, lalu {RETRY}.", detail)
     if isinstance(exc, EtalaseError):
         return Failure(TEMPLATE, f"Template atau pengaturan posting bermasalah, jadi produk {name} belum bisa "
                                  "dibuat.",

@@ -17,7 +17,7 @@ from pipeline.common import atomic
 from pipeline.export.folders import failed_note
 
 # Failure kinds: who can fix it decides what the note asks for.
-PHOTO, CHECK, DISK, TEMPLATE, UNEXPECTED = "photo", "check", "disk", "template", "unexpected"
+PHOTO, CHECK, DISK, BUSY, TEMPLATE, UNEXPECTED = "photo", "check", "disk", "busy", "template", "unexpected"
 DETAIL_MARK = "==== Detail teknis (untuk petugas IT kantor) ===="
 OTHER_DAYS = "Hari-hari lain tetap dibuat seperti biasa."
 

@@ -53,6 +53,8 @@ class DayStatus:
         or the day has another product now."""
         if not self.note or self.code == FAILED:
             return ""
+        if self.code == SKIPPED:
+            return self.note.failure.pesan
         return STALE_WARNING if self.code == READY else OTHER_WARNING.format(product=self.note.product or "-")
 
 
@@ -66,8 +68,8 @@ def day_status(exports: Path, day: dt.date, product: str | None, *, posted: bool
     other = bool(note) and note.product not in (None, product)
     if posted:
         return DayStatus(POSTED, manifest, None)
-    if no_post or not product:
-        return DayStatus(SKIPPED, None, None)
+    if no_post or not product:  # a note here: the old folder could not step aside (Windows)
+        return DayStatus(SKIPPED, None, note if note and not note.product else None)
     if manifest:
         return DayStatus(READY, manifest, None if other else note)  # a past day too: it may still be posted late
     if note and not other:
