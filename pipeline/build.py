@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__
+from . import __version__, testhook
 from . import export as X
 from . import planstate as S
 from .brand import Brand, load_brand
@@ -214,6 +214,7 @@ def render_post(job: RenderJob) -> JobResult:
     from .render.video import render_video
 
     started = time.monotonic()
+    testhook.point("render-start", day=job.day)
     out = job.staging
     brand = load_brand(job.project)
     images = render_post_images(job.project, job.catalog, job.product, out, brand=brand, intro=job.intro,
@@ -473,11 +474,13 @@ def _finish(ctx: Context, item: _Pending, page_hash: str) -> DayOutcome:
         manifest = _manifest(ctx, item, result, page_hash)
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))
+        testhook.point("before-publish", day=slot.date)
         replaced = X.publish(exports, slot.date, item.staged, ctx.now())
     except (EtalaseError, MediaError, OSError, ValueError) as exc:
         return _failed(ctx, item, str(exc))
     except Exception as exc:  # a bug in a renderer must not take the other days down
         return _failed(ctx, item, f"unexpected {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}")
+    testhook.point("day-published", day=slot.date)  # a kill here: the folder is out, the ledger not told
     S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "ok", "", ctx.now())
     return DayOutcome(slot.date, BUILT, slot.product, slot.reason, replaced=replaced, seconds=result.seconds)
 

@@ -25,6 +25,7 @@ import numpy as np
 from moviepy import VideoClip
 from PIL import Image, UnidentifiedImageError
 
+from .. import testhook
 from ..atomic import output as atomic_output
 from ..brand import Brand, load_brand
 from ..checks import CheckResult, check_video, failed, summary
@@ -168,6 +169,8 @@ class ProductClip(VideoClip):
         return self.timeline.frames
 
     def frame_i420(self, i: int) -> Planes:
+        if i == self.timeline.frames // 2:
+            testhook.point("mid-video", frame=i)  # tests kill a build here: mid-encode, ffmpeg running
         return self.timeline.frame(i)
 
     def _rgb(self, t: float) -> np.ndarray:
