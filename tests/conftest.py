@@ -293,3 +293,57 @@ def shop(scratch: Scratch, monkeypatch) -> Scratch:
     conn.close()
     web_approve(scratch.root, "tas-purun", "tikar-purun", "kain-tenun")
     return scratch
+
+
+# --- Real processes: a pinned clock and the build's named points (issue 10: no test races the clock) ---------
+
+# 05:00 WIB on Thursday 1 October 2026 (22:00 UTC the day before), for processes whose clock a test cannot pass in.
+PINNED_NOW = "2026-09-30T22:00:00+00:00"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment for a real `python -m pipeline` process: this one's, with its clock pinned to PINNED_NOW
+    ($ETALASE_NOW, pipeline/clock.py), so its days are the same whether or not midnight WIB passes mid-test."""
+    import os
+
+    return {**os.environ, "ETALASE_NOW": PINNED_NOW, **extra}
+
+
+@pytest.fixture
+def pinned_now(monkeypatch) -> str:
+    """The same pinned clock for the CLI run in this process (`main([...])` makes its own SystemClock)."""
+    monkeypatch.setenv("ETALASE_NOW", PINNED_NOW)
+    return PINNED_NOW
+
+
+def points_reached(markers: Path) -> list[dict]:
+    """The named points (pipeline/testhook.py) a process reached, in order, from its marker files."""
+    import json
+
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in markers.glob("*.json")]
+    return sorted(found, key=lambda m: (m["pid"], m["seq"]))
+
+
+def wait_for_point(markers: Path, proc, name: str = "", timeout: float = 120.0) -> list[dict]:
+    """Wait until `proc` has reached point `name` (by default: the one it pauses at); returns the points so far.
+
+    The deadline only bounds a hang: the wait ends as soon as the marker is there, on any machine."""
+    import time
+
+    def arrived(trail: list[dict]) -> bool:
+        return any(m["point"] == name if name else m["paused"] for m in trail)
+
+    deadline = time.monotonic() + timeout
+    while True:
+        ended = proc.poll() is not None  # asked first: markers written before it ended are read next
+        trail = points_reached(markers)
+        if arrived(trail):
+            return trail
+        assert not ended, f"the process ended ({proc.returncode}) before {name or 'its pause'}: {trail}"
+        assert time.monotonic() < deadline, f"no {name or 'pause'} within {timeout} s: {trail}"
+        time.sleep(0.05)
+
+
+def release(markers: Path) -> None:
+    """Let a process paused at its point go on."""
+    (markers / "release").touch()
