@@ -264,6 +264,7 @@ def test_balance_spreads_first_week_across_crafts_and_kecamatan():
 
 
 # The admin's picks through the CLI, on a real state database ----------------------------------------
+# (the `pinned_now` fixture holds the CLI's `today` still, however long a test takes)
 
 def cli(scratch, *argv):
     import contextlib
@@ -284,7 +285,7 @@ def plan_rows(scratch) -> dict[str, list[str]]:
     return {r[0]: r for r in rows}
 
 
-def test_swap_pin_skip_unskip_unpin_from_the_cli(shop):
+def test_swap_pin_skip_unskip_unpin_from_the_cli(shop, pinned_now):
     scratch = shop
     code, out, err = cli(scratch, "plan", "--days", "5")
     assert code == 0 and out.startswith("Plan for 5 day(s) from ") and "3 approved product(s)" in out
@@ -319,7 +320,7 @@ def test_swap_pin_skip_unskip_unpin_from_the_cli(shop):
     assert log[0][2] == "siti" and log[1][2].startswith("os:")
 
 
-def test_a_swap_to_an_unapproved_product_is_refused_with_the_reason(shop):
+def test_a_swap_to_an_unapproved_product_is_refused_with_the_reason(shop, pinned_now):
     scratch = shop
     code, _, err = cli(scratch, "plan", "swap", "tomorrow", "selendang")
     assert code == 1
@@ -342,7 +343,7 @@ def test_a_swap_to_an_unapproved_product_is_refused_with_the_reason(shop):
     assert code == 1 and "only admins or curators may change the plan" in err
 
 
-def test_posted_and_unposted_feed_the_rotation(shop):
+def test_posted_and_unposted_feed_the_rotation(shop, pinned_now):
     scratch = shop
     today = plan_rows(scratch)
     first = sorted(today)[0]
