@@ -120,7 +120,8 @@ class Post:
 
 
 def make_post(s: Scratch) -> Post:
-    from pipeline.catalog.reader import load_catalog
+    from pipeline.catalog.reader.reader import load_catalog
+
     from pipeline.common.project import Project
     from pipeline.render.brand import load_brand
 
@@ -145,9 +146,9 @@ WEB_ROLES = {"ayu": "admin", "siti": "curator", "budi": "editor"}
 @pytest.fixture(scope="session")
 def web_people_db(tmp_path_factory) -> Path:
     """A state database with the council's people and their passwords, made once (scrypt is slow on purpose)."""
-    from pipeline.curation import passwords
-    from pipeline.curation import users as U
-    from pipeline.store import db as store
+    from pipeline.curation.rules import passwords
+    from pipeline.curation.rules import users as U
+    from pipeline.store.db import db as store
 
     path = tmp_path_factory.mktemp("web-people") / "etalase.db"
     conn = store.connect(path)
@@ -186,10 +187,11 @@ def web_login(client, name: str, password: str | None = None):
 
 def web_approve(root: Path, *slugs: str, curator: str = "siti") -> None:
     """Curator approval through the real review use-case, every checklist item confirmed."""
-    from pipeline.catalog.reader import load_catalog
-    from pipeline.curation import reviews
-    from pipeline.curation import users as U
-    from pipeline.store import db as store
+    from pipeline.catalog.reader.reader import load_catalog
+
+    from pipeline.curation.rules import reviews
+    from pipeline.curation.rules import users as U
+    from pipeline.store.db import db as store
 
     cat = load_catalog(root / "content")
     conn = store.connect(root / "state" / "etalase.db")
@@ -208,13 +210,13 @@ def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
     import subprocess
 
     import imageio_ffmpeg
+    from pipeline.catalog.reader.reader import load_catalog
 
-    from pipeline.catalog.reader import load_catalog
     from pipeline.common.project import Project
-    from pipeline.export import folders as X
-    from pipeline.plan import ledger as planstate
+    from pipeline.export.folders import folders as X
+    from pipeline.plan.planner import ledger as planstate
     from pipeline.render.images import render_post_images
-    from pipeline.store import db as store
+    from pipeline.store.db import db as store
 
     project = Project.at(root)
     cat = load_catalog(project.content)
@@ -300,8 +302,8 @@ def make_shop(scratch: Scratch) -> Scratch:
     video = scratch.root / "templates" / "videos" / "default.yaml"
     video.parent.mkdir(parents=True)
     video.write_text(textwrap.dedent(SHORT_VIDEO).lstrip(), encoding="utf-8")
-    from pipeline.curation import users as U
-    from pipeline.store import db as store
+    from pipeline.curation.rules import users as U
+    from pipeline.store.db import db as store
 
     conn = store.connect(scratch.root / "state" / "etalase.db")
     U.ensure(conn, "siti", "curator")
@@ -315,3 +317,57 @@ def outside_details(html: str) -> str:
     import re
 
     return re.sub(r"<details\b.*?</details>", "", html, flags=re.S)
+
+
+# --- Real processes: a pinned clock and the build's named points (issue 10: no test races the clock) ---------
+
+# 05:00 WIB on Thursday 1 October 2026 (22:00 UTC the day before), for processes whose clock a test cannot pass in.
+PINNED_NOW = "2026-09-30T22:00:00+00:00"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment for a real `python -m pipeline` process: this one's, with its clock pinned to PINNED_NOW
+    ($ETALASE_NOW, pipeline/common/clock.py), so its days are the same whether or not midnight WIB passes mid-test."""
+    import os
+
+    return {**os.environ, "ETALASE_NOW": PINNED_NOW, **extra}
+
+
+@pytest.fixture
+def pinned_now(monkeypatch) -> str:
+    """The same pinned clock for the CLI run in this process (`main([...])` makes its own SystemClock)."""
+    monkeypatch.setenv("ETALASE_NOW", PINNED_NOW)
+    return PINNED_NOW
+
+
+def points_reached(markers: Path) -> list[dict]:
+    """The named points (pipeline/common/testhook.py) a process reached, in order, from its marker files."""
+    import json
+
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in markers.glob("*.json")]
+    return sorted(found, key=lambda m: (m["pid"], m["seq"]))
+
+
+def wait_for_point(markers: Path, proc, name: str = "", timeout: float = 120.0) -> list[dict]:
+    """Wait until `proc` has reached point `name` (by default: the one it pauses at); returns the points so far.
+
+    The deadline only bounds a hang: the wait ends as soon as the marker is there, on any machine."""
+    import time
+
+    def arrived(trail: list[dict]) -> bool:
+        return any(m["point"] == name if name else m["paused"] for m in trail)
+
+    deadline = time.monotonic() + timeout
+    while True:
+        ended = proc.poll() is not None  # asked first: markers written before it ended are read next
+        trail = points_reached(markers)
+        if arrived(trail):
+            return trail
+        assert not ended, f"the process ended ({proc.returncode}) before {name or 'its pause'}: {trail}"
+        assert time.monotonic() < deadline, f"no {name or 'pause'} within {timeout} s: {trail}"
+        time.sleep(0.05)
+
+
+def release(markers: Path) -> None:
+    """Let a process paused at its point go on."""
+    (markers / "release").touch()

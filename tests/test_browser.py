@@ -21,8 +21,8 @@ from conftest import REPO, WEB_PASSWORDS, Scratch, web_approve, web_built_day
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
-from pipeline.plan import ledger as planstate
-from pipeline.store import db as store
+from pipeline.plan.planner import ledger as planstate
+from pipeline.store.db import db as store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -100,7 +100,7 @@ def base_url(project) -> str:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # bounds a hang only
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)

@@ -10,33 +10,35 @@ import contextlib
 import datetime as dt
 import io
 import json
-import random
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import av
 import pytest
+from conftest import PINNED_NOW, process_env, wait_for_point
 from PIL import Image
+from pipeline.build.orchestrate.demo import CURATOR, approve_samples, run_demo
 
-from pipeline.build import lock as L
-from pipeline.build import orchestrate as B
-from pipeline.build.demo import CURATOR, approve_samples, run_demo
+from pipeline.build.orchestrate import lock as L
+from pipeline.build.orchestrate import orchestrate as B
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
 from pipeline.common.project import Project
-from pipeline.curation import reviews, users
-from pipeline.export import folders as X
-from pipeline.plan import admin as P
-from pipeline.plan import ledger as S
+from pipeline.curation.rules import reviews, users
+from pipeline.export.folders import folders as X
+from pipeline.plan.planner import admin as P
+from pipeline.plan.planner import ledger as S
 
 WIB = ZoneInfo("Asia/Jakarta")
 # 05:00 WIB on Thursday 1 October 2026 is 22:00 UTC on the 30th: the build must make 1 and 2 October.
-CLOCK_AT = dt.datetime(2026, 9, 30, 22, 0, tzinfo=dt.UTC)
+CLOCK_AT = dt.datetime.fromisoformat(PINNED_NOW)  # the same moment the CLI processes here are pinned to
 DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)  # 2 October: Hari Batik Nasional (a Friday)
 REPO = Path(__file__).resolve().parent.parent
 
@@ -83,7 +85,7 @@ def cli(root: Path, *argv: str) -> tuple[int, str, str]:
 
 
 def db(root: Path):
-    from pipeline.store import db as store
+    from pipeline.store.db import db as store
 
     return store.connect(root / "state" / "etalase.db")
 
@@ -144,10 +146,8 @@ def built(shop, tmp_path_factory):
 def test_second_build_renders_nothing_and_changes_nothing(built):
     shop = built
     before = {d: stamps(shop.root / "exports" / d) for d in ("2026-10-01", "2026-10-02")}
-    started = time.monotonic()
     report = run_build(shop.root)
-    assert [d.status for d in report.days] == [B.UNCHANGED, B.UNCHANGED]
-    assert time.monotonic() - started < 30  # generous: nothing was rendered (bench/ measures the real time)
+    assert [d.status for d in report.days] == [B.UNCHANGED, B.UNCHANGED]  # how fast: bench/build_bench.py
     assert {d: stamps(shop.root / "exports" / d) for d in before} == before
     assert not (shop.root / "exports" / ".replaced").exists()
 
@@ -175,7 +175,7 @@ def test_changes_rerender_but_a_posted_day_is_never_rewritten(built):
     assert "Dikurasi" not in (replaced[0] / "caption.txt").read_text(encoding="utf-8")
 
 
-def test_exported_days_keep_their_product_and_a_skipped_day_steps_aside(built):
+def test_exported_days_keep_their_product_and_a_skipped_day_steps_aside(built, monkeypatch):
     shop = built
     first = {d: X.read_manifest(shop.root / "exports" / d.isoformat())["product"]["slug"] for d in (DAY1, DAY2)}
     from conftest import web_approve
@@ -185,7 +185,8 @@ def test_exported_days_keep_their_product_and_a_skipped_day_steps_aside(built):
     assert {d.date: (d.product, d.status) for d in report.days} == {
         d: (p, B.UNCHANGED) for d, p in first.items()}
 
-    code, out, err = cli(shop.root, "plan", "skip", DAY2.isoformat())  # the system clock's today is later:
+    monkeypatch.setenv("ETALASE_NOW", "2026-10-03T09:00:00+07:00")  # the CLI's clock: two days later
+    code, out, err = cli(shop.root, "plan", "skip", DAY2.isoformat())
     assert code == 1 and "in the past" in err  # the CLI refuses; the use-case with the test clock may
     conn = db(shop.root)
     S.set_skipped(conn, DAY2, True, "admin", CLOCK_AT)
@@ -209,7 +210,7 @@ def test_an_edited_product_leaves_the_plan_and_its_folder(built):
     assert "produk ekspor sebelumnya" in post["reason"] and "tidak lagi disetujui" in post["reason"]
 
 
-def test_a_failing_day_gets_a_note_and_the_others_still_build(shop):
+def test_a_failing_day_gets_a_note_and_the_others_still_build(shop, pinned_now):
     schedule = shop.root / "schedule.yaml"
     good = schedule.read_text(encoding="utf-8")
     schedule.write_text(good + textwrap.dedent("""
@@ -236,19 +237,19 @@ def test_a_failing_day_gets_a_note_and_the_others_still_build(shop):
 
 
 LOCK_HOLDER = """
-import sys, time
+import sys
 from pathlib import Path
-from pipeline.build.lock import BuildLock
+from pipeline.build.orchestrate.lock import BuildLock
 lock = BuildLock(Path(sys.argv[1]))
 lock.acquire()
 print("locked", flush=True)
-time.sleep(60)
+sys.stdin.read()  # held until the test kills this process, however long its checks take
 """
 
 
 def test_one_build_at_a_time_and_a_killed_holder_frees_the_lock(shop):
     holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(shop.root / "state")], cwd=REPO,
-                              stdout=subprocess.PIPE, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(L.BuildBusy, match="another build is running"):
@@ -257,46 +258,107 @@ def test_one_build_at_a_time_and_a_killed_holder_frees_the_lock(shop):
         assert code == 1 and "another build is running (pid" in err
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()
     with L.BuildLock(shop.root / "state").held():  # the OS freed it with the process
         pass
 
 
-def test_killing_a_build_at_random_moments_leaves_no_partial_folder(shop):
-    """SIGKILL (no cleanup at all) at a random moment, mid-render, and mid-second-day; then a build finishes."""
-    exports = shop.root / "exports"
-    cmd = [sys.executable, "-m", "pipeline", "--root", str(shop.root), "build", "--draft", "--days", "3"]
-    rng = random.Random(1954)
-    waits = [lambda: time.sleep(rng.uniform(0.5, 4.0)),  # anywhere, often before the first render
-             lambda: _until(lambda: _staged(exports)),  # while the first day renders
-             lambda: _until(lambda: len(X.day_folders(exports)) >= 1 and _staged(exports))]  # a later day
-    for wait in waits:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+DAY3 = DAY2 + dt.timedelta(days=1)
+
+
+def build3(root: Path) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "--root", str(root), "build", "--draft", "--days", "3"]
+
+
+@contextlib.contextmanager
+def build_paused_at(root: Path, point: str, markers: Path) -> Iterator[list[dict]]:
+    """`etalase build --draft --days 3` as a real process, stopped at a named point (pipeline/common/testhook.py);
+    yields the points it reached, the last one where it waits. On leaving, it and its ffmpeg get SIGKILL (no
+    cleanup at all, as at a power cut)."""
+    markers.mkdir()
+    with open(markers / "stderr.txt", "wb") as err:
+        proc = subprocess.Popen(build3(root), cwd=REPO, env=process_env(ETALASE_TEST_PAUSE=f"{point}:{markers}"),
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         try:
-            wait()
-            time.sleep(rng.uniform(0, 0.8))
+            yield wait_for_point(markers, proc)
         finally:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def where(trail: list[dict]) -> list[tuple[str, str]]:
+    return [(m["point"], m.get("day", "")) for m in trail]
+
+
+def staged(exports: Path, day: dt.date) -> set[str]:
+    """The files in `day`'s staging folder (the one of the running build; killed ones are cleared first)."""
+    folders = [p for p in (exports / ".building").iterdir() if p.name.startswith(day.isoformat())]
+    assert len(folders) == 1, folders
+    return {p.name for p in folders[0].iterdir()}
+
+
+def ledger(root: Path) -> dict[dt.date, tuple[str, str]]:
+    conn = db(root)
+    try:
+        return {d: (b.status, b.message) for d, b in S.builds(conn).items()}
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL: Windows has only TerminateProcess")
+def test_a_build_killed_at_each_risky_moment_leaves_no_partial_folder(shop, tmp_path):
+    """SIGKILL before any render, mid-video, mid-video of a later day, between publishing a day and recording it,
+    and with a day complete but unpublished; each kill lands where the process says it waits. Whatever was out is
+    complete every time, and a build afterwards finishes all three days."""
+    root, exports = shop.root, shop.root / "exports"
+    d1, d2, d3 = (d.isoformat() for d in (DAY1, DAY2, DAY3))
+
+    def nothing_partial() -> None:
         for day in X.day_folders(exports):
             assert complete(exports / day.isoformat()), f"half-made folder {day}"
-    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+
+    with build_paused_at(root, "render-start", tmp_path / "a") as trail:  # (a) before the first render
+        assert where(trail) == [("render-start", d1)]
+        assert X.day_folders(exports) == [] and staged(exports, DAY1) == set()
+    nothing_partial()
+
+    with build_paused_at(root, "mid-video", tmp_path / "b") as trail:  # (b) day 1's video half encoded
+        assert where(trail) == [("render-start", d1), ("mid-video", "")]
+        files = staged(exports, DAY1)
+        assert {"cover.jpg", "caption.txt"} <= files and "post.json" not in files and "video.mp4" not in files
+        assert any(f.startswith(".video.mp4.") for f in files)  # ffmpeg is writing its temporary file
+        assert X.day_folders(exports) == []
+    nothing_partial()
+    assert X.day_folders(exports) == []
+
+    with build_paused_at(root, "mid-video@2", tmp_path / "c") as trail:  # (c) day 2 mid-video, day 1 out
+        assert where(trail) == [("render-start", d1), ("mid-video", ""), ("before-publish", d1),
+                                ("day-published", d1), ("render-start", d2), ("mid-video", "")]
+        assert X.day_folders(exports) == [DAY1] and complete(exports / d1)
+        assert "post.json" not in staged(exports, DAY2)
+    nothing_partial()
+    assert X.day_folders(exports) == [DAY1] and set(ledger(root)) == {DAY1}
+
+    with build_paused_at(root, "day-published", tmp_path / "d") as trail:  # (d) day 2 out, not yet recorded
+        assert where(trail) == [("render-start", d2), ("mid-video", ""), ("before-publish", d2),
+                                ("day-published", d2)]
+        assert X.day_folders(exports) == [DAY1, DAY2] and set(ledger(root)) == {DAY1}
+    nothing_partial()
+
+    with build_paused_at(root, "before-publish", tmp_path / "e") as trail:  # (e) day 3 complete, unpublished
+        assert where(trail) == [("render-start", d3), ("mid-video", ""), ("before-publish", d3)]
+        assert {"post.json", "video.mp4", "checklist.html"} <= staged(exports, DAY3)
+        assert ledger(root)[DAY2] == ("ok", "recovered from post.json")  # the folder was trusted
+    nothing_partial()
+    assert X.day_folders(exports) == [DAY1, DAY2]
+
+    done = subprocess.run(build3(root), cwd=REPO, env=process_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    days = X.day_folders(exports)
-    assert len(days) == 3 and all(complete(exports / d.isoformat()) for d in days)
+    assert "1 built, 2 unchanged" in done.stdout
+    assert X.day_folders(exports) == [DAY1, DAY2, DAY3] and all(complete(exports / d) for d in (d1, d2, d3))
     assert not list((exports / ".building").iterdir())
-
-
-def _staged(exports: Path) -> bool:
-    base = exports / ".building"
-    return base.is_dir() and any(base.iterdir())
-
-
-def _until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the build never got there"
-        time.sleep(0.05)
+    assert {d: status for d, (status, _) in ledger(root).items()} == {DAY1: "ok", DAY2: "ok", DAY3: "ok"}
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import process_env
 
 from pipeline.cli import main
 
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_check(root: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", "--root", str(root), "check", *extra],
-                          capture_output=True, text=True, cwd=root)
+                          capture_output=True, text=True, cwd=root, env=process_env())
 
 
 def seed_mistakes(scratch) -> None:

@@ -12,17 +12,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.date import DateTrigger
+from conftest import points_reached, process_env, release, wait_for_point
+from pipeline.build.orchestrate.orchestrate import Options
+from pipeline.plan.planner.schedule import Settings, load_settings
 
-from pipeline.build import scheduler as SCH
-from pipeline.build.orchestrate import Options
+from pipeline.build.orchestrate import scheduler as SCH
 from pipeline.common.clock import FixedClock
 from pipeline.common.project import Project
-from pipeline.export import folders as X
-from pipeline.plan import ledger as S
-from pipeline.plan.schedule import Settings, load_settings
-from pipeline.store import db as store
+from pipeline.export.folders import folders as X
+from pipeline.plan.planner import ledger as S
+from pipeline.store.db import db as store
 
 WIB = ZoneInfo("Asia/Jakarta")
+DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)  # the days from conftest.PINNED_NOW
 REPO = Path(__file__).resolve().parent.parent
 NO_SIGTERM = "Windows cannot deliver SIGTERM: send_signal ends the process without running its handler"
 
@@ -83,8 +85,9 @@ def test_the_scheduler_runs_its_job_and_never_two_builds_at_once(scratch):
     try:
         assert scheduler.get_job("prepare") is not None
         scheduler.add_job(prepare.run, args=["manual"], id="manual")
-        deadline = time.monotonic() + 30
-        while len([r for r in runs(scratch.root) if r[1] != "running"]) < 3 and time.monotonic() < deadline:
+        deadline = time.monotonic() + 120  # bounds a hang only: the loop ends when the three runs have
+        while len([r for r in runs(scratch.root) if r[1] != "running"]) < 3:
+            assert time.monotonic() < deadline, runs(scratch.root)
             time.sleep(0.1)
     finally:
         SCH.stop(scheduler, prepare)
@@ -106,12 +109,19 @@ def test_default_cron_job_uses_prepare_at_in_the_zone(scratch):
     assert fire.isoformat() == "2026-10-02T04:30:00+09:00"
 
 
-def start_scheduler(root: Path) -> subprocess.Popen:
+def start_scheduler(root: Path, markers: Path, pause: str = "") -> subprocess.Popen:
+    """`etalase scheduler --draft` as a real process, its clock pinned (05:00 WIB, 1 October 2026) and its named
+    points marked in `markers` (pipeline/common/testhook.py), pausing at `pause` if given. Its cron, which APScheduler
+    fires by the real clock, is moved 12 hours away from now so that only the catch-up runs during a test."""
+    away = (dt.datetime.now(WIB) + dt.timedelta(hours=12)).strftime("%H:%M")
+    schedule = root / "schedule.yaml"
+    schedule.write_text(schedule.read_text(encoding="utf-8") + f'prepare_at: "{away}"\n', encoding="utf-8")
     return subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(root), "scheduler", "--draft"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=REPO, env=process_env(ETALASE_TEST_PAUSE=f"{pause}:{markers}"),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def wait_for(path: Path, text: str, timeout: float = 90) -> str:
+def wait_for(path: Path, text: str, timeout: float = 120) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         log = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -122,13 +132,14 @@ def wait_for(path: Path, text: str, timeout: float = 90) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason=NO_SIGTERM)
-def test_the_scheduler_process_catches_up_logs_and_stops_on_sigterm(shop):
+def test_the_scheduler_process_catches_up_logs_and_stops_on_sigterm(shop, tmp_path):
     log = shop.root / "state" / "logs" / "scheduler.log"
-    proc = start_scheduler(shop.root)
+    proc = start_scheduler(shop.root, tmp_path)
     try:
-        text = wait_for(log, "catch_up run finished")
+        wait_for_point(tmp_path, proc, "signals-ready")  # before this, SIGTERM would simply kill it
+        wait_for(log, "catch_up run finished")
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=60) == 0
     finally:
         proc.kill()
     text = log.read_text(encoding="utf-8")
@@ -139,27 +150,33 @@ def test_the_scheduler_process_catches_up_logs_and_stops_on_sigterm(shop):
     console = proc.stdout.read()
     assert "catch_up run finished: 2 built" in console  # the console gets the same lines
     exports = shop.root / "exports"
-    assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
-                                                   for d in X.day_folders(exports))
+    assert X.day_folders(exports) == [DAY1, DAY2]  # the pinned clock's horizon
+    assert all(X.read_manifest(exports / d.isoformat()) for d in X.day_folders(exports))
+    assert [(t, s, at[:16]) for t, s, at in runs(shop.root)] == [("catch_up", "ok", "2026-10-01T05:00")]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason=NO_SIGTERM)
-def test_sigterm_mid_build_finishes_the_day_and_leaves_no_partial_folder(shop):
+def test_sigterm_mid_build_finishes_the_day_and_leaves_no_partial_folder(shop, tmp_path):
+    """The catch-up build waits at the start of day 1's render while SIGTERM is handled; then day 1 finishes
+    and day 2 is never begun."""
     exports = shop.root / "exports"
-    proc = start_scheduler(shop.root)
+    proc = start_scheduler(shop.root, tmp_path, pause="render-start")
     try:
-        deadline = time.monotonic() + 60
-        while not ((exports / ".building").is_dir() and any((exports / ".building").iterdir())):
-            assert time.monotonic() < deadline and proc.poll() is None, "no render started"
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)  # the first day is rendering now
-        assert proc.wait(timeout=60) == 0
+        wait_for_point(tmp_path, proc, "signals-ready")
+        trail = wait_for_point(tmp_path, proc)
+        assert [(m["point"], m.get("day")) for m in trail if m["point"] == "render-start"] == [
+            ("render-start", DAY1.isoformat())]
+        assert X.day_folders(exports) == []
+        proc.send_signal(signal.SIGTERM)
+        wait_for_point(tmp_path, proc, "stop-requested")  # the handler ran: the build is told to stop
+        release(tmp_path)
+        assert proc.wait(timeout=120) == 0
     finally:
         proc.kill()
-    days = X.day_folders(exports)
-    assert len(days) == 1 and X.read_manifest(exports / days[0].isoformat())  # finished, the second not begun
-    assert not any((exports / ".building").iterdir())
+    assert X.day_folders(exports) == [DAY1] and X.read_manifest(exports / DAY1.isoformat())  # finished
+    assert [m["day"] for m in points_reached(tmp_path) if m["point"] == "render-start"] == [DAY1.isoformat()]
+    assert not any((exports / ".building").iterdir())  # day 2, staged but never rendered, is gone
     assert [(t, s) for t, s, _ in runs(shop.root)] == [("catch_up", "stopped")]
     conn = store.connect(shop.root / "state" / "etalase.db")
-    assert len(S.builds(conn)) == 1
+    assert list(S.builds(conn)) == [DAY1]
     conn.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import time
 
 import httpx
 import pytest
+from conftest import process_env
 
 from pipeline.cli import main
 
@@ -42,26 +42,27 @@ def server(web_office):
 
     def start(*args: str) -> str:
         port = free_port()
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = process_env(PYTHONUNBUFFERED="1")
         env.pop("ETALASE_DB", None)
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(web_office.root), "serve",
                                  "--port", str(port), "--no-scheduler", *args], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # bounds a hang only: a loaded machine may take a while to import
+        while True:
             try:
-                httpx.get(base + "/static/style.css", timeout=1)
+                httpx.get(base + "/static/style.css", timeout=5)
                 return base
             except httpx.TransportError:
                 assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.05)
-        raise AssertionError("server did not start")
 
     yield start
     for proc in procs:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
 
 
 def test_on_loopback_pages_open_and_foreign_host_names_are_refused(server):

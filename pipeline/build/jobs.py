@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.common import testhook
 from pipeline.render.blobs import Blobs, BlobStore, FileBlobs
 from pipeline.render.inputs import RENDER_VERSION, RenderInputs
 from pipeline.render.post import PostResult, render
@@ -104,6 +105,7 @@ class ShippedJob:
 
 def render_shipped(job: ShippedJob) -> tuple[PostResult, dict[str, bytes]]:
     """Unpack the blobs into a private store (checked against their digests), render, return the bytes."""
+    testhook.point("shipped-render", product=job.inputs.product.slug)  # on the worker (tests kill it here)
     with tempfile.TemporaryDirectory(prefix="etalase-blobs-") as tmp:
         store = BlobStore(Path(tmp))
         for digest, data in job.blobs.items():

@@ -35,6 +35,7 @@ from pipeline.build.report import (
     Reporter,
 )
 from pipeline.catalog.media import MediaError
+from pipeline.common import testhook
 from pipeline.common.errors import CheckError, EtalaseError
 from pipeline.common.models import Product
 from pipeline.common.project import Project
@@ -239,6 +240,7 @@ def _discard(item: _Pending) -> None:
 def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) -> DayOutcome:
     slot, exports = item.slot, ctx.project.exports
     try:
+        testhook.point("render-start", day=slot.date)  # in-process: the day's render starts here
         result: PostResult = item.future.result()
         if isinstance(result, tuple):  # a shipped job: the files came back as bytes
             result, files = result
@@ -253,9 +255,11 @@ def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) ->
         manifest = _manifest(ctx, item, result, page_hash)
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))
+        testhook.point("before-publish", day=slot.date)
         replaced = X.publish(exports, slot.date, item.staged, ctx.now())
     except Exception as exc:  # expected or a bug in a renderer: either way the other days go on
         return _failed(ctx, item, exc)
+    testhook.point("day-published", day=slot.date)  # a kill here: the folder is out, the ledger not told
     S.record_build(ctx.conn, slot.date, slot.product, slot.artisan, item.digest, "ok", "", ctx.now())
     return DayOutcome(slot.date, BUILT, slot.product, slot.reason, replaced=replaced, seconds=result.seconds)
 

@@ -22,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from pipeline.build.orchestrate import BuildReport, DayOutcome, Options, build
+from pipeline.common import testhook
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import EtalaseError
 from pipeline.common.project import Project
@@ -172,10 +173,12 @@ def run_forever(project: Project, options: Options | None = None, *, catch_up: b
                  signal.Signals(signum).name)
         stopping.set()
         prepare.stop.set()
+        testhook.point("stop-requested")
 
     for name in ("SIGINT", "SIGTERM", "SIGBREAK"):  # SIGBREAK: Ctrl-Break on Windows consoles
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), on_signal)
+    testhook.point("signals-ready")  # tests signal this process only from here on
     while not stopping.wait(1.0):
         pass
     stop(scheduler, prepare)

@@ -2,10 +2,15 @@
 
 Every time the project stores is aware and in the configured zone (WIB by default), so a
 05:00 WIB run never becomes "yesterday" on a machine whose clock is in UTC.
+
+Testing aid: $ETALASE_NOW (an aware ISO moment, e.g. 2026-09-30T22:00:00+00:00) pins every
+SystemClock of a process to that moment, so tests that run the CLI, the scheduler or the server
+as real processes get the same days whenever they run, midnight WIB or not.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.common.errors import ConfigError
 
 DEFAULT_ZONE = "Asia/Jakarta"
+NOW_VARIABLE = "ETALASE_NOW"
 
 
 def zone(name: str) -> ZoneInfo:
@@ -29,14 +35,30 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+def pinned_now() -> datetime | None:
+    """The moment $ETALASE_NOW pins the system clock to (tests only), or None."""
+    value = os.environ.get(NOW_VARIABLE)
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ConfigError.single(NOW_VARIABLE, None, NOW_VARIABLE, f"`{value}` is not an aware ISO moment",
+                                 "e.g. 2026-09-30T22:00:00+00:00, or unset it to use the machine's clock")
+    return at
+
+
 class SystemClock:
-    """The machine's clock, seen from `zone_name`."""
+    """The machine's clock, seen from `zone_name` (pinned by $ETALASE_NOW when a test sets it)."""
 
     def __init__(self, zone_name: str = DEFAULT_ZONE):
         self.zone = zone(zone_name)
+        self.pinned = pinned_now()
 
     def now(self) -> datetime:
-        return datetime.now(self.zone)
+        return datetime.now(self.zone) if self.pinned is None else self.pinned.astimezone(self.zone)
 
 
 class FixedClock:

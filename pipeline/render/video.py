@@ -26,6 +26,7 @@ from moviepy import VideoClip
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.catalog.media import to_rgb
+from pipeline.common import testhook
 from pipeline.common.atomic import output as atomic_output
 from pipeline.common.errors import CheckError, PhotoError, Problem
 from pipeline.common.models import Catalog, Photo, Product
@@ -169,6 +170,8 @@ class ProductClip(VideoClip):
         return self.timeline.frames
 
     def frame_i420(self, i: int) -> Planes:
+        if i == self.timeline.frames // 2:
+            testhook.point("mid-video", frame=i)  # tests kill a build here: mid-encode, ffmpeg running
         return self.timeline.frame(i)
 
     def _rgb(self, t: float) -> np.ndarray:
