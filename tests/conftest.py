@@ -120,8 +120,7 @@ class Post:
 
 
 def make_post(s: Scratch) -> Post:
-    from pipeline.catalog.reader.reader import load_catalog
-
+    from pipeline.catalog.reader import load_catalog
     from pipeline.common.project import Project
     from pipeline.render.brand import load_brand
 
@@ -146,9 +145,9 @@ WEB_ROLES = {"ayu": "admin", "siti": "curator", "budi": "editor"}
 @pytest.fixture(scope="session")
 def web_people_db(tmp_path_factory) -> Path:
     """A state database with the council's people and their passwords, made once (scrypt is slow on purpose)."""
-    from pipeline.curation.rules import passwords
-    from pipeline.curation.rules import users as U
-    from pipeline.store.db import db as store
+    from pipeline.curation import passwords
+    from pipeline.curation import users as U
+    from pipeline.store import db as store
 
     path = tmp_path_factory.mktemp("web-people") / "etalase.db"
     conn = store.connect(path)
@@ -187,11 +186,10 @@ def web_login(client, name: str, password: str | None = None):
 
 def web_approve(root: Path, *slugs: str, curator: str = "siti") -> None:
     """Curator approval through the real review use-case, every checklist item confirmed."""
-    from pipeline.catalog.reader.reader import load_catalog
-
-    from pipeline.curation.rules import reviews
-    from pipeline.curation.rules import users as U
-    from pipeline.store.db import db as store
+    from pipeline.catalog.reader import load_catalog
+    from pipeline.curation import reviews
+    from pipeline.curation import users as U
+    from pipeline.store import db as store
 
     cat = load_catalog(root / "content")
     conn = store.connect(root / "state" / "etalase.db")
@@ -210,13 +208,13 @@ def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
     import subprocess
 
     import imageio_ffmpeg
-    from pipeline.catalog.reader.reader import load_catalog
 
+    from pipeline.catalog.reader import load_catalog
     from pipeline.common.project import Project
-    from pipeline.export.folders import folders as X
-    from pipeline.plan.planner import ledger as planstate
+    from pipeline.export import folders as X
+    from pipeline.plan import ledger as planstate
     from pipeline.render.images import render_post_images
-    from pipeline.store.db import db as store
+    from pipeline.store import db as store
 
     project = Project.at(root)
     cat = load_catalog(project.content)
@@ -302,8 +300,8 @@ def make_shop(scratch: Scratch) -> Scratch:
     video = scratch.root / "templates" / "videos" / "default.yaml"
     video.parent.mkdir(parents=True)
     video.write_text(textwrap.dedent(SHORT_VIDEO).lstrip(), encoding="utf-8")
-    from pipeline.curation.rules import users as U
-    from pipeline.store.db import db as store
+    from pipeline.curation import users as U
+    from pipeline.store import db as store
 
     conn = store.connect(scratch.root / "state" / "etalase.db")
     U.ensure(conn, "siti", "curator")

@@ -21,8 +21,8 @@ from conftest import REPO, WEB_PASSWORDS, Scratch, web_approve, web_built_day
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
-from pipeline.plan.planner import ledger as planstate
-from pipeline.store.db import db as store
+from pipeline.plan import ledger as planstate
+from pipeline.store import db as store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -8,11 +8,11 @@ import random
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from pipeline.plan.planner.planner import Feature, Override, horizon, make_plan
-from pipeline.plan.planner.schedule import DayRule, Rotation, Settings, SpecialDay, Theme
 
 from pipeline.common.models import Artisan, Product
-from pipeline.plan.planner import planner as P
+from pipeline.plan import planner as P
+from pipeline.plan.planner import Feature, Override, horizon, make_plan
+from pipeline.plan.schedule import DayRule, Rotation, Settings, SpecialDay, Theme
 
 MONDAY = dt.date(2026, 9, 28)  # a Monday; Wednesday is 30 Sep, Hari Batik (Friday) 2 Oct
 KECAMATAN = ("Sei Rampah", "Sipispis", "Perbaungan", "Pantai Cermin", "Dolok Masihul")
@@ -311,8 +311,8 @@ def test_swap_pin_skip_unskip_unpin_from_the_cli(shop, pinned_now):
     by_offset = [rows[d] for d in sorted(rows)]
     assert by_offset[3][4] == "planned" and by_offset[1][4] == "planned"
 
-    from pipeline.plan.planner import ledger as planstate
-    from pipeline.store.db import db as store
+    from pipeline.plan import ledger as planstate
+    from pipeline.store import db as store
 
     conn = store.connect(store.db_path(scratch.root / "state"))
     log = [(r["action"], r["product"], r["actor"]) for r in planstate.log(conn)]
@@ -335,8 +335,8 @@ def test_a_swap_to_an_unapproved_product_is_refused_with_the_reason(shop, pinned
     assert code == 1 and "did you mean `tas-purun`?" in err
     code, _, err = cli(scratch, "plan", "swap", "2020-01-01", "kain-tenun")
     assert code == 1 and "is in the past" in err
-    from pipeline.curation.rules import users
-    from pipeline.store.db import db as store
+    from pipeline.curation import users
+    from pipeline.store import db as store
 
     conn = store.connect(scratch.root / "state" / "etalase.db")
     users.ensure(conn, "budi", "editor")

@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.date import DateTrigger
 from conftest import points_reached, process_env, release, wait_for_point
-from pipeline.build.orchestrate.orchestrate import Options
-from pipeline.plan.planner.schedule import Settings, load_settings
 
-from pipeline.build.orchestrate import scheduler as SCH
+from pipeline.build import scheduler as SCH
+from pipeline.build.orchestrate import Options
 from pipeline.common.clock import FixedClock
 from pipeline.common.project import Project
-from pipeline.export.folders import folders as X
-from pipeline.plan.planner import ledger as S
-from pipeline.store.db import db as store
+from pipeline.export import folders as X
+from pipeline.plan import ledger as S
+from pipeline.plan.schedule import Settings, load_settings
+from pipeline.store import db as store
 
 WIB = ZoneInfo("Asia/Jakarta")
 DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)  # the days from conftest.PINNED_NOW

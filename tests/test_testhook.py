@@ -14,7 +14,8 @@ from pipeline.common.clock import SystemClock
 from pipeline.common.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
-POINTS = "from pipeline.common import testhook; testhook.point('a', day='2026-10-01'); testhook.point('b'); print('went on')"
+POINTS = ("from pipeline.common import testhook; testhook.point('a', day='2026-10-01'); testhook.point('b'); "
+          "print('went on')")
 
 
 def test_a_process_marks_its_points_and_waits_at_the_chosen_one_until_released(tmp_path):
