@@ -161,6 +161,7 @@ def input_hash(slot: Slot, product: Product, catalog: Catalog, brand: Brand, tem
         "date": slot.date, "product": [product.slug, product.content_hash],
         "artisan": dataclasses.asdict(artisan) if artisan else None,
         "craft": dataclasses.asdict(craft) if craft else None,
+        "region": dataclasses.asdict(catalog.region),  # captions and the CTA card name the regency
         "templates": templates, "brand": brand.digest, "timezone": timezone,
         "day": [slot.template, slot.intro, slot.formats, slot.post_at, slot.special, slot.theme],
         "draft": draft,

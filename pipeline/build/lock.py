@@ -21,7 +21,18 @@ class BuildBusy(EtalaseError):
 
 # The lock -----------------------------------------------------------------------------------------
 
-_in_process = threading.Lock()  # the scheduler thread and a dashboard request share one process
+# The scheduler thread and a dashboard request share one process, and a hub builds many projects in
+# one: each lock file gets its own thread lock (keyed by its resolved path), so one project's build
+# never blocks another's. Entries are never removed: one small lock per project a process has built.
+_in_process: dict[Path, threading.Lock] = {}
+_in_process_guard = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    """The in-process lock of one lock file, made on first use."""
+    key = path.resolve()
+    with _in_process_guard:
+        return _in_process.setdefault(key, threading.Lock())
 
 
 class BuildLock:
@@ -34,6 +45,7 @@ class BuildLock:
     def __init__(self, state: Path):
         self.path = Path(state) / LOCK_FILE
         self._file = None
+        self._thread = _thread_lock(self.path)
 
     def _try(self) -> bool:
         f = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
@@ -56,7 +68,7 @@ class BuildLock:
     def acquire(self, wait: float = 0.0) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait
-        got = _in_process.acquire(timeout=wait) if wait > 0 else _in_process.acquire(blocking=False)
+        got = self._thread.acquire(timeout=wait) if wait > 0 else self._thread.acquire(blocking=False)
         if not got:
             raise BuildBusy(self._busy_message())
         try:
@@ -65,7 +77,7 @@ class BuildLock:
                     raise BuildBusy(self._busy_message())
                 time.sleep(0.2)
         except BaseException:
-            _in_process.release()
+            self._thread.release()
             raise
         self._file.seek(0)
         self._file.truncate()
@@ -85,7 +97,7 @@ class BuildLock:
         finally:
             self._file.close()
             self._file = None
-            _in_process.release()
+            self._thread.release()
 
     def _busy_message(self) -> str:
         try:
