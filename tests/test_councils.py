@@ -92,3 +92,18 @@ def test_names_and_districts_come_from_each_councils_own_files(shop, tmp_path):
     (problem,) = [p for p in problems if p.path == "content/artisans/contoh-pengrajin.yaml"]
     assert (problem.path, problem.line, problem.field) == ("content/artisans/contoh-pengrajin.yaml", 2, "kecamatan")
     assert "Lubuk Pakam" in problem.hint
+
+
+def test_each_dashboard_names_its_own_council(web_office, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from pipeline.web.app import create_app
+
+    deli = deli_project(tmp_path / "deli")
+    for project, name, other in ((Project.at(web_office.root), "Dekranasda Sergai", "Deli Serdang"),
+                                 (deli, "Dekranasda Deli Serdang", "Sergai")):
+        client = TestClient(create_app(project, require_login=False, local_user="ayu" if name.endswith("Sergai")
+                                       else "rina", clock=FixedClock(CLOCK_AT)))
+        html = client.get("/kurasi").text
+        assert f"· Etalase {name}</title>" in html and f'<span class="sub">{name}</span>' in html
+        assert other not in html

@@ -24,12 +24,30 @@ def installed(tmp_path_factory) -> Path:
     src = tmp / "src"
     shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(*LEFT_OUT))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp / "dist"), str(src)], check=True, cwd=tmp)
+    isolation = ["--no-build-isolation"] if _can_build_here() else []  # else pip fetches setuptools itself
+    subprocess.run([*pip, "wheel", "--no-deps", *isolation, "-w", str(tmp / "dist"), str(src)], check=True, cwd=tmp)
     (wheel,) = (tmp / "dist").glob("etalase-*.whl")
     site = tmp / "site"
     subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True,
                    cwd=tmp)
     return site
+
+
+def _can_build_here() -> bool:
+    """pyproject's build requirements are met by this environment (offline, no index needed)."""
+    from importlib import metadata
+
+    try:
+        major, minor = (int(x) for x in metadata.version("setuptools").split(".")[:2])
+    except (metadata.PackageNotFoundError, ValueError):
+        return False
+    if (major, minor) < (69, 0):
+        return False
+    try:
+        metadata.version("wheel")
+    except metadata.PackageNotFoundError:
+        return (major, minor) >= (70, 1)  # bdist_wheel moved into setuptools
+    return True
 
 
 def etalase(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:

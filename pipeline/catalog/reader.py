@@ -89,7 +89,7 @@ PRODUCT_FIELDS = [
 
 REGION_FIELDS = [
     F.Field("regency", F.nonempty_text, required=True, help="the regency's (kabupaten's) name, as posts write it"),
-    F.Field("short_name", F.text, default="", help="its everyday short form for small print, e.g. Sergai"),
+    F.Field("short_name", F.text, default="", help="its everyday short form, e.g. Labura"),
     F.Field("province", F.text, default="", help="the province, in Bahasa Indonesia"),
     F.Field("province_en", F.text, default="", help="the province in English, for Go Global captions"),
     F.Field("kecamatan", F.text_list, required=True, help="the districts artisans may name"),

@@ -67,7 +67,7 @@ class Region:
     """The council's regency (content/region.yaml): its name in posts and the districts artisans may name."""
 
     regency: str = ""
-    short_name: str = ""  # the everyday short form, e.g. Sergai
+    short_name: str = ""  # the everyday short form, e.g. Labura
     province: str = ""
     province_en: str = ""
     kecamatan: tuple[str, ...] = ()  # empty: no region.yaml, districts are not checked
