@@ -85,12 +85,13 @@ def test_a_project_without_its_own_brand_is_warned_about_the_placeholder(tmp_pat
     (warning,) = brand.warnings
     assert warning.field == "council" and "placeholder" in warning.message and "etalase init" in warning.hint
     assert "Sergai" not in brand.council and "#DekranasdaSergai" not in brand.hashtags
+    assert brand.logo == PACKAGED_TEMPLATES / "logo.png"  # the neutral placeholder badge, not the sample's
 
 
 def test_the_sample_project_keeps_only_its_own_identity_in_templates():
     """The repository root is the sample council: its templates/ holds overrides, the defaults ship
     in the package."""
-    assert sorted(p.name for p in (REPO / "templates").iterdir()) == ["README.md", "brand.yaml"]
+    assert sorted(p.name for p in (REPO / "templates").iterdir()) == ["README.md", "brand.yaml", "logo.png"]
     for rel in ("brand.yaml", "logo.png", "captions/default.j2", "layouts/cover.yaml", "videos/default.yaml",
                 "export/checklist.html.j2", "fonts/LICENSE-Manrope.txt", "fonts/Vollkorn-Bold.ttf"):
         assert (PACKAGED_TEMPLATES / rel).is_file(), rel
