@@ -107,3 +107,15 @@ def test_each_dashboard_names_its_own_council(web_office, tmp_path):
         html = client.get("/kurasi").text
         assert f"· Etalase {name}</title>" in html and f'<span class="sub">{name}</span>' in html
         assert other not in html
+
+
+def test_national_day_intros_name_no_regency_unless_the_council_writes_one(tmp_path):
+    from pipeline.plan.schedule import load_settings
+
+    repo = Path(__file__).resolve().parent.parent
+    (tmp_path / "schedule.yaml").write_text("national_days: true\n", encoding="utf-8")
+    plain = load_settings(tmp_path / "schedule.yaml", "schedule.yaml")
+    sample = load_settings(repo / "schedule.yaml", "schedule.yaml")
+    for day in (dt.date(2026, 4, 21), dt.date(2026, 10, 2), dt.date(2026, 12, 22)):
+        assert "Sergai" not in plain.special_day(day).intro and "daerah kita" in plain.special_day(day).intro
+    assert sample.special_day(dt.date(2026, 4, 21)).intro.endswith("perempuan pengrajin Sergai.")
