@@ -40,8 +40,9 @@ TARGET_MS = 300
 
 
 def generated_content(root: Path) -> Path:
-    """Four products with three phone-size photos each, drawn by pipeline.samples."""
-    from pipeline.samples import draw_photo
+    """Four products with three phone-size photos each, drawn by tools/make_photos.py."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from make_photos import draw_photo
 
     content = root / "content"
     for sub in ("artisans", "products", "media"):

@@ -44,6 +44,9 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tools"))  # the sample photo drawer is a development tool
+
+from make_photos import draw_photo  # noqa: E402
 
 from pipeline.catalog.reader import load_catalog  # noqa: E402
 from pipeline.common.project import Project  # noqa: E402
@@ -56,7 +59,6 @@ from pipeline.render.motion import PAD, Pan, Zoom, plan_motion  # noqa: E402
 from pipeline.render.photo import crop_box, upright_size  # noqa: E402
 from pipeline.render.scenes import load_video_template, plan_video  # noqa: E402
 from pipeline.render.video import photo_box, photo_layer  # noqa: E402
-from pipeline.samples import draw_photo  # noqa: E402
 
 SIZE = (1080, 1920)
 PHOTO = (3000, 4000)

@@ -60,7 +60,8 @@ class Scratch:
 
 @pytest.fixture
 def scratch(tmp_path: Path) -> Scratch:
-    """A valid minimal catalogue: one craft, one artisan, one product with one photo."""
+    """A valid minimal catalogue: one craft, one artisan, one product with one photo, the sample's region
+    and brand."""
     return make_scratch(tmp_path / "project")
 
 
@@ -88,6 +89,11 @@ def make_scratch(root: Path) -> Scratch:
         photo_consent: true
     """)
     s.product("tas-purun")
+    # The sample council's own identity: its regency and districts, and its brand.yaml (name, handle,
+    # hashtags); everything else comes from the packaged default templates.
+    shutil.copy2(REPO / "content" / "region.yaml", s.content / "region.yaml")
+    (s.root / "templates").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "templates" / "brand.yaml", s.root / "templates" / "brand.yaml")
     return s
 
 

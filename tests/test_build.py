@@ -30,7 +30,7 @@ from pipeline.build import orchestrate as B
 from pipeline.build.demo import CURATOR, approve_samples, run_demo
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.curation import reviews, users
 from pipeline.export import folders as X
 from pipeline.plan import admin as P
@@ -162,7 +162,7 @@ def test_changes_rerender_but_a_posted_day_is_never_rewritten(built):
 
     own = shop.root / "templates" / "captions" / "default.j2"  # the council edits its caption template
     own.parent.mkdir(parents=True)
-    own.write_text((REPO / "templates" / "captions" / "default.j2").read_text(encoding="utf-8")
+    own.write_text((PACKAGED_TEMPLATES / "captions" / "default.j2").read_text(encoding="utf-8")
                    + "Dikurasi Dekranasda Sergai.\n", encoding="utf-8")
     report = run_build(shop.root)
     assert [(d.date, d.status) for d in report.days] == [(DAY1, B.POSTED_DAY), (DAY2, B.BUILT)]

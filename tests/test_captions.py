@@ -95,14 +95,12 @@ def test_more_hashtags_than_the_setting_is_a_warning(rich):
 
 
 def own_brand_file(post, caption_line: str):
-    """The packaged brand.yaml with one caption setting changed, as the council's own file."""
-    from pipeline.common.project import PACKAGED_TEMPLATES
+    """The council's own brand.yaml (the sample's) with one caption setting changed."""
     from pipeline.render.brand import load_brand
 
-    text = (PACKAGED_TEMPLATES / "brand.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^  product_tags: .*$", "  " + caption_line, text)
     own = post.scratch.root / "templates" / "brand.yaml"
-    own.parent.mkdir(parents=True, exist_ok=True)
+    text = own.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^  product_tags: .*$", "  " + caption_line, text)
     own.write_text(text.replace("logo: logo.png", "logo: ''"), encoding="utf-8")
     return load_brand(post.reload().project)
 

@@ -155,5 +155,15 @@ def test_settings_report_every_problem_with_lines(tmp_path):
 
 
 def test_the_bundled_curation_yaml_states_the_defaults():
-    """content/curation.yaml documents the defaults; it must load cleanly and say the same."""
-    assert C.load_settings(Path(__file__).resolve().parent.parent / "content") == C.CurationSettings()
+    """content/curation.yaml documents the defaults (in the sample regency's words); it must load cleanly
+    and say the same."""
+    content = Path(__file__).resolve().parent.parent / "content"
+    assert C.load_settings(content) == C.CurationSettings(C.default_checklist(content))
+    assert C.default_checklist(content)[-1].label == "Kerajinan asli Serdang Bedagai"
+
+
+def test_the_default_checklist_names_the_councils_own_regency(tmp_path):
+    """No regency is built in: the default authenticity item names the project's region.yaml regency."""
+    assert C.default_checklist(tmp_path)[-1].label == "Kerajinan asli daerah ini"  # no region.yaml
+    (tmp_path / "region.yaml").write_text("regency: Deli Serdang\nkecamatan: [Lubuk Pakam]\n", encoding="utf-8")
+    assert C.load_settings(tmp_path).checklist[-1].label == "Kerajinan asli Deli Serdang"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import outside_details
 
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.export import failed as F
 from pipeline.export import folders as X
 
@@ -177,7 +177,7 @@ def test_index_page_golden():
 
 @pytest.mark.parametrize("name", ["checklist.html.j2", "index.html.j2", "_style.html.j2"])
 def test_page_templates_use_no_external_resources(name):
-    text = (Path(__file__).resolve().parent.parent / "templates" / "export" / name).read_text(encoding="utf-8")
+    text = (PACKAGED_TEMPLATES / "export" / name).read_text(encoding="utf-8")
     assert "<link" not in text and "<script src" not in text and "@import" not in text
 
 
@@ -186,6 +186,6 @@ def test_page_hash_covers_every_export_template_the_pages_include(tmp_path):
     before = X.page_templates_digest(Project.at(tmp_path))
     own = tmp_path / "templates" / "export"
     own.mkdir(parents=True)
-    packaged = Path(__file__).resolve().parent.parent / "templates" / "export" / "_style.html.j2"
+    packaged = PACKAGED_TEMPLATES / "export" / "_style.html.j2"
     (own / "_style.html.j2").write_text(packaged.read_text(encoding="utf-8") + "<!-- dewan -->\n", encoding="utf-8")
     assert X.page_templates_digest(Project.at(tmp_path)) != before

@@ -212,11 +212,20 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path):
         store.connect(path)
 
 
-def test_database_path_is_a_setting(tmp_path, monkeypatch):
-    monkeypatch.delenv("ETALASE_DB", raising=False)
-    assert store.db_path(tmp_path / "state") == (tmp_path / "state" / "etalase.db").resolve()
+def test_database_path_belongs_to_the_project_not_the_process(tmp_path, monkeypatch):
+    """$ETALASE_DB is a CLI default only: a hub's projects each keep their own database."""
+    from pipeline.cli import build_parser
+    from pipeline.cli.common import project as cli_project
+    from pipeline.common.project import Project
+
     monkeypatch.setenv("ETALASE_DB", str(tmp_path / "elsewhere.db"))
-    assert store.db_path(tmp_path / "state") == (tmp_path / "elsewhere.db").resolve()
+    assert store.db_path(tmp_path / "state") == (tmp_path / "state" / "etalase.db").resolve()
+    a, b = Project.at(tmp_path / "a"), Project.at(tmp_path / "b", db=tmp_path / "b.db")
+    assert a.db == (tmp_path / "a" / "state" / "etalase.db").resolve() and b.db == (tmp_path / "b.db").resolve()
+    args = build_parser().parse_args(["--root", str(tmp_path / "a"), "check"])
+    assert cli_project(args).db == (tmp_path / "elsewhere.db").resolve()
+    args = build_parser().parse_args(["--root", str(tmp_path / "a"), "--db", str(tmp_path / "x.db"), "check"])
+    assert cli_project(args).db == (tmp_path / "x.db").resolve()
 
 
 def test_a_failed_transaction_leaves_nothing(tmp_path):

@@ -31,7 +31,18 @@ class BuildBusy(EtalaseError):
 
 # The lock -----------------------------------------------------------------------------------------
 
-_in_process = threading.Lock()  # the scheduler thread and a dashboard request share one process
+# The scheduler thread and a dashboard request share one process, and a hub builds many projects in
+# one: each lock file gets its own thread lock (keyed by its resolved path), so one project's build
+# never blocks another's. Entries are never removed: one small lock per project a process has built.
+_in_process: dict[Path, threading.Lock] = {}
+_in_process_guard = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    """The in-process lock of one lock file, made on first use."""
+    key = path.resolve()
+    with _in_process_guard:
+        return _in_process.setdefault(key, threading.Lock())
 
 
 class BuildLock:
@@ -48,6 +59,7 @@ class BuildLock:
         self.kind = kind or lock_kind()
         self._file = None
         self._held = False
+        self._thread = _thread_lock(self.path)
 
     def _try(self) -> bool:
         if self.kind == "pidfile":
@@ -86,7 +98,7 @@ class BuildLock:
     def acquire(self, wait: float = 0.0) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait
-        got = _in_process.acquire(timeout=wait) if wait > 0 else _in_process.acquire(blocking=False)
+        got = self._thread.acquire(timeout=wait) if wait > 0 else self._thread.acquire(blocking=False)
         if not got:
             raise BuildBusy(self._busy_message())
         try:
@@ -95,7 +107,7 @@ class BuildLock:
                     raise BuildBusy(self._busy_message())
                 time.sleep(0.2)
         except BaseException:
-            _in_process.release()
+            self._thread.release()
             raise
         self._held = True
 
@@ -114,7 +126,7 @@ class BuildLock:
                 self._file.close()
                 self._file = None
             self._held = False
-            _in_process.release()
+            self._thread.release()
 
     def _busy_message(self) -> str:
         try:

@@ -28,7 +28,7 @@ from pipeline.common.errors import EtalaseError
 from pipeline.common.project import Project
 from pipeline.plan import ledger as S
 from pipeline.plan.schedule import Settings, load_settings
-from pipeline.store.db import connect, db_path
+from pipeline.store.db import connect
 
 log = logging.getLogger("etalase.scheduler")
 LOCK_WAIT = 3 * 3600  # a cron run waits for a manual build instead of skipping the day
@@ -80,7 +80,7 @@ class Prepare:
         return (self.clock or SystemClock(settings.timezone)).now().astimezone(settings.zone)
 
     def run(self, trigger: str = "cron") -> BuildReport | None:
-        conn = connect(db_path(self.project.state))
+        conn = connect(self.project.db)
         try:
             run_id = S.run_started(conn, trigger, self.now())
             log.info("%s run started", trigger)
@@ -104,7 +104,7 @@ class Prepare:
 
     def missed(self) -> list[dt.datetime] | None:
         """Scheduled runs missed since the last good one; None when it never ran well."""
-        conn = connect(db_path(self.project.state))
+        conn = connect(self.project.db)
         try:
             last = S.last_run(conn, "ok")
         finally:

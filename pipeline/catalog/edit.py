@@ -136,7 +136,7 @@ def save_artisan(content: Path, slug: str, values: Mapping[str, Any], *, create:
     districts = kecamatan_names(content)
 
     def extra(r: F.FieldReader, v: dict[str, Any]) -> None:
-        if v["kecamatan"] and v["kecamatan"] not in districts:
+        if v["kecamatan"] and districts and v["kecamatan"] not in districts:
             r.error(("kecamatan",), f"`{v['kecamatan']}` bukan kecamatan di kabupaten ini",
                     "pilih salah satu: " + ", ".join(districts))
         for i, craft in enumerate(v["crafts"] or ()):
@@ -147,8 +147,8 @@ def save_artisan(content: Path, slug: str, values: Mapping[str, Any], *, create:
 
 
 def kecamatan_names(content: Path) -> tuple[str, ...]:
-    """The districts artisans may name, read by the catalogue's own rule (region.yaml, else Serdang Bedagai's),
-    so the dashboard's form offers and accepts exactly what the catalogue will."""
+    """The districts artisans may name, read by the catalogue's own rule (the council's region.yaml; none
+    when it has none), so the dashboard's form offers and accepts exactly what the catalogue will."""
     return C.kecamatan_names(content)
 
 

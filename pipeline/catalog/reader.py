@@ -18,14 +18,9 @@ from pipeline.catalog.media import MIN_SHORT_SIDE, MediaError, PhotoInfo, probe
 from pipeline.catalog.rupiah import parse_price
 from pipeline.common import fields as F
 from pipeline.common.errors import ContentError, Problem
-from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product
+from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product, Region
 from pipeline.common.yamlread import YamlDoc, load
 
-KECAMATAN_SERGAI = (
-    "Bandar Khalipah", "Bintang Bayu", "Dolok Masihul", "Dolok Merawan", "Kotarih", "Pantai Cermin",
-    "Pegajahan", "Perbaungan", "Sei Bamban", "Sei Rampah", "Serba Jadi", "Silinda", "Sipispis",
-    "Tanjung Beringin", "Tebing Syahbandar", "Tebing Tinggi", "Teluk Mengkudu",
-)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WHATSAPP = re.compile(r"^\+62[0-9]{8,13}$")
 AVAILABILITY = ("in_stock", "made_to_order")
@@ -93,8 +88,11 @@ PRODUCT_FIELDS = [
 ]
 
 REGION_FIELDS = [
-    F.Field("regency", F.text, default="Serdang Bedagai", help="the regency's name"),
-    F.Field("kecamatan", F.text_list, default=KECAMATAN_SERGAI, help="the districts artisans may name"),
+    F.Field("regency", F.nonempty_text, required=True, help="the regency's (kabupaten's) name, as posts write it"),
+    F.Field("short_name", F.text, default="", help="its everyday short form, e.g. Labura"),
+    F.Field("province", F.text, default="", help="the province, in Bahasa Indonesia"),
+    F.Field("province_en", F.text, default="", help="the province in English, for Go Global captions"),
+    F.Field("kecamatan", F.text_list, required=True, help="the districts artisans may name"),
 ]
 
 
@@ -141,7 +139,8 @@ def load_catalog(root: Path | str) -> Catalog:
         cat.problems.append(Problem(str(root), None, "", "content folder not found",
                                     "pass --content DIR or run from the project folder"))
         return cat
-    kecamatan = _load_region(root, cat)
+    cat.region = _load_region(root, cat)
+    kecamatan = cat.region.kecamatan
     _load_crafts(root, cat)
     for path in sorted((root / "artisans").glob("*.y*ml")):
         _load_artisan(root, path, cat, kecamatan)
@@ -167,23 +166,36 @@ def _read(root: Path, path: Path, cat: Catalog) -> YamlDoc | None:
 
 
 def kecamatan_names(content: Path | str) -> tuple[str, ...]:
-    """The districts artisans may name: region.yaml's list, else Serdang Bedagai's (problems are the
+    """The districts artisans may name: region.yaml's list, () when there is none (problems are the
     catalogue's to report)."""
+    return load_region(content).kecamatan
+
+
+def load_region(content: Path | str) -> Region:
+    """content/region.yaml alone (the dashboard's forms, curation defaults); problems are the catalogue's."""
     content = Path(content)
     return _load_region(content, Catalog(root=content))
 
 
-def _load_region(root: Path, cat: Catalog) -> tuple[str, ...]:
+def _load_region(root: Path, cat: Catalog) -> Region:
+    """Each council names its own regency and districts: nothing about one regency lives in code."""
     path = root / "region.yaml"
     if not path.exists():
-        return KECAMATAN_SERGAI
+        cat.problems.append(Problem(_shown(root, path), None, "", "region.yaml is missing: artisans' kecamatan "
+                                    "are not checked and posts name no regency",
+                                    "write the regency and its kecamatan there (`etalase init` writes one)",
+                                    "warning"))
+        return Region()
     doc = _read(root, path, cat)
     if doc is None:
-        return KECAMATAN_SERGAI
+        return Region()
     r = F.FieldReader(doc)
     values = r.mapping((), REGION_FIELDS)
     cat.problems.extend(r.problems)
-    return tuple(values["kecamatan"]) if values else KECAMATAN_SERGAI
+    if not values or any(p.is_error for p in r.problems):
+        return Region(source=doc.path)
+    return Region(values["regency"], values["short_name"], values["province"], values["province_en"],
+                  tuple(values["kecamatan"]), doc.path)
 
 
 def _load_crafts(root: Path, cat: Catalog) -> None:
@@ -229,7 +241,7 @@ def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ..
     key = _slug_from_file(path, r)
     v = r.mapping((), ARTISAN_FIELDS)
     if v:
-        if v["kecamatan"] and v["kecamatan"] not in kecamatan:
+        if v["kecamatan"] and kecamatan and v["kecamatan"] not in kecamatan:
             near = difflib.get_close_matches(v["kecamatan"], kecamatan, n=1)
             r.error(("kecamatan",), f"`{v['kecamatan']}` is not a kecamatan of the regency",
                     f"did you mean `{near[0]}`?" if near else "one of: " + ", ".join(kecamatan))

@@ -24,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", metavar="DIR", help="project folder (default: current folder or $ETALASE_ROOT)")
     parser.add_argument("--content", metavar="DIR", help="content folder (default: ROOT/content)")
     parser.add_argument("--templates", metavar="DIR",
-                        help="the council's own templates, searched before the defaults (default: ROOT/templates)")
+                        help="the council's own templates, searched before the defaults "
+                             "(default: $ETALASE_TEMPLATES, else ROOT/templates)")
+    parser.add_argument("--db", metavar="FILE",
+                        help="the state database (default: $ETALASE_DB, else ROOT/state/etalase.db)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
     for module in sorted(modules, key=lambda m: getattr(m, "ORDER", 50)):

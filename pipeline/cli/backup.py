@@ -9,7 +9,6 @@ from pipeline.cli.common import project
 from pipeline.cli.review import configured_clock
 from pipeline.common.project import Project
 from pipeline.store import backup as B
-from pipeline.store import db as store
 
 ORDER = 80
 
@@ -31,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _place(proj: Project) -> B.Place:
-    return B.Place(proj.content, store.db_path(proj.state), proj.schedule)
+    return B.Place(proj.content, proj.db, proj.schedule)
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from pipeline.common.project import Project
 
 ORDER = 99
+
+# The only place the environment reaches a project: defaults for the global options, so the core
+# stays free of process-wide settings (a hub holds many projects in one process).
+ENV = {"root": "ETALASE_ROOT", "templates": "ETALASE_TEMPLATES", "state": "ETALASE_STATE", "db": "ETALASE_DB"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,4 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def project(args: argparse.Namespace) -> Project:
-    return Project.at(root=args.root, content=args.content, templates=args.templates)
+    env = {key: os.environ.get(name) or None for key, name in ENV.items()}
+    return Project.at(root=args.root or env["root"], content=args.content,
+                      templates=args.templates or env["templates"], state=env["state"],
+                      db=getattr(args, "db", None) or env["db"])

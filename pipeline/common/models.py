@@ -62,11 +62,29 @@ class Product:
         return self.photos[0]
 
 
+@dataclass(frozen=True)
+class Region:
+    """The council's regency (content/region.yaml): its name in posts and the districts artisans may name."""
+
+    regency: str = ""
+    short_name: str = ""  # the everyday short form, e.g. Labura
+    province: str = ""
+    province_en: str = ""
+    kecamatan: tuple[str, ...] = ()  # empty: no region.yaml, districts are not checked
+    source: str = ""
+
+    @property
+    def name(self) -> str:
+        """What posts call the regency: its short name, else its full name ("" when none is set)."""
+        return self.short_name or self.regency
+
+
 @dataclass
 class Catalog:
     """Everything under content/ that loaded, plus every problem found on the way."""
 
     root: Path
+    region: Region = field(default_factory=Region)
     crafts: dict[str, Craft] = field(default_factory=dict)
     artisans: dict[str, Artisan] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)

@@ -1,14 +1,21 @@
-"""Where a project's folders are: content, templates (user-first lookup), schedule, state, exports."""
+"""Where a project's folders are: content, templates (user-first lookup), schedule, state, database, exports.
+
+A Project is a plain value: everything about where one council's files live, with nothing read from
+the environment, so one process (a national hub) can hold many councils' projects side by side. The
+CLI alone turns $ETALASE_* variables into arguments (pipeline/cli/common.py).
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.common.errors import ConfigError
 
-PACKAGED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The default templates ship inside the package (pipeline/defaults/templates/), so a wheel installed
+# without the repository still renders; a council's own templates/ folder is searched first.
+PACKAGED_TEMPLATES = Path(__file__).resolve().parents[1] / "defaults" / "templates"
+DB_NAME = "etalase.db"
 
 
 @dataclass(frozen=True)
@@ -19,21 +26,24 @@ class Project:
     schedule: Path
     state: Path
     exports: Path
+    db: Path  # the state database; state/etalase.db unless this project names another
 
     @classmethod
     def at(cls, root: Path | str | None = None, content: Path | str | None = None,
            templates: Path | str | None = None, exports: Path | str | None = None,
-           state: Path | str | None = None) -> Project:
-        root = Path(root or os.environ.get("ETALASE_ROOT") or Path.cwd()).resolve()
-        own = Path(templates or os.environ.get("ETALASE_TEMPLATES") or root / "templates").resolve()
+           state: Path | str | None = None, db: Path | str | None = None) -> Project:
+        root = Path(root or Path.cwd()).resolve()
+        own = Path(templates or root / "templates").resolve()
         search = tuple(dict.fromkeys(p for p in (own, PACKAGED_TEMPLATES) if p.is_dir())) or (own,)
+        state = Path(state or root / "state").resolve()
         return cls(
             root=root,
             content=Path(content or root / "content").resolve(),
             templates=search,
             schedule=root / "schedule.yaml",
-            state=Path(state or os.environ.get("ETALASE_STATE") or root / "state").resolve(),
+            state=state,
             exports=Path(exports or root / "exports").resolve(),
+            db=Path(db or state / DB_NAME).resolve(),
         )
 
     def template(self, relative: str) -> Path:

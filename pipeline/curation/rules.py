@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.catalog.reader import load_region
 from pipeline.common import fields as F
 from pipeline.common.errors import ConfigError, EtalaseError
 from pipeline.common.yamlread import load
@@ -119,7 +120,7 @@ DEFAULT_CHECKLIST = (
     CheckItem("price_sensible", "Harga wajar", "sesuai mutu dan harga pasar kerajinan sejenis"),
     CheckItem("artisan_consent", "Pengrajin setuju produk dan namanya ditampilkan",
               "persetujuan tercatat (photo_consent di berkas pengrajin)"),
-    CheckItem("craft_authentic", "Kerajinan asli Serdang Bedagai",
+    CheckItem("craft_authentic", "Kerajinan asli daerah ini",
               "dibuat oleh pengrajin yang disebut, dengan teknik dan bahan lokal"),
 )
 
@@ -199,11 +200,21 @@ ITEM_FIELDS = [
 ]
 
 
+def default_checklist(content: Path | str) -> tuple[CheckItem, ...]:
+    """The default checklist in the council's words: "Kerajinan asli <its regency>" (content/region.yaml)."""
+    regency = load_region(content).regency
+    if not regency:
+        return DEFAULT_CHECKLIST
+    return tuple(replace(c, label=f"Kerajinan asli {regency}") if c.id == "craft_authentic" else c
+                 for c in DEFAULT_CHECKLIST)
+
+
 def load_settings(content: Path | str) -> CurationSettings:
     """content/curation.yaml, or the defaults when there is none; every problem at once."""
     path = Path(content) / "curation.yaml"
+    defaults = default_checklist(content)
     if not path.exists():
-        return CurationSettings()
+        return CurationSettings(defaults)
     doc = load(path, f"{Path(content).name}/curation.yaml")
     r = F.FieldReader(doc)
     v = r.mapping((), SETTINGS_FIELDS)
@@ -221,5 +232,5 @@ def load_settings(content: Path | str) -> CurationSettings:
             items.append(CheckItem(item["id"], item["label"], item["help"]))
     if any(p.is_error for p in r.problems):
         raise ConfigError(r.problems)
-    return CurationSettings(tuple(items) or DEFAULT_CHECKLIST, v["new_products"], v["approval_needs_all_checks"],
+    return CurationSettings(tuple(items) or defaults, v["new_products"], v["approval_needs_all_checks"],
                             tuple(r.problems))

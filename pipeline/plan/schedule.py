@@ -26,14 +26,15 @@ WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday
 WEEKDAYS_ID = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
-# Dates that suit themed posts (DOMAIN.md); `national_days: false` turns them off.
+# Dates that suit themed posts (DOMAIN.md); `national_days: false` turns them off. The intros name no
+# regency: a council's schedule.yaml gives its own wording under special_days (same date replaces).
 NATIONAL_DAYS = {
-    (4, 21): ("Hari Kartini", None, "Selamat Hari Kartini! Hari ini kami merayakan perempuan pengrajin Sergai."),
+    (4, 21): ("Hari Kartini", None, "Selamat Hari Kartini! Hari ini kami merayakan perempuan pengrajin daerah kita."),
     (8, 12): ("Hari UMKM Nasional", None, "Selamat Hari UMKM Nasional! Dukung usaha kecil pengrajin daerah."),
     (8, 17): ("HUT RI", None, "Dirgahayu Republik Indonesia! Bangga memakai buatan Indonesia."),
-    (10, 2): ("Hari Batik Nasional", "batik", "Selamat Hari Batik Nasional! Kenali batik khas Sergai."),
+    (10, 2): ("Hari Batik Nasional", "batik", "Selamat Hari Batik Nasional! Kenali batik khas daerah kita."),
     (10, 28): ("Hari Sumpah Pemuda", None, "Selamat Hari Sumpah Pemuda! Pemuda bangga kerajinan daerahnya."),
-    (12, 22): ("Hari Ibu", None, "Selamat Hari Ibu! Terima kasih untuk para ibu pengrajin Sergai."),
+    (12, 22): ("Hari Ibu", None, "Selamat Hari Ibu! Terima kasih untuk para ibu pengrajin daerah kita."),
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.catalog.reader import hashtags, whatsapp
 from pipeline.common import fields as F
 from pipeline.common.errors import ConfigError, ContentError, Problem
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.common.yamlread import YamlDoc, load
 from pipeline.render.templates import TemplateTexts, as_texts, shown
 from pipeline.render.text import FontBook, font_book
@@ -77,7 +77,7 @@ def raw(value: Any) -> Any:
 TOP_FIELDS = [
     F.Field("council", F.nonempty_text, required=True, help="the council's full name"),
     F.Field("short_name", F.text, default="", help="a shorter name for small print"),
-    F.Field("handle", handle, required=True, help="TikTok handle, e.g. @dekranasda.sergai"),
+    F.Field("handle", handle, required=True, help="TikTok handle, e.g. @dekranasda.contoh"),
     F.Field("tagline", F.text, default="", help="the regency's motto or a campaign line"),
     F.Field("whatsapp", whatsapp, default=None,
             help="the council's order number; when empty, posts give the artisan's number"),
@@ -163,9 +163,14 @@ def _read(project: Project, path: Path) -> YamlDoc:
 
 def load_brand(project: Project) -> Brand:
     """Read brand.yaml (the council's own first, then the packaged default); ConfigError lists every problem."""
-    doc = _read(project, project.template("brand.yaml"))
+    path = project.template("brand.yaml")
+    doc = _read(project, path)
     r = F.FieldReader(doc)
     top = r.mapping((), TOP_FIELDS) or {}
+    if path.parent == PACKAGED_TEMPLATES:
+        r.warn(("council",), "the packaged placeholder brand is in use: posts name a sample council",
+               "copy it to this project's templates/brand.yaml and give your council's name, handle and "
+               "hashtags (`etalase init` writes one)")
     book = font_book(project.templates)
     colours = _colours(r, top.get("colours"))
     fonts = _fonts(r, top.get("fonts"), book)

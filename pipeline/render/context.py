@@ -101,6 +101,7 @@ def post_context(product: Product, catalog: Catalog, brand: Brand, *, intro: str
         "whatsapp_link": f"wa.me/{whatsapp.lstrip('+')}" if whatsapp else "",
         "handle": brand.handle,
         "council": brand.council,
+        "region": catalog.region,  # the council's own regency (content/region.yaml): region.name, .regency
     }
     key = "call_to_action_en" if en and brand.caption.call_to_action_en else "call_to_action"
     source = getattr(brand.caption, key)

@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.common.errors import ContentError, Problem
-from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product
+from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product, Region
 from pipeline.common.project import Project
 from pipeline.render.audio import music_files
 from pipeline.render.blobs import Blobs, FileBlobs, digest_file
@@ -66,6 +66,7 @@ class RenderInputs:
     logo: str | None = None  # digest
     music: dict[str, str] = field(default_factory=dict)  # content/music/ file name -> digest
     versions: tuple[str, str] = field(default_factory=lambda: (__version__, RENDER_VERSION))
+    region: Region = field(default_factory=Region)  # captions and the CTA card name the council's regency
 
     def digest(self) -> str:
         """The day's input hash: sha256 over the whole value (blobs by their digests)."""
@@ -88,7 +89,7 @@ class RenderInputs:
     def catalog(self) -> Catalog:
         """A catalogue of just this post's records, for the renderers' context."""
         return Catalog(Path("."), crafts={self.craft.slug: self.craft}, artisans={self.artisan.slug: self.artisan},
-                       products={self.product.slug: self.product})
+                       products={self.product.slug: self.product}, region=self.region)
 
 
 def _plain(value: Any) -> Any:
@@ -112,6 +113,7 @@ class Loader:
         self.logo = self._add(self.brand.logo) if self.brand.logo else None
         self.music = {p.name: self._add(p) for p in music_files(project)}
         self._brand = dataclasses.replace(self.brand, font_paths={}, logo=None)
+        self._region = catalog.region
 
     def _add(self, path: Path, digest: str | None = None) -> str:
         if not digest:
@@ -132,7 +134,8 @@ class Loader:
         photos = tuple(Photo(p.file, Path(p.file), p.focus, self._add(Path(p.path), p.digest or None))
                        for p in product.photos)
         return RenderInputs(dataclasses.replace(product, photos=photos), artisan, craft, self._brand, self.templates,
-                            day, self.fonts, self.logo, self.music)
+                            day, self.fonts, self.logo, self.music,
+                            region=dataclasses.replace(self._region, kecamatan=(), source=""))
 
     def blobs(self, inputs: RenderInputs) -> FileBlobs:
         """The project's own files for exactly these inputs' digests."""

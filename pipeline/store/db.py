@@ -10,7 +10,6 @@ the process; writes here are human-paced, so the fsync per commit costs nothing 
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -24,8 +23,8 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def db_path(state: Path | str) -> Path:
-    """The state database: $ETALASE_DB, else etalase.db in the project's state folder."""
-    return Path(os.environ.get("ETALASE_DB") or Path(state) / "etalase.db").resolve()
+    """The default state database of a state folder; a project's own is `Project.db`."""
+    return (Path(state) / "etalase.db").resolve()
 
 
 def migrations(folder: Path = MIGRATIONS) -> list[tuple[int, str, str]]:

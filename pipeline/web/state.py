@@ -19,12 +19,13 @@ from pathlib import Path
 
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import Clock, SystemClock
-from pipeline.common.errors import ContentError
+from pipeline.common.errors import ContentError, EtalaseError
 from pipeline.common.models import Catalog
 from pipeline.common.project import Project
 from pipeline.curation import rules as curation
 from pipeline.plan.schedule import Settings, load_settings
-from pipeline.store.db import connect, db_path
+from pipeline.render.brand import load_brand
+from pipeline.store.db import connect
 
 RECHECK_SECONDS = 1.0
 IDLE_SECONDS = 120.0  # the watcher stops when nobody asked for a while (and restarts on the next request)
@@ -102,7 +103,7 @@ class WebState:
 
     def __post_init__(self) -> None:
         self.catalog_cache = CatalogCache(self.project.content)
-        self.db_file = db_path(self.project.state)
+        self.db_file = self.project.db
 
     def db(self) -> sqlite3.Connection:
         """This thread's connection (sqlite3 connections are cheap to keep, slow-ish to open and migrate)."""
@@ -172,6 +173,19 @@ class WebState:
             self._memo.clear()
         self._memo[name] = (key, time.monotonic(), value)
         return value
+
+    def council_name(self) -> str:
+        """The council's display name from its brand.yaml, for page titles; "" while the brand is broken."""
+        def load() -> str:
+            try:
+                return load_brand(self.project).display_name
+            except EtalaseError:
+                return ""
+        try:
+            path = self.project.template("brand.yaml")
+        except EtalaseError:
+            return ""
+        return self.memo("council", load, key=(path, _stat(path)))
 
     def curation_settings(self) -> tuple[curation.CurationSettings, list]:
         """The council's checklist; a broken curation.yaml falls back to the defaults and says so."""

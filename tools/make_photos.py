@@ -6,7 +6,8 @@ backdrop. Drawing is deterministic (one seeded numpy Generator per photo, no clo
 test sizes (360x480 well under 0.2 s) and JPEG-friendly: textures are softly blurred and noise is
 kept low so the whole content/media folder stays small.
 
-Regenerate every sample photo with ``python -m pipeline.samples [--out content/media]``.
+A development tool, not part of the installed package. Regenerate every sample photo with
+``.venv/bin/python tools/make_photos.py [--out content/media]``.
 """
 
 from __future__ import annotations
@@ -1180,8 +1181,9 @@ def generate(out: Path, only: set[str] | None = None, log=print) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipeline.samples", description="Regenerate the sample photos.")
-    ap.add_argument("--out", type=Path, default=Path("content/media"), help="folder for the photos")
+    ap = argparse.ArgumentParser(prog="tools/make_photos.py", description="Regenerate the sample photos.")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "content" / "media",
+                    help="folder for the photos (default: the sample content/media)")
     ap.add_argument("--only", nargs="*", help="file names to redraw (default: all)")
     args = ap.parse_args(argv)
     files = generate(args.out, set(args.only) if args.only else None)

@@ -5,7 +5,7 @@ inharmonic ratios of a struck bar, as in a gamelan's saron), a soft drone and a 
 Notes that ring past the end are wrapped onto the start, so the file loops without a seam.
 Deterministic (one seeded generator). Regenerate with:
 
-    .venv/bin/python content/music/make_sample.py
+    .venv/bin/python tools/make_music.py
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ RATE = 48000
 BPM = 96
 BEATS = 32  # 20 s
 SCALE = (293.66, 329.63, 369.99, 440.00, 493.88, 587.33)  # D E F# A B D'
-OUT = Path(__file__).resolve().with_name("sergai-pentatonik.m4a")
+OUT = Path(__file__).resolve().parent.parent / "content" / "music" / "sergai-pentatonik.m4a"
 
 
 def pluck(freq: float, seconds: float, rng: np.random.Generator) -> np.ndarray:
