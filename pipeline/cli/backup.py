@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _place(proj: Project) -> B.Place:
-    return B.Place(proj.content, store.db_path(proj.state), proj.schedule)
+    return B.Place(proj.content, store.db_path(proj.state), proj.schedule, proj.exports)
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -111,7 +111,7 @@ def context(args: argparse.Namespace) -> Iterator[Context]:
     settings = C.load_settings(proj.content)
     for w in settings.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    conn = store.connect(store.db_path(proj.state))
+    conn = store.open_project(proj)
     try:
         yield Context(proj, conn, settings)
     finally:

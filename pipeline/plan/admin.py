@@ -26,7 +26,7 @@ from pipeline.curation import users as U
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import PINNED, POSTED, SWAPPED, Slot, horizon, make_plan
 from pipeline.plan.schedule import Settings, load_settings
-from pipeline.store.db import connect, db_path
+from pipeline.store.db import open_project
 
 
 class PlanRefused(EtalaseError):
@@ -59,7 +59,7 @@ class Context:
 def open_context(project: Project, clock: Clock | None = None, conn: sqlite3.Connection | None = None) -> Context:
     settings = load_settings(project.schedule, "schedule.yaml")
     catalog = load_catalog(project.content)
-    conn = conn or connect(db_path(project.state))
+    conn = conn or open_project(project)
     clock = clock or SystemClock(settings.timezone)
     return Context(project, settings, catalog, conn, clock, reviews.approved_products(conn, catalog))
 
