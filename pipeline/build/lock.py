@@ -67,10 +67,12 @@ class BuildLock:
         except BaseException:
             _in_process.release()
             raise
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(f"pid {os.getpid()} since {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n")
-        self._file.flush()
+        note = f"pid {os.getpid()} since {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+        try:  # unbuffered, so a full disk cannot fail the close later
+            os.ftruncate(self._file.fileno(), 0)
+            os.write(self._file.fileno(), note.encode("utf-8"))
+        except OSError:  # a full disk: the lock is held all the same, only the note saying by whom is missing
+            pass
 
     def release(self) -> None:
         if self._file is None:

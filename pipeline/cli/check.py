@@ -50,6 +50,9 @@ def state_problems(proj: Project) -> list[Problem]:
     except store.DatabaseDamaged as exc:
         return [Problem(str(exc.path), None, "", f"the state database {exc.why}; builds would pull every export",
                         f"stop `etalase serve` and `etalase scheduler`, then restore a backup: {exc.restore}")]
+    except store.StateDiskFull as exc:
+        message, _, hint = str(exc).partition("\n    hint: ")
+        return [Problem(str(exc.path.parent), None, "", message, hint)]
     return []
 
 

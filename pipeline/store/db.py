@@ -56,16 +56,16 @@ class DatabaseDamaged(EtalaseError):
 
 
 class StateDiskFull(EtalaseError):
-    """The disk holding the state database is full (or failing); nothing was written."""
+    """The disk holding the state folder is full; nothing was written."""
 
-    def __init__(self, path: Path, detail: str):
+    def __init__(self, path: Path, detail: str, what: str = "the state database"):
         self.path = Path(path)
         folder = self.path.parent
-        self.pesan = (f"Disk penuh: database di {folder} tidak bisa ditulis. Kosongkan ruang di disk itu "
+        self.pesan = (f"Disk penuh: {folder} tidak bisa ditulis. Kosongkan ruang di disk itu "
                       "(misalnya hapus berkas lama di exports/.replaced/ atau state/backups/), lalu coba lagi. "
                       "Tidak ada yang hilang.")
         super().__init__(
-            f"disk full: cannot write the state database in {folder} ({detail}); nothing was changed\n"
+            f"disk full: cannot write {what} in {folder} ({detail}); nothing was changed\n"
             f"    hint: free space on that disk (old folders in exports/.replaced/, old backups in "
             f"{folder / 'backups'}), then run the command again")
 
