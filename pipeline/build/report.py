@@ -30,6 +30,7 @@ class BuildReport:
     days: list[DayOutcome] = field(default_factory=list)
     index: Path | None = None
     stopped: bool = False
+    pruned: list[Path] = field(default_factory=list)  # old folders deleted from exports/.replaced/
 
     @property
     def failed(self) -> list[DayOutcome]:
@@ -46,6 +47,8 @@ class BuildReport:
         parts = [f"{self.count(s)} {label}" for s, label in (
             (BUILT, "built"), (UNCHANGED, "unchanged"), (POSTED_DAY, "posted (left alone)"),
             (NO_POST, "without a post"), (FAILED, "FAILED"), (STOPPED, "not started (stopped)")) if self.count(s)]
+        if self.pruned:
+            parts.append(f"{len(self.pruned)} old replaced folder(s) removed")
         return ", ".join(parts) or "nothing to do"
 
 

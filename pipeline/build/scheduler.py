@@ -97,6 +97,8 @@ class Prepare:
                 report = build(self.project, options, clock=self.clock, reporter=LogReporter(), stop=self.stop)
                 status = "ok" if report.ok else ("stopped" if report.stopped else "failed")
                 summary = report.summary()
+                for path in report.pruned:
+                    log.info("removed old replaced folder %s", path)
                 log.log(logging.INFO if report.ok else logging.ERROR, "%s run finished: %s", trigger, summary)
             except EtalaseError as exc:
                 summary = str(exc)

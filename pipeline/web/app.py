@@ -25,6 +25,7 @@ from pipeline.common.clock import Clock
 from pipeline.common.errors import ContentError, EtalaseError, NotFound, PermissionDenied
 from pipeline.common.project import Project
 from pipeline.curation.rules import DecisionRefused
+from pipeline.plan.admin import OutOfRange
 from pipeline.store.db import DatabaseDamaged, StateDiskFull, translate
 from pipeline.web import api, auth, files, pages
 from pipeline.web.labels import pesan
@@ -110,6 +111,10 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         return _error(request, 404, "Tidak ditemukan", "Halaman atau berkas itu tidak ada.")
+
+    @app.exception_handler(OutOfRange)
+    async def out_of_range(request: Request, exc: OutOfRange):
+        return _error(request, 400 if _wants_json(request) else 404, "Tanggal di luar jangkauan", exc.pesan)
 
     @app.exception_handler(DatabaseDamaged)
     async def damaged(request: Request, exc: DatabaseDamaged):
