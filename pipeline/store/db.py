@@ -90,7 +90,9 @@ def connect(path: Path | str, folder: Path = MIGRATIONS, *, exports: Path | None
     database that existed is gone or unreadable (`exports`: the project's export folder, evidence
     that one existed), StateDiskFull when its disk is full."""
     path = Path(path)
-    _refuse_lost(path, exports)
+    on_disk = str(path) != ":memory:"
+    if on_disk:
+        _refuse_lost(path, exports)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -110,7 +112,8 @@ def connect(path: Path | str, folder: Path = MIGRATIONS, *, exports: Path | None
     except BaseException:
         conn.close()
         raise
-    _mark(path)
+    if on_disk:
+        _mark(path)
     return conn
 
 
