@@ -25,6 +25,7 @@ from pipeline.common.project import Project
 from pipeline.curation import users as U
 from pipeline.plan import ledger as S
 from pipeline.store import db as store
+from pipeline.store import health
 from pipeline.web import create_app
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=zone("Asia/Jakarta"))
@@ -102,12 +103,12 @@ def _wal_without_database(db: Path) -> None:
     conn = store.connect(db)
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     S.mark_posted(conn, dt.date(2026, 12, 1), "tas-purun", "ani", None, "ayu", NOW)
-    journal = store.wal(db).read_bytes()
+    journal = health.wal(db).read_bytes()
     conn.close()
     db.unlink()
     for suffix in ("-wal", "-shm"):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
-    store.wal(db).write_bytes(journal)
+    health.wal(db).write_bytes(journal)
 
 
 def _missing(db: Path) -> None:
@@ -199,7 +200,7 @@ def test_a_fresh_install_still_starts_with_an_empty_database(scratch, monkeypatc
     monkeypatch.delenv("ETALASE_DB", raising=False)
     assert cli(scratch.root, "review", "list") == 0
     db = scratch.root / "state" / "etalase.db"
-    assert store.marker(db).exists()  # from now on its loss is noticed
+    assert health.marker(db).exists()  # from now on its loss is noticed
     db.unlink()
     assert cli(scratch.root, "review", "list") == 1
     assert "is missing (it existed before)" in capsys.readouterr().err
@@ -208,7 +209,7 @@ def test_a_fresh_install_still_starts_with_an_empty_database(scratch, monkeypatc
 def test_export_folders_prove_a_database_existed_even_without_the_marker(used, capsys):
     """An installation from before the marker, whose database is then emptied: its exports tell."""
     db = used.root / "state" / "etalase.db"
-    store.marker(db).unlink()
+    health.marker(db).unlink()
     db.write_bytes(b"")
     assert cli(used.root, "plan") == 1
     assert "is empty (0 bytes)" in capsys.readouterr().err
@@ -237,7 +238,7 @@ def test_commands_open_a_database_another_process_holds_open(scratch, monkeypatc
     held = store.connect(db)
     try:
         U.ensure(held, "ayu", "admin")
-        assert store.wal(db).stat().st_size > 0
+        assert health.wal(db).stat().st_size > 0
         assert cli(scratch.root, "review", "list") == 0
         assert cli(scratch.root, "check") == 0
         assert cli(scratch.root, "users", "list") == 0

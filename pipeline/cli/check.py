@@ -13,6 +13,7 @@ from pipeline.common.project import Project
 from pipeline.plan.schedule import load_settings
 from pipeline.render.images import template_problems
 from pipeline.store import db as store
+from pipeline.store import health
 
 ORDER = 10
 
@@ -47,10 +48,10 @@ def state_problems(proj: Project) -> list[Problem]:
     """A lost or damaged state database (read only: check creates nothing)."""
     try:
         store.inspect(store.db_path(proj.state), proj.exports)
-    except store.DatabaseDamaged as exc:
+    except health.DatabaseDamaged as exc:
         return [Problem(str(exc.path), None, "", f"the state database {exc.why}; builds would pull every export",
                         f"stop `etalase serve` and `etalase scheduler`, then restore a backup: {exc.restore}")]
-    except store.StateDiskFull as exc:
+    except health.StateDiskFull as exc:
         message, _, hint = str(exc).partition("\n    hint: ")
         return [Problem(str(exc.path.parent), None, "", message, hint)]
     return []

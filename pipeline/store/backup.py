@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import EtalaseError
 from pipeline.store import db as store
+from pipeline.store import health
 
 FORMAT = "etalase-backup"
 FORMAT_VERSION = 1
@@ -289,8 +290,8 @@ def _restore_db(source: Path, target: Path, stamp: str, summary: Summary) -> int
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             store.inspect(target)
-        except store.DatabaseDamaged:
-            for part in (target, store.wal(target), target.with_name(target.name + "-shm")):
+        except health.DatabaseDamaged:
+            for part in (target, health.wal(target), target.with_name(target.name + "-shm")):
                 if part.exists():
                     aside = part.with_name(f"{part.name}.damaged-{stamp}")
                     os.replace(part, aside)

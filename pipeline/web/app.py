@@ -26,7 +26,7 @@ from pipeline.common.errors import ContentError, EtalaseError, NotFound, Permiss
 from pipeline.common.project import Project
 from pipeline.curation.rules import DecisionRefused
 from pipeline.plan.admin import OutOfRange
-from pipeline.store.db import DatabaseDamaged, StateDiskFull, translate
+from pipeline.store.health import DatabaseDamaged, StateDiskFull, translate
 from pipeline.web import api, auth, files, pages
 from pipeline.web.labels import pesan
 from pipeline.web.render import page
