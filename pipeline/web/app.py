@@ -129,13 +129,11 @@ def _handlers(app: FastAPI) -> None:
         """The database broke (or its disk filled) while the dashboard runs: say so, and reconnect
         (checking it again) on the next request, so a restore is picked up without a restart."""
         state: WebState = request.app.state.web
-        state.forget_connections()
         error = translate(exc, state.db_file)
-        if isinstance(error, DatabaseDamaged):
-            return await damaged(request, error)
-        if isinstance(error, StateDiskFull):
-            return await disk_full(request, error)
-        return _error(request, 500, "Terjadi kesalahan", f"Database tidak bisa dibaca: {exc}")
+        if not isinstance(error, (DatabaseDamaged, StateDiskFull)):
+            raise exc  # any other database error is a bug: the server's own 500
+        state.forget_connections()
+        return await (damaged if isinstance(error, DatabaseDamaged) else disk_full)(request, error)
 
     @app.exception_handler(DecisionRefused)
     async def refused(request: Request, exc: DecisionRefused):
