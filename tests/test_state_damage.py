@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -244,3 +245,12 @@ def test_commands_open_a_database_another_process_holds_open(scratch, monkeypatc
         assert cli(scratch.root, "users", "list") == 0
     finally:
         held.close()
+
+
+def test_without_a_backup_the_message_says_where_it_looked(used, capsys):
+    shutil.rmtree(used.root / "state" / "backups")
+    damage(used, "zero-bytes")
+    assert cli(used.root, "plan") == 1
+    err = capsys.readouterr().err
+    assert "etalase restore BACKUP.zip --force" in err
+    assert f"no backup in {used.root / 'state' / 'backups'}: use one kept elsewhere" in err

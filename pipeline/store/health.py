@@ -30,16 +30,15 @@ class DatabaseDamaged(EtalaseError):
         self.path, self.why = Path(path), why
         backup = latest_backup(self.path)
         restore = f"etalase restore {backup} --force" if backup else "etalase restore BACKUP.zip --force"
-        where = (f"the newest backup is {backup}" if backup
-                 else f"no backup in {self.path.parent / 'backups'}: use one kept elsewhere")
+        where = "" if backup else f"\n          (no backup in {self.path.parent / 'backups'}: use one kept elsewhere)"
         self.restore = restore
         self.pesan = (f"Database {self.path} {alasan}. Semua keputusan kurasi dan riwayat ada di sana, jadi "
                       f"Etalase berhenti agar tidak ada posting yang ditarik. Minta petugas IT menjalankan: "
                       f"{restore}")
         super().__init__(
             f"the state database {self.path} {why}; nothing was changed and no export was pulled\n"
-            f"    hint: stop `etalase serve` and `etalase scheduler`, then restore a backup: {restore}\n"
-            f"          ({where})")
+            f"    hint: stop `etalase serve` and `etalase scheduler`, then restore the newest backup: {restore}"
+            + where)
 
 
 class StateDiskFull(EtalaseError):
