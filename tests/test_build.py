@@ -175,6 +175,36 @@ def test_changes_rerender_but_a_posted_day_is_never_rewritten(built):
     assert "Dikurasi" not in (replaced[0] / "caption.txt").read_text(encoding="utf-8")
 
 
+def test_only_the_newest_keep_replaced_folders_of_a_day_remain(built, capsys):
+    """Template edits re-render every draft: without pruning each one left a full copy behind."""
+    from pipeline.cli.build import finish
+
+    shop = built
+    exports = shop.root / "exports"
+    for hours in (5, 4, 3, 2):  # four earlier replacements of 2 October, oldest first
+        staged = X.staging_dir(exports, DAY2)
+        shutil.copytree(exports / DAY2.isoformat(), staged, dirs_exist_ok=True)
+        X.publish(exports, DAY2, staged, (CLOCK_AT - dt.timedelta(hours=hours)).astimezone(WIB))
+    before = sorted(p.name for p in (exports / ".replaced").iterdir())
+    assert len(before) == 4
+    own = shop.root / "templates" / "captions" / "default.j2"  # the fifth: a template edit re-renders the day
+    own.parent.mkdir(parents=True)
+    own.write_text((REPO / "templates" / "captions" / "default.j2").read_text(encoding="utf-8") + "Baru.\n",
+                   encoding="utf-8")
+    report = run_build(shop.root)
+    assert [d.status for d in report.days] == [B.BUILT, B.BUILT]
+    kept = sorted(p.name for p in (exports / ".replaced").iterdir() if p.name.startswith("2026-10-02"))
+    assert kept == [*before[2:], "2026-10-02--20261001-050000"]  # keep_replaced 3: the newest three
+    assert [p.name for p in report.pruned] == before[:2]  # the two oldest, named in the report
+    assert [p.name for p in (exports / ".replaced").iterdir() if p.name.startswith("2026-10-01")] == [
+        "2026-10-01--20261001-050000"]  # another day's single replacement stays
+    assert "2 old replaced folder(s) removed" in report.summary()
+    finish(report, exports)
+    printed = capsys.readouterr().out
+    assert f"Removed 2 old replaced folder(s) from {exports / '.replaced'}" in printed
+    assert all(name in printed for name in before[:2])
+
+
 def test_exported_days_keep_their_product_and_a_skipped_day_steps_aside(built, monkeypatch):
     shop = built
     first = {d: X.read_manifest(shop.root / "exports" / d.isoformat())["product"]["slug"] for d in (DAY1, DAY2)}

@@ -73,6 +73,27 @@ def test_retire_and_clear_staging(tmp_path):
     assert X.retire(exports, DAY, NOW) is None
 
 
+def test_prune_replaced_keeps_the_newest_per_day_and_nothing_else_is_touched(tmp_path):
+    exports = tmp_path / "exports"
+    day, other = dt.date(2026, 10, 2), dt.date(2026, 10, 3)
+    at = dt.datetime(2026, 10, 1, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    for i in range(5):
+        for d in (day, other) if i < 2 else (day,):
+            X.day_dir(exports, d).mkdir(parents=True)
+            X.retire(exports, d, at + dt.timedelta(minutes=i // 2))  # two per minute: the second gets -2
+    names = sorted(p.name for p in (exports / X.REPLACED).iterdir())
+    assert "2026-10-02--20261001-050000-2" in names
+    (exports / X.REPLACED / "notes.txt").write_text("mine", encoding="utf-8")  # not ours: left alone
+    removed = X.prune_replaced(exports, 2)
+    assert [p.name for p in removed] == ["2026-10-02--20261001-050000", "2026-10-02--20261001-050000-2",
+                                         "2026-10-02--20261001-050100"]
+    left = sorted(p.name for p in (exports / X.REPLACED).iterdir())
+    assert left == ["2026-10-02--20261001-050100-2", "2026-10-02--20261001-050200",
+                    "2026-10-03--20261001-050000", "2026-10-03--20261001-050000-2", "notes.txt"]
+    assert [p.name for p in X.prune_replaced(exports, 0)] == [n for n in left if n != "notes.txt"]
+    assert X.prune_replaced(tmp_path / "nothing", 3) == []
+
+
 def test_manifest_of_an_incomplete_or_damaged_folder_is_none(tmp_path):
     folder = tmp_path / "2026-10-02"
     folder.mkdir()

@@ -17,7 +17,7 @@ from pipeline.curation import reviews as R
 from pipeline.curation import rules as C
 from pipeline.curation import users as U
 from pipeline.plan.schedule import load_settings
-from pipeline.store.db import connect
+from pipeline.store.db import open_project
 
 CURATOR = "kurator-contoh"
 NOTE = "Persetujuan contoh oleh `etalase demo` (katalog contoh)."
@@ -36,7 +36,7 @@ def approve_samples(project: Project, clock: Clock | None = None) -> DemoResult:
     clock = clock or SystemClock(load_settings(project.schedule).timezone)
     catalog = load_catalog(project.content)
     result = DemoResult()
-    conn = connect(project.db)
+    conn = open_project(project)
     try:
         curator = U.ensure(conn, CURATOR, C.CURATOR, clock)
         for st in R.statuses(conn, catalog, settings):

@@ -74,10 +74,11 @@ class BuildLock:
         except OSError:
             f.close()
             return False
-        f.seek(0)
-        f.truncate()
-        f.write(_holder())
-        f.flush()
+        try:  # unbuffered, so a full disk cannot fail the close later
+            os.ftruncate(f.fileno(), 0)
+            os.write(f.fileno(), _holder().encode("utf-8"))
+        except OSError:  # a full disk: the lock is held all the same, only the note saying by whom is missing
+            pass
         self._file = f
         return True
 

@@ -42,7 +42,7 @@ from pipeline.common.project import Project
 from pipeline.export import folders as X
 from pipeline.export.failed import write as write_note
 from pipeline.plan import ledger as S
-from pipeline.plan.admin import Context, open_context, plan_days
+from pipeline.plan.admin import Context, dates, open_context, plan_days
 from pipeline.plan.planner import POSTED, Slot
 from pipeline.plan.schedule import zone_label
 from pipeline.render.inputs import DaySettings, Loader, RenderInputs
@@ -97,10 +97,9 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     X.clear_staging(exports)
     today = ctx.today
     if options.only:
-        wanted = [options.only]
+        wanted = dates(ctx, options.only, 1)
     else:
-        start = options.start or today
-        wanted = [start + dt.timedelta(days=i) for i in range(options.days or ctx.settings.horizon_days)]
+        wanted = dates(ctx, options.start or today, options.days)  # OutOfRange beyond max_days_ahead
     _reconcile(ctx, wanted)
     slots = _plan(ctx, wanted)
     loader = Loader(project, ctx.catalog)
@@ -159,6 +158,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     cache.prune(keep=set(jobs))
     report.renders, report.cache_hits = cache.renders, cache.hits
     report.days.sort(key=lambda d: d.date)
+    report.pruned = X.prune_replaced(exports, ctx.settings.keep_replaced)
     try:
         report.index = write_index(ctx, report)
     except OSError as exc:  # a full disk: the days' outcomes still reach the caller

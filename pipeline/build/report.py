@@ -37,6 +37,7 @@ class BuildReport:
     renders: int = 0  # posts rendered (the rest of the built days came from the render cache)
     cache_hits: int = 0
     problems: list[str] = field(default_factory=list)  # e.g. the overview could not be written
+    pruned: list[Path] = field(default_factory=list)  # old folders deleted from exports/.replaced/
 
 
     @property
@@ -54,6 +55,8 @@ class BuildReport:
         parts = [f"{self.count(s)} {label}" for s, label in (
             (BUILT, "built"), (UNCHANGED, "unchanged"), (POSTED_DAY, "posted (left alone)"),
             (NO_POST, "without a post"), (FAILED, "FAILED"), (STOPPED, "not started (stopped)")) if self.count(s)]
+        if self.pruned:
+            parts.append(f"{len(self.pruned)} old replaced folder(s) removed")
         return ", ".join(parts) or "nothing to do"
 
 

@@ -28,7 +28,7 @@ from pipeline.common.errors import EtalaseError
 from pipeline.common.project import Project
 from pipeline.plan import ledger as S
 from pipeline.plan.schedule import Settings, load_settings
-from pipeline.store.db import connect
+from pipeline.store.db import open_project
 
 log = logging.getLogger("etalase.scheduler")
 LOCK_WAIT = 3 * 3600  # a cron run waits for a manual build instead of skipping the day
@@ -80,9 +80,17 @@ class Prepare:
         return (self.clock or SystemClock(settings.timezone)).now().astimezone(settings.zone)
 
     def run(self, trigger: str = "cron") -> BuildReport | None:
-        conn = connect(self.project.db)
         try:
-            run_id = S.run_started(conn, trigger, self.now())
+            conn = open_project(self.project)
+        except EtalaseError as exc:  # a damaged database or a full disk: nothing is built, tomorrow tries again
+            log.error("%s run not started: %s", trigger, exc)
+            return None
+        try:
+            try:
+                run_id = S.run_started(conn, trigger, self.now())
+            except EtalaseError as exc:
+                log.error("%s run not started: %s", trigger, exc)
+                return None
             log.info("%s run started", trigger)
             status, summary, report = "failed", "", None
             try:
@@ -90,6 +98,8 @@ class Prepare:
                 report = build(self.project, options, clock=self.clock, reporter=LogReporter(), stop=self.stop)
                 status = "ok" if report.ok else ("stopped" if report.stopped else "failed")
                 summary = report.summary()
+                for path in report.pruned:
+                    log.info("removed old replaced folder %s", path)
                 log.log(logging.INFO if report.ok else logging.ERROR, "%s run finished: %s", trigger, summary)
             except EtalaseError as exc:
                 summary = str(exc)
@@ -97,14 +107,17 @@ class Prepare:
             except Exception as exc:  # keep the scheduler alive for tomorrow
                 summary = f"{type(exc).__name__}: {exc}"
                 log.exception("%s run crashed", trigger)
-            S.run_finished(conn, run_id, status, summary, self.now())
+            try:
+                S.run_finished(conn, run_id, status, summary, self.now())
+            except EtalaseError as exc:
+                log.error("%s run could not be recorded: %s", trigger, exc)
             return report
         finally:
             conn.close()
 
     def missed(self) -> list[dt.datetime] | None:
         """Scheduled runs missed since the last good one; None when it never ran well."""
-        conn = connect(self.project.db)
+        conn = open_project(self.project)
         try:
             last = S.last_run(conn, "ok")
         finally:
@@ -114,7 +127,11 @@ class Prepare:
         return missed_runs(self.settings(), dt.datetime.fromisoformat(last["started_at"]), self.now())
 
     def catch_up(self) -> BuildReport | None:
-        missed = self.missed()
+        try:
+            missed = self.missed()
+        except EtalaseError as exc:
+            log.error("catch-up not started: %s", exc)
+            return None
         if missed == []:
             log.info("catch-up: nothing missed")
             return None
@@ -139,7 +156,9 @@ def create(prepare: Prepare, trigger=None) -> BackgroundScheduler:
 
 def start(project: Project, options: Options | None = None, *, catch_up: bool = True,
           clock: Clock | None = None, trigger=None) -> tuple[BackgroundScheduler, Prepare]:
-    """Start in the background (for `etalase serve`); stop with `stop(scheduler, prepare)`."""
+    """Start in the background (for `etalase serve`); stop with `stop(scheduler, prepare)`.
+    Raises DatabaseDamaged or StateDiskFull before anything is scheduled."""
+    open_project(project).close()
     prepare = Prepare(project, options or Options(), clock)
     scheduler = create(prepare, trigger)
     scheduler.start()

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _place(proj: Project) -> B.Place:
-    return B.Place(proj.content, proj.db, proj.schedule)
+    return B.Place(proj.content, proj.db, proj.schedule, proj.exports)
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -134,6 +134,9 @@ def finish(report: B.BuildReport, exports) -> int:
               f"{report.renders} rendered.")
     if report.index:
         print(f"Week overview: {report.index}")
+    if report.pruned:
+        print(f"Removed {len(report.pruned)} old replaced folder(s) from {exports / '.replaced'} "
+              f"(keep_replaced in schedule.yaml): " + ", ".join(p.name for p in report.pruned))
     ready = [d for d in report.days if d.status in (B.BUILT, B.UNCHANGED)]
     if ready:
         print(f"First day ready: {exports / ready[0].date.isoformat() / 'checklist.html'}")

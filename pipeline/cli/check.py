@@ -12,6 +12,8 @@ from pipeline.common.models import Catalog
 from pipeline.common.project import Project
 from pipeline.plan.schedule import load_settings
 from pipeline.render.images import template_problems
+from pipeline.store import db as store
+from pipeline.store import health
 
 ORDER = 10
 
@@ -27,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     proj = project(args)
     cat = load_catalog(proj.content)
-    problems = list(cat.problems) + settings_problems(proj) + template_problems(proj)
+    problems = list(cat.problems) + settings_problems(proj) + template_problems(proj) + state_problems(proj)
     print_problems(problems)
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
@@ -40,6 +42,19 @@ def settings_problems(proj: Project) -> list[Problem]:
         return list(load_settings(proj.schedule, "schedule.yaml").warnings)
     except ConfigError as exc:
         return list(exc.problems)
+
+
+def state_problems(proj: Project) -> list[Problem]:
+    """A lost or damaged state database (read only: check creates nothing)."""
+    try:
+        store.inspect(proj.db, proj.exports)
+    except health.DatabaseDamaged as exc:
+        return [Problem(str(exc.path), None, "", f"the state database {exc.why}; builds would pull every export",
+                        f"stop `etalase serve` and `etalase scheduler`, then restore a backup: {exc.restore}")]
+    except health.StateDiskFull as exc:
+        message, _, hint = str(exc).partition("\n    hint: ")
+        return [Problem(str(exc.path.parent), None, "", message, hint)]
+    return []
 
 
 def print_problems(problems: list[Problem]) -> None:

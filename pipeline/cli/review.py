@@ -110,7 +110,7 @@ def context(args: argparse.Namespace) -> Iterator[Context]:
     settings = C.load_settings(proj.content)
     for w in settings.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    conn = store.connect(proj.db)
+    conn = store.open_project(proj)
     try:
         yield Context(proj, conn, settings)
     finally:

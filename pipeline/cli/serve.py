@@ -42,7 +42,7 @@ def prepare(args: argparse.Namespace, request_build=None):
 
     proj = project(args)
     loopback = is_loopback(args.host)
-    conn = store.connect(proj.db)
+    conn = store.open_project(proj)
     try:
         if not loopback and not passwords.anyone_has_password(conn):
             raise PermissionDenied(

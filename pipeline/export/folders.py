@@ -2,10 +2,11 @@
 
 A day is rendered into exports/.building/<day>-<random>/, checked, given its manifest and
 checklist page, then renamed into exports/YYYY-MM-DD/. A replaced folder is moved under
-exports/.replaced/ (never deleted) first, so at every instant the day's folder is either the
-old complete one, absent, or the new complete one. A kill leaves only debris in .building/,
-which the next build (holding the build lock) clears. Staging lives inside exports/ rather
-than beside it so the final rename never crosses a file system (a USB disk or synced folder).
+exports/.replaced/ first, so at every instant the day's folder is either the old complete one,
+absent, or the new complete one; the build keeps the newest `keep_replaced` of them per day.
+A kill leaves only debris in .building/, which the next build (holding the build lock) clears.
+Staging lives inside exports/ rather than beside it so the final rename never crosses a file
+system (a USB disk or synced folder).
 """
 
 from __future__ import annotations
@@ -227,3 +228,30 @@ def page_templates_digest(project: Project) -> str:
     """Hash of the export page templates (every file under export/, the shared _style included):
     a change rewrites pages without re-rendering media."""
     return files_digest({rel: p for rel, p in effective_templates(project).items() if rel.startswith("export/")})
+
+
+# Pruning ----------------------------------------------------------------------------------------
+
+REPLACED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})--(\d{8}-\d{6})(?:-(\d+))?$")  # what retire() names
+
+
+def prune_replaced(exports: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` replaced folders of each day (six template edits on a week
+    of drafts left 357 MB behind); returns what was removed, oldest first. Anything in .replaced/
+    that retire() did not name is left alone. Call only while holding the build lock."""
+    base = exports / REPLACED
+    if not base.is_dir():
+        return []
+    by_day: dict[str, list[tuple[str, int, Path]]] = {}
+    for path in base.iterdir():
+        m = REPLACED_NAME.match(path.name)
+        if m and path.is_dir() and not path.is_symlink():
+            by_day.setdefault(m.group(1), []).append((m.group(2), int(m.group(3) or 1), path))
+    removed = []
+    for _day, folders in sorted(by_day.items()):
+        folders.sort()
+        for _stamp, _n, path in folders[:max(0, len(folders) - keep)]:
+            shutil.rmtree(path, ignore_errors=True)  # a file held open (Windows) stays; the next build retries
+            if not path.exists():
+                removed.append(path)
+    return removed

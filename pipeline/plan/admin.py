@@ -26,7 +26,7 @@ from pipeline.curation import users as U
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import PINNED, POSTED, SWAPPED, Slot, horizon, make_plan
 from pipeline.plan.schedule import Settings, load_settings
-from pipeline.store.db import connect
+from pipeline.store.db import open_project
 
 
 class PlanRefused(EtalaseError):
@@ -35,6 +35,10 @@ class PlanRefused(EtalaseError):
     def __init__(self, message: str, pesan: str, hint: str = ""):
         self.message, self.pesan, self.hint = message, pesan, hint
         super().__init__(f"{message}\n    hint: {hint}" if hint else message)
+
+
+class OutOfRange(PlanRefused):
+    """A date or a range beyond what the plan may look at (max_days_ahead, max_days_back)."""
 
 
 @dataclass
@@ -59,13 +63,39 @@ class Context:
 def open_context(project: Project, clock: Clock | None = None, conn: sqlite3.Connection | None = None) -> Context:
     settings = load_settings(project.schedule, "schedule.yaml")
     catalog = load_catalog(project.content)
-    conn = conn or connect(project.db)
+    conn = conn or open_project(project)
     clock = clock or SystemClock(settings.timezone)
     return Context(project, settings, catalog, conn, clock, reviews.approved_products(conn, catalog))
 
 
 def dates(ctx: Context, start: dt.date | None = None, days: int | None = None) -> list[dt.date]:
-    return horizon(start or ctx.today, days or ctx.settings.horizon_days)
+    """`days` days from `start` (default: the horizon from today); OutOfRange beyond the plan's reach."""
+    start, days = start or ctx.today, days or ctx.settings.horizon_days
+    check_range(ctx, start, days)
+    return horizon(start, days)
+
+
+def reach(ctx: Context) -> tuple[dt.date, dt.date]:
+    """The first and last date the plan, the build and the dashboard may look at (schedule.yaml)."""
+    s = ctx.settings
+    return ctx.today - dt.timedelta(days=s.max_days_back), ctx.today + dt.timedelta(days=s.max_days_ahead)
+
+
+def check_range(ctx: Context, start: dt.date, days: int = 1) -> None:
+    """Refuse at once what would plan without end: the planner runs from today to the last day
+    asked for, so 9999-12-31 (or --days 1000000) would hold a core for minutes and fill memory."""
+    first, last = reach(ctx)
+    s = ctx.settings
+    hint = (f"the plan reaches {s.max_days_back} days back and {s.max_days_ahead} ahead "
+            "(max_days_back, max_days_ahead in schedule.yaml)")
+    if days < 1:
+        raise OutOfRange(f"{days} days: ask for 1 day or more", f"{days} hari: minta paling sedikit 1 hari", hint)
+    end = (start - ctx.today).days + days - 1  # days ahead of today; no date arithmetic that could overflow
+    if start < first or end > s.max_days_ahead:
+        asked = f"{start}" if days == 1 else f"{days} days from {start}"
+        diminta = f"{start}" if days == 1 else f"{days} hari mulai {start}"
+        raise OutOfRange(f"{asked} is outside the plan's range: use dates from {first} to {last}",
+                         f"{diminta} di luar jangkauan rencana: pilih tanggal {first} sampai {last}", hint)
 
 
 def current_plan(ctx: Context, days: list[dt.date]) -> list[Slot]:
@@ -78,6 +108,8 @@ def plan_days(ctx: Context, wanted: Iterable[dt.date]) -> list[Slot]:
     (earlier days' choices shape later ones; picks beyond a day do not change it), past days
     apart, so a view that starts last week shows the same coming posts as `plan` and `build`."""
     wanted = sorted(set(wanted))
+    if wanted:
+        check_range(ctx, wanted[0], (wanted[-1] - wanted[0]).days + 1)
     today = ctx.today
     past = [d for d in wanted if d < today]
     slots = current_plan(ctx, past) if past else []
@@ -107,6 +139,7 @@ def actor(conn: sqlite3.Connection, name: str | None) -> str:
 
 
 def _not_past(ctx: Context, day: dt.date, what: str) -> None:
+    check_range(ctx, day)
     if day < ctx.today:
         raise PlanRefused(f"{day} is in the past: cannot {what} it", f"{day} sudah lewat: tidak bisa diubah",
                           f"today is {ctx.today} ({ctx.settings.timezone})")
@@ -189,6 +222,7 @@ def posted_product(ctx: Context, day: dt.date) -> tuple[str, str] | None:
 
 
 def mark_posted(ctx: Context, day: dt.date, who: str, url: str | None = None, product: str | None = None) -> S.Post:
+    check_range(ctx, day)
     if day > ctx.today:
         raise PlanRefused(f"{day} is in the future: it cannot be posted yet", f"{day} belum tiba",
                           f"today is {ctx.today} ({ctx.settings.timezone})")

@@ -105,6 +105,9 @@ class Settings:
     prepare_at: dt.time = dt.time(5, 0)
     post_at: dt.time = dt.time(19, 0)
     horizon_days: int = 7
+    max_days_ahead: int = 366
+    max_days_back: int = 3660
+    keep_replaced: int = 3
     formats: str = "both"
     template: str = "default"
     weekdays: tuple[DayRule, ...] = (DayRule(),) * 7
@@ -281,6 +284,12 @@ TOP_FIELDS = [
     F.Field("prepare_at", clock_time, default=dt.time(5, 0), help="when the scheduler builds the coming days"),
     F.Field("post_at", clock_time, default=dt.time(19, 0), help="suggested posting time on the checklist"),
     F.Field("horizon_days", positive(31), default=7, help="how many days ahead are kept ready"),
+    F.Field("max_days_ahead", positive(3660), default=366,
+            help="how far ahead a plan, a build or a dashboard page may look; later dates are refused at once"),
+    F.Field("max_days_back", positive(36600), default=3660,
+            help="how far back the plan and the dashboard go; earlier dates are refused at once"),
+    F.Field("keep_replaced", non_negative, default=3,
+            help="replaced day folders kept per day in exports/.replaced/ (the newest); older ones are deleted"),
     F.Field("formats", F.choice(*FORMATS), default="both",
             help="what each day exports: video, carousel (photo slides) or both"),
     F.Field("template", F.nonempty_text, default="default",
@@ -356,9 +365,13 @@ def parse(doc: YamlDoc) -> tuple[Settings, list]:
         special = _national(exclude={(s.month, s.day) for s in special if s.year is None}) + special
     rotation = _rotation(r, top["rotation"])
     blackout = _blackout(r, top["blackout"])
+    if top["horizon_days"] - 1 > top["max_days_ahead"]:
+        r.error(("horizon_days",), f"{top['horizon_days']} days reach beyond max_days_ahead ({top['max_days_ahead']})",
+                "raise max_days_ahead or lower horizon_days")
     settings = Settings(
         timezone=top["timezone"], prepare_at=top["prepare_at"], post_at=top["post_at"],
-        horizon_days=top["horizon_days"], formats=top["formats"], template=top["template"],
+        horizon_days=top["horizon_days"], max_days_ahead=top["max_days_ahead"], max_days_back=top["max_days_back"],
+        keep_replaced=top["keep_replaced"], formats=top["formats"], template=top["template"],
         weekdays=weekdays, themes=themes, special_days=special, rotation=rotation, blackout=blackout,
         render_cache=top["render_cache"], source=doc.path, digest=_digest(doc.text),
         warnings=tuple(p for p in r.problems if not p.is_error))

@@ -11,6 +11,7 @@ place, so a crash never leaves a half backup under the final name.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from pipeline.common import atomic
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import EtalaseError
 from pipeline.store import db as store
+from pipeline.store import health
 
 FORMAT = "etalase-backup"
 FORMAT_VERSION = 1
@@ -45,6 +47,7 @@ class Place:
     content: Path
     db: Path
     schedule: Path | None = None
+    exports: Path | None = None  # evidence that a database existed (a lost one is refused, not backed up)
 
 
 @dataclass
@@ -89,7 +92,7 @@ def backup(place: Place, archive: Path, clock: Clock | None = None) -> Summary:
     clock = clock or SystemClock()
     try:
         summary = Summary(archive, created_at=clock.now().isoformat())
-        summary.decisions, summary.schema_version = _snapshot_db(place.db, db_copy)
+        summary.decisions, summary.schema_version = _snapshot_db(place.db, db_copy, place.exports)
         for _ in range(ATTEMPTS):
             if _write_zip(tmp, place, db_copy, summary):
                 break
@@ -100,15 +103,23 @@ def backup(place: Place, archive: Path, clock: Clock | None = None) -> Summary:
             os.fsync(f.fileno())
         os.replace(tmp, archive)
         return summary
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise BackupError(f"disk full: cannot write {archive} ({exc.strerror}); nothing was changed\n"
+                          "    hint: free space on that disk, or write the backup elsewhere: "
+                          "etalase backup D:/backups/etalase.zip") from None
     finally:
         for leftover in (tmp, db_copy, Path(f"{db_copy}-wal"), Path(f"{db_copy}-shm")):
             leftover.unlink(missing_ok=True)
 
 
-def _snapshot_db(db: Path, dest: Path) -> tuple[int, int]:
+def _snapshot_db(db: Path, dest: Path, exports: Path | None = None) -> tuple[int, int]:
     """Online backup of the live database into a standalone file; (decisions, schema version).
-    The source is opened without migrating: a backup never changes what it backs up."""
-    if not db.exists():
+    The source is opened without migrating: a backup never changes what it backs up. A lost or
+    damaged database is refused (DatabaseDamaged): a backup of nothing would look like a good one."""
+    store.inspect(db, exports)
+    if not db.exists() or not db.stat().st_size:
         store.connect(db).close()  # nothing decided yet: archive an empty, current database
     src = sqlite3.connect(db, timeout=store.BUSY_TIMEOUT_MS / 1000)
     try:
@@ -215,7 +226,7 @@ def restore(archive: Path, place: Place, force: bool = False, clock: Clock | Non
             summary = Summary(archive, created_at=manifest.get("created_at", ""),
                               schema_version=manifest.get("schema_version", 0))
             _extract(zf, manifest, staging, archive, summary)
-            summary.decisions = _restore_db(staging / DB_NAME, place.db)
+            summary.decisions = _restore_db(staging / DB_NAME, place.db, stamp, summary)
             (staging / DB_NAME).unlink()
             if has_schedule:
                 _swap(staging / SCHEDULE, place.schedule, stamp, summary)
@@ -268,14 +279,24 @@ def _extract(zf: zipfile.ZipFile, manifest: dict, staging: Path, archive: Path, 
             summary.bytes += info.file_size
 
 
-def _restore_db(source: Path, target: Path) -> int:
+def _restore_db(source: Path, target: Path, stamp: str, summary: Summary) -> int:
     """Copy the archived database into place with the backup API (safe even if the target is open
-    elsewhere), then migrate it to this version's schema."""
+    elsewhere), then migrate it to this version's schema. A damaged target (and a journal left
+    without its database) is moved aside first: SQLite cannot write over it, and would replay
+    a stray journal into the restored file."""
     src = sqlite3.connect(source)
     try:
         if store.integrity(src):
             raise BackupError(f"the database in the backup fails its integrity check ({source.name})")
         target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            store.inspect(target)
+        except health.DatabaseDamaged:
+            for part in (target, health.wal(target), target.with_name(target.name + "-shm")):
+                if part.exists():
+                    aside = part.with_name(f"{part.name}.damaged-{stamp}")
+                    os.replace(part, aside)
+                    summary.moved_aside.append(aside)
         dst = sqlite3.connect(target, timeout=store.BUSY_TIMEOUT_MS / 1000)
         try:
             src.backup(dst)

@@ -7,6 +7,7 @@ exceptions into pages (Bahasa Indonesia) or JSON answers with the right status c
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +25,8 @@ from pipeline.common.clock import Clock
 from pipeline.common.errors import ContentError, EtalaseError, NotFound, PermissionDenied
 from pipeline.common.project import Project
 from pipeline.curation.rules import DecisionRefused
+from pipeline.plan.admin import OutOfRange
+from pipeline.store.health import DatabaseDamaged, StateDiskFull, translate
 from pipeline.web import api, auth, files, pages
 from pipeline.web.labels import pesan
 from pipeline.web.render import page
@@ -108,6 +111,29 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         return _error(request, 404, "Tidak ditemukan", "Halaman atau berkas itu tidak ada.")
+
+    @app.exception_handler(OutOfRange)
+    async def out_of_range(request: Request, exc: OutOfRange):
+        return _error(request, 400 if _wants_json(request) else 404, "Tanggal di luar jangkauan", exc.pesan)
+
+    @app.exception_handler(DatabaseDamaged)
+    async def damaged(request: Request, exc: DatabaseDamaged):
+        return _error(request, 503, "Database rusak", exc.pesan)
+
+    @app.exception_handler(StateDiskFull)
+    async def disk_full(request: Request, exc: StateDiskFull):
+        return _error(request, 507, "Disk penuh", exc.pesan)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def database_error(request: Request, exc: sqlite3.DatabaseError):
+        """The database broke (or its disk filled) while the dashboard runs: say so, and reconnect
+        (checking it again) on the next request, so a restore is picked up without a restart."""
+        state: WebState = request.app.state.web
+        error = translate(exc, state.db_file)
+        if not isinstance(error, (DatabaseDamaged, StateDiskFull)):
+            raise exc  # any other database error is a bug: the server's own 500
+        state.forget_connections()
+        return await (damaged if isinstance(error, DatabaseDamaged) else disk_full)(request, error)
 
     @app.exception_handler(DecisionRefused)
     async def refused(request: Request, exc: DecisionRefused):

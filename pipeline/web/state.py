@@ -100,6 +100,7 @@ class WebState:
     _memo_locks: dict = field(default_factory=dict, init=False, repr=False)
     _memo_guard: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _writes: int = field(default=0, init=False, repr=False)
+    _connections: int = field(default=0, init=False, repr=False)  # bumped to make every thread reconnect
 
     def __post_init__(self) -> None:
         self.catalog_cache = CatalogCache(self.project.content)
@@ -108,9 +109,17 @@ class WebState:
     def db(self) -> sqlite3.Connection:
         """This thread's connection (sqlite3 connections are cheap to keep, slow-ish to open and migrate)."""
         conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "generation", None) != self._connections:
+            conn.close()
+            conn = self._local.conn = None
         if conn is None:
-            conn = self._local.conn = connect(self.db_file)
+            conn = connect(self.db_file, exports=self.project.exports)  # DatabaseDamaged if it broke
+            self._local.conn, self._local.generation = conn, self._connections
         return conn
+
+    def forget_connections(self) -> None:
+        """Every thread opens (and checks) the database afresh on its next request."""
+        self._connections += 1
 
     def catalog(self) -> Catalog:
         return self.catalog_cache.get()

@@ -235,7 +235,8 @@ def calendar_page(request: Request, mulai: str = ""):
     today = ctx.today
     width = dt.timedelta(days=PAST_DAYS + ctx.settings.horizon_days)
     first = parse_date(mulai) if mulai else today - dt.timedelta(days=PAST_DAYS)
-    shown = cached_days(state, first, first + width - dt.timedelta(days=1))
+    span = P.dates(ctx, first, width.days)  # OutOfRange (404) before any date arithmetic could overflow
+    shown = cached_days(state, span[0], span[-1])
     return page(request, "calendar.html", title="Kalender", days=shown, today=today,
                 earlier=(first - width).isoformat(), paged=bool(mulai), approved=len(ctx.approved))
 
