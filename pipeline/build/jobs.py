@@ -132,7 +132,7 @@ def render_post(job: RenderJob) -> JobResult:
                               template=job.template, draft=job.draft, progress=job.video_progress)
         files["video"] = "video.mp4"
         video = {"duration": round(result.duration, 3), "frames": result.frames}
-        warnings += [str(w) for w in result.warnings]
+        warnings += [str(w) for w in result.warnings if str(w) not in warnings]  # the cover's are the images'
         # render_video probed the file it wrote (and refuses to leave one that fails); keep its results
         checks += _checks("video.mp4", result.checks or check_video(out / "video.mp4", draft=job.draft))
     checks += _checks("caption.txt", check_caption(caption.text, brand.max_hashtags))

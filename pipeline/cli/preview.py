@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         video = render_video(proj, catalog, product, out / "video.mp4", brand=brand, template=args.template,
                              draft=args.fast, progress=sys.stderr.isatty())
         for warning in video.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            if warning not in images.warnings:  # the video's cover repeats the images' warnings
+                print(f"warning: {warning}", file=sys.stderr)
         for check in video.checks:
             if not check.ok:
                 print(f"{check.severity}: video.mp4: {check.name}: {check.message}", file=sys.stderr)

@@ -18,7 +18,7 @@ from jinja2 import FileSystemLoader, Template, TemplateError, TemplateNotFound, 
 from pipeline.common.errors import ConfigError, ContentError, Problem
 from pipeline.common.models import Catalog, Product
 from pipeline.common.project import Project
-from pipeline.render.brand import Brand, shown
+from pipeline.render.brand import Brand, load_brand, shown
 from pipeline.render.context import environment, hashtag, post_context
 
 ELLIPSIS = "…"
@@ -77,8 +77,8 @@ def build_caption(project: Project, product: Product, catalog: Catalog, brand: B
             text = _render(project, tmpl, ctx)
     if original > limit:
         warnings.append(Problem(product.source, None, "story",
-                                f"caption was {original} UTF-16 units, over the limit of {limit}: "
-                                "the story was shortened to fit",
+                                f"caption is {original} UTF-16 units, over the limit of {limit}: "
+                                "the story is shortened to fit",
                                 "shorten the story so the caption ends where you want it"
                                 if utf16_length(text) <= limit else "", "warning"))
     if utf16_length(text) > limit:
@@ -92,6 +92,22 @@ def build_caption(project: Project, product: Product, catalog: Catalog, brand: B
                                 "some accounts report TikTok keeps only 5: remove tags in brand.yaml, "
                                 "crafts.yaml or the product's tags, or raise max_hashtags", "warning"))
     return Caption(text, tags, warnings, utf16_length(text), name, english)
+
+
+def caption_problems(project: Project, catalog: Catalog) -> list[Problem]:
+    """What `etalase check` can say before any render: each product whose story the caption would
+    shorten (with the day's plain caption; a special day's greeting makes it longer still)."""
+    try:
+        brand = load_brand(project)
+    except ConfigError:
+        return []  # template_problems reports it
+    out: list[Problem] = []
+    for product in catalog.products.values():
+        try:
+            out += [w for w in build_caption(project, product, catalog, brand).warnings if w.field == "story"]
+        except ContentError as exc:
+            out += exc.problems
+    return list(dict.fromkeys(out))
 
 
 def shorten(text: str, budget: int) -> str:
