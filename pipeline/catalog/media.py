@@ -91,15 +91,27 @@ def _check_jpeg_complete(path: Path) -> None:
     segments to its first scan and then finding the end marker after it, not by looking at the file's
     last bytes: phone "motion photos" (Samsung, Pixel) carry an MP4 after the JPEG's end. Inside the
     scan data a 0xFF byte is always stuffed, so the first FFD9 after the scan header is the image's end.
-    Decoding instead, even at 1/8 scale, costs ~10 ms a photo (the entropy data must be read in full):
-    10 s on a thousand products, against ~0.1 ms for this."""
+    The marker is looked for in the last 4 KB first, where it is unless something follows the JPEG.
+    Decoding instead, even at 1/8 scale (`draft` + `load`), must still read all the entropy data:
+    measured ~3 ms for the bench's 2.8 MP photos (+3 s CPU on 1,000 products, more than doubling
+    check) and tens of ms for a 12 MP phone photo; this costs well under a millisecond."""
     with path.open("rb") as f:
-        data = f.read(_HEAD)
-        sos = _first_scan(data)
-        found = sos is not None and data.find(_EOI, sos) >= 0
-        while sos is not None and not found and (chunk := f.read(1 << 20)):
-            found = (data[-1:] + chunk).find(_EOI) >= 0
-            data = chunk
+        head = f.read(1 << 16)
+        sos = _first_scan(head)
+        if sos is None and len(head) == 1 << 16:  # big EXIF, ICC or XMP segments first
+            head += f.read(_HEAD)
+            sos = _first_scan(head)
+        size = f.seek(0, 2)
+        found = False
+        if sos is not None:
+            tail_at = max(sos, size - 4096)
+            f.seek(tail_at)
+            found = f.read().rfind(_EOI) >= 0
+            f.seek(sos)
+            carry = b""
+            while not found and tail_at > sos and (chunk := f.read(1 << 20)):
+                found = (carry + chunk).find(_EOI) >= 0
+                carry = chunk[-1:]
     if not found:
         raise MediaError("image is truncated (its image data ends early): export or copy it again")
 

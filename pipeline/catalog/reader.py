@@ -103,8 +103,10 @@ REGION_FIELDS = [
 
 @dataclass
 class _MediaCache:
-    """Probe results and hashes keyed by inode + size + mtime: a shared photo is read once."""
+    """Probe results and hashes keyed by inode + size + mtime: a shared photo is read once; `within`
+    is content/ with its folders resolved once, for refusing links that lead out of it."""
 
+    within: safefile.Within
     infos: dict[tuple, PhotoInfo | MediaError] = field(default_factory=dict)
     hashes: dict[tuple, str] = field(default_factory=dict)
 
@@ -144,11 +146,11 @@ def load_catalog(root: Path | str) -> Catalog:
         cat.problems.append(Problem(str(root), None, "", "content folder not found",
                                     "pass --content DIR or run from the project folder"))
         return cat
+    cache = _MediaCache(safefile.Within(root))
     kecamatan = _load_region(root, cat)
     _load_crafts(root, cat)
     for path in sorted((root / "artisans").glob("*.y*ml")):
-        _load_artisan(root, path, cat, kecamatan)
-    cache = _MediaCache()
+        _load_artisan(root, path, cat, kecamatan, cache.within)
     for path in sorted((root / "products").glob("*.y*ml")):
         _load_product(root, path, cat, cache)
     return cat
@@ -161,9 +163,9 @@ def _shown(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _read(root: Path, path: Path, cat: Catalog) -> YamlDoc | None:
+def _read(root: Path, path: Path, cat: Catalog, within: safefile.Within | None = None) -> YamlDoc | None:
     try:
-        return load(path, _shown(root, path), within=root)
+        return load(path, _shown(root, path), within=within or root)
     except ContentError as exc:
         cat.problems.extend(exc.problems)
         return None
@@ -223,8 +225,9 @@ def _slug_from_file(path: Path, r: F.FieldReader) -> str | None:
     return path.stem
 
 
-def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ...]) -> None:
-    doc = _read(root, path, cat)
+def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ...],
+                  within: safefile.Within | None = None) -> None:
+    doc = _read(root, path, cat, within)
     if doc is None:
         cat.invalid_artisans[path.stem] = _shown(root, path)
         return
@@ -329,7 +332,7 @@ def _photo(r: F.FieldReader, root: Path, key: tuple, name: str, focus, cache: _M
         r.error(key, f"photo `{name}` not found in content/media/", "check the spelling and the file extension")
         return None
     try:
-        safefile.check(path, within=root)
+        safefile.check(path, within=cache.within)
     except safefile.FileRefused as exc:
         r.error(key, f"photo `{name}` {exc.message}", exc.hint)
         return None
@@ -348,7 +351,7 @@ def _photo(r: F.FieldReader, root: Path, key: tuple, name: str, focus, cache: _M
 
 
 def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> None:
-    doc = _read(root, path, cat)
+    doc = _read(root, path, cat, cache.within)
     if doc is None:
         cat.invalid[path.stem] = _shown(root, path)
         return
@@ -401,4 +404,4 @@ def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:
 
 
 def photo_digest(path: Path) -> str:
-    return _MediaCache().digest(path)
+    return _MediaCache(safefile.Within(path.parent)).digest(path)

@@ -7,6 +7,7 @@ once, warns on unknown keys with the nearest known one, and documents itself (`F
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -119,17 +120,18 @@ def text(value: Any) -> str:
     return out
 
 
-_ALLOWED_CONTROL = {"\n", "\t", "\r"}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # Cc and Cs but \t \n \r
 
 
 def _refuse_control(value: str) -> None:
     """ESC, NUL and the like come from pasting out of a terminal or a PDF; on a cover they draw boxes
     and in a caption they can hide text. Line breaks and tabs are fine."""
-    for i, ch in enumerate(value):
-        if ch not in _ALLOWED_CONTROL and unicodedata.category(ch) in ("Cc", "Cs"):
-            name = unicodedata.name(ch, {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL"}.get(ch, "control"))
-            raise ValueError(f"contains an invisible control character (U+{ord(ch):04X} {name}) at "
-                             f"character {i + 1}: delete it and type the text again")
+    m = _CONTROL.search(value)
+    if m:
+        ch = m.group()
+        name = unicodedata.name(ch, {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL"}.get(ch, "control"))
+        raise ValueError(f"contains an invisible control character (U+{ord(ch):04X} {name}) at "
+                         f"character {m.start() + 1}: delete it and type the text again")
 
 
 def nonempty_text(value: Any) -> str:

@@ -25,6 +25,25 @@ class FileRefused(Exception):
         self.message, self.hint = message, hint
 
 
+class Within:
+    """A folder files must stay inside, with its real path and its subfolders' resolved once per use
+    (a thousand products would otherwise resolve every path component of every file)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.real = self.root.resolve()
+        self._dirs: dict[Path, Path] = {}
+
+    def real_path(self, path: Path) -> Path:
+        """Where `path` really is; OSError or RuntimeError on a link loop, FileNotFoundError when dangling."""
+        if not path.is_symlink():
+            parent = self._dirs.get(path.parent)
+            if parent is None:
+                parent = self._dirs[path.parent] = path.parent.resolve(strict=True)
+            return parent / path.name
+        return path.resolve(strict=True)
+
+
 def max_file_bytes() -> int:
     """The size limit for YAML files: $ETALASE_MAX_FILE_KB kilobytes, else 256 KB."""
     raw = os.environ.get(MAX_KB_ENV, "").strip()
@@ -33,7 +52,7 @@ def max_file_bytes() -> int:
     return DEFAULT_MAX_KB * 1024
 
 
-def check(path: Path, within: Path | None = None, limit: int | None = None) -> os.stat_result:
+def check(path: Path, within: Within | Path | None = None, limit: int | None = None) -> os.stat_result:
     """The file's stat when it may be read; FileRefused otherwise. Never opens the file."""
     if within is not None:
         _inside(path, within)
@@ -57,7 +76,7 @@ def check(path: Path, within: Path | None = None, limit: int | None = None) -> o
     return st
 
 
-def read_bytes(path: Path, within: Path | None = None, limit: int | None = None) -> bytes:
+def read_bytes(path: Path, within: Within | Path | None = None, limit: int | None = None) -> bytes:
     """The file's bytes after `check`; reads at most `limit` bytes even if the file grows meanwhile."""
     check(path, within, limit)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -74,19 +93,20 @@ def read_bytes(path: Path, within: Path | None = None, limit: int | None = None)
     return data
 
 
-def _inside(path: Path, within: Path) -> None:
+def _inside(path: Path, within: Within | Path) -> None:
     """Refuse a link that leads out of `within` (a link inside it, to another file in it, is fine)."""
+    within = within if isinstance(within, Within) else Within(within)
     try:
-        real = path.resolve(strict=True)
+        real = within.real_path(path)
     except FileNotFoundError:
         return  # dangling: check() says so
     except (OSError, RuntimeError):  # a link loop: RuntimeError before Python 3.13
         raise FileRefused("is a link that leads back to itself (a link loop)",
                           "delete the link and copy the real file here") from None
-    root = within.resolve()
-    if real != root and root not in real.parents:
-        raise FileRefused(f"is a link to `{real}`, outside {within.name}/",
-                          f"copy the file into {within.name}/ instead of linking to it")
+    if real != within.real and within.real not in real.parents:
+        name = within.root.name
+        raise FileRefused(f"is a link to `{real}`, outside {name}/",
+                          f"copy the file into {name}/ instead of linking to it")
 
 
 def _os_message(exc: OSError) -> str:

@@ -65,7 +65,7 @@ def field_name(key: Key) -> str:
     return out
 
 
-def read_text(path: Path, shown: str, within: Path | None = None) -> str:
+def read_text(path: Path, shown: str, within: safefile.Within | Path | None = None) -> str:
     """The file's text, refused as one problem when it is not a regular file under the size limit
     (or, with `within`, a link leading out of that folder)."""
     try:
@@ -82,7 +82,7 @@ def read_text(path: Path, shown: str, within: Path | None = None) -> str:
         ) from None
 
 
-def load(path: Path, shown: str | None = None, within: Path | None = None) -> YamlDoc:
+def load(path: Path, shown: str | None = None, within: safefile.Within | Path | None = None) -> YamlDoc:
     """Load one YAML file; raises ContentError naming the line on any syntax problem."""
     shown = shown or str(path)
     text = read_text(path, shown, within)
