@@ -410,3 +410,11 @@ def test_too_many_unknown_keys_end_in_one_summary_line(scratch):
 def test_a_list_past_its_cap_is_one_error(scratch):
     scratch.product("tas-purun", extra="tags:\n" + "".join(f"  - t{i}\n" for i in range(10_000)))
     assert only(scratch) == "error: content/products/tas-purun.yaml:7: tags: list has 10,000 items, more than 100"
+
+
+def test_past_fifty_problems_a_file_gets_one_summary_line(scratch):
+    scratch.write("crafts.yaml", "crafts:\n" + "".join(f"  - slug: k{i}\n    name: K\n    color: coklat\n"
+                                                       for i in range(200)))
+    found = [p for p in load_catalog(scratch.content).problems if p.path == "content/crafts.yaml"]
+    assert len(found) == 51
+    assert found[-1].message == "150 more errors in this file not shown"
