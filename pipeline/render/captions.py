@@ -7,6 +7,7 @@ action or hashtags, and a warning says so.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -130,9 +131,16 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
+@functools.lru_cache(maxsize=8)
+def _environment(paths: tuple[str, ...]):
+    """One environment per search path: Jinja keeps compiled templates in it and recompiles one whose
+    file changed (auto_reload), so check's thousand captions compile the template once, not 1,000 times."""
+    return environment(FileSystemLoader(list(paths)))
+
+
 def caption_template(project: Project, name: str) -> Template:
     """captions/<name>.j2 from the search path; ConfigError on a missing file or a syntax error."""
-    env = environment(FileSystemLoader([str(base / "captions") for base in project.templates]))
+    env = _environment(tuple(str(base / "captions") for base in project.templates))
     try:
         return env.get_template(f"{name}.j2")
     except TemplateNotFound:
