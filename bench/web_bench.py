@@ -37,7 +37,7 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.catalog.reader import KECAMATAN_SERGAI, load_catalog  # noqa: E402
+from pipeline.catalog.reader import load_catalog, load_region  # noqa: E402
 from pipeline.common.clock import SystemClock  # noqa: E402
 from pipeline.curation import passwords, reviews  # noqa: E402
 from pipeline.curation import users as U  # noqa: E402
@@ -64,9 +64,11 @@ def make_project(root: Path, products: int) -> None:
         path = content / "media" / f"base-{i}.jpg"
         im.save(path, quality=85)
         bases.append(path)
+    shutil.copy2(REPO / "content" / "region.yaml", content / "region.yaml")  # the sample's districts
+    kecamatan = load_region(content).kecamatan
     for a in range(40):
         (content / "artisans" / f"pengrajin-{a:02d}.yaml").write_text(
-            f"name: Kelompok Pengrajin {a:02d}\nkecamatan: {KECAMATAN_SERGAI[a % len(KECAMATAN_SERGAI)]}\n"
+            f"name: Kelompok Pengrajin {a:02d}\nkecamatan: {kecamatan[a % len(kecamatan)]}\n"
             f"crafts: [{CRAFTS[a % len(CRAFTS)]}]\nphoto_consent: true\n", encoding="utf-8")
     for p in range(products):
         a = p % 40

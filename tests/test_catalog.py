@@ -270,3 +270,151 @@ def test_heic_photo_is_accepted(scratch):
     scratch.product("tas-purun", photos=("hp.heic",))
     cat = load_catalog(scratch.content)
     assert [p.field for p in cat.errors] == [] and cat.products["tas-purun"].hero.file == "hp.heic"
+
+
+# --- Hardening: quiet misreadings (items 1, 3, 6, 7, 8) ------------------------------------------
+
+def product_yaml(price_line: str = "price: 1000", name_line: str = "name: Tas") -> str:
+    return f"{name_line}\nartisan: ani\ncraft: anyaman-purun\n{price_line}\nphotos: [p1.jpg]\n"
+
+
+@pytest.mark.parametrize("written, amount", [("75.000", 75000), ("1.250.000", 1250000), ("150000", 150000)])
+def test_unquoted_thousands_dots_are_read_as_written(scratch, written, amount):
+    # YAML makes 75.000 the float 75.0 and 1.250.000 a string: both are what the curator meant, in rupiah
+    scratch.write("products/tas-purun.yaml", product_yaml(f"price: {written}"))
+    cat = load_catalog(scratch.content)
+    assert cat.problems == [] and cat.products["tas-purun"].price == amount
+
+
+@pytest.mark.parametrize("written", ["75.5", "1.5", "1e5", "1:30"])
+def test_an_unquoted_decimal_or_odd_number_is_an_error_not_a_guess(scratch, written):
+    scratch.write("products/tas-purun.yaml", product_yaml(f"price: {written}"))
+    assert only(scratch).startswith(f"error: content/products/tas-purun.yaml:4: price: `{written}` is not a price")
+
+
+def test_a_bad_price_has_no_contradictory_no_price_warning(scratch):
+    scratch.write("products/tas-purun.yaml", product_yaml("price: murah"))
+    assert [p.split(": ", 1)[0] for p in problems(scratch)] == ["error"]
+
+
+def test_unquoted_whatsapp_keeps_its_plus(scratch):
+    scratch.write("artisans/ani.yaml", "name: Ani\nkecamatan: Perbaungan\nwhatsapp: +6281234567890\n"
+                  "crafts: [anyaman-purun]\nphoto_consent: true\n")
+    cat = load_catalog(scratch.content)
+    assert cat.problems == [] and cat.artisans["ani"].whatsapp == "+6281234567890"
+
+
+def test_a_binary_tag_is_refused_with_its_line(scratch):
+    scratch.write("products/tas-purun.yaml", product_yaml(name_line="name: !!binary aGVsbG8="))
+    assert only(scratch) == "error: content/products/tas-purun.yaml:1: name: YAML tag `!!binary` is not supported"
+
+
+@pytest.mark.parametrize("escaped, shown", [("\\x1b[31m", "U+001B"), ("\\0", "U+0000"), ("\\x07", "U+0007"),
+                                            ("\\x9b", "U+009B")])
+def test_control_characters_in_a_name_are_refused(scratch, escaped, shown):
+    scratch.write("products/tas-purun.yaml", product_yaml(name_line=f'name: "Tas {escaped}Purun"'))
+    message = only(scratch)
+    assert message.startswith("error: content/products/tas-purun.yaml:1: name: contains an invisible control")
+    assert shown in message
+
+
+def test_line_breaks_in_a_story_are_fine(scratch):
+    scratch.product("tas-purun", extra="story: |\n  Baris satu.\n  Baris dua.\n")
+    assert load_catalog(scratch.content).products["tas-purun"].story == "Baris satu.\nBaris dua."
+
+
+def test_a_link_to_a_system_file_is_one_problem(scratch):
+    target = Path("/etc/passwd") if Path("/etc/passwd").exists() else Path(__file__)
+    link = scratch.content / "products/x.yaml"
+    try:
+        os.symlink(target, link)
+    except OSError:
+        pytest.skip("this system does not let us make symbolic links")
+    (p,) = load_catalog(scratch.content).problems
+    assert (p.path, p.field) == ("content/products/x.yaml", "")
+    assert p.message.startswith("is a link to") and "outside content/" in p.message
+
+
+def test_a_link_inside_content_is_followed(scratch):
+    (scratch.content / "shared").mkdir()
+    (scratch.content / "shared/tikar.yaml").write_text(product_yaml())
+    try:
+        os.symlink(scratch.content / "shared/tikar.yaml", scratch.content / "products/tikar.yaml")
+    except OSError:
+        pytest.skip("this system does not let us make symbolic links")
+    assert set(load_catalog(scratch.content).products) == {"tas-purun", "tikar"}
+
+
+@pytest.mark.parametrize("written", ["tanjung beringin", "TANJUNG BERINGIN", "  Tanjung   beringin "])
+def test_kecamatan_matches_whatever_the_case_and_spaces(scratch, written):
+    scratch.write("artisans/ani.yaml", f"name: Ani\nkecamatan: '{written}'\ncrafts: [anyaman-purun]\n"
+                  "photo_consent: true\n")
+    cat = load_catalog(scratch.content)
+    assert cat.problems == [] and cat.artisans["ani"].kecamatan == "Tanjung Beringin"
+
+
+def test_an_upper_case_misspelt_kecamatan_gets_a_suggestion(scratch):
+    scratch.write("artisans/ani.yaml", "name: Ani\nkecamatan: SEI RAMPA\nphoto_consent: true\n")
+    p = [p for p in load_catalog(scratch.content).problems if p.field == "kecamatan"][0]
+    assert p.hint == "did you mean `Sei Rampah`?"
+
+
+def test_crafts_match_by_slug_or_name_whatever_the_case(scratch):
+    scratch.write("artisans/ani.yaml", "name: Ani\nkecamatan: Perbaungan\ncrafts: [ANYAMAN-PURUN, tenun sergai]\n"
+                  "photo_consent: true\n")
+    scratch.product("tas-purun", craft="Anyaman Purun")
+    cat = load_catalog(scratch.content)
+    assert cat.problems == []
+    assert cat.products["tas-purun"].craft == "anyaman-purun"
+    assert cat.artisans["ani"].crafts == ("anyaman-purun", "tenun")
+
+
+def test_a_motion_photo_is_not_truncated(scratch):
+    # Samsung and Pixel "motion photos": a whole JPEG followed by an MP4, so the file does not end in FFD9
+    photo = scratch.content / "media/p1.jpg"
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 64
+    photo.write_bytes(photo.read_bytes() + video)
+    cat = load_catalog(scratch.content)
+    assert cat.problems == [] and "tas-purun" in cat.products
+
+
+def test_a_jpeg_cut_just_before_its_end_marker_is_truncated(scratch):
+    photo = scratch.content / "media/p1.jpg"
+    photo.write_bytes(photo.read_bytes()[:-2])
+    assert "truncated" in only(scratch)
+
+
+def test_damaged_exif_is_a_warning_on_the_product_not_a_console_warning(scratch, recwarn):
+    from PIL import Image
+
+    exif = b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x05\x00" + b"\xff" * 40  # claims 5 entries, holds 3 bytes
+    Image.open(scratch.content / "media/p1.jpg").save(scratch.content / "media/p1.jpg", exif=exif)
+    assert only(scratch, "warning").startswith(
+        "warning: content/products/tas-purun.yaml:6: photos[0]: photo `p1.jpg`: Corrupt EXIF data")
+    assert not [w for w in recwarn if "PIL" in w.filename]
+    assert "tas-purun" in load_catalog(scratch.content).products
+
+
+def test_too_many_photos_is_one_error(scratch):
+    scratch.product("tas-purun", photos=tuple(["p1.jpg"] * 500))
+    assert only(scratch) == "error: content/products/tas-purun.yaml:5: photos: 500 photos, more than 35"
+
+
+def test_too_many_unknown_keys_end_in_one_summary_line(scratch):
+    scratch.product("tas-purun", extra="".join(f"kunci{i}: x\n" for i in range(5000)))
+    found = problems(scratch)
+    assert len(found) == 11
+    assert found[-1] == "warning: content/products/tas-purun.yaml:1: 4,990 more unknown fields, ignored"
+
+
+def test_a_list_past_its_cap_is_one_error(scratch):
+    scratch.product("tas-purun", extra="tags:\n" + "".join(f"  - t{i}\n" for i in range(10_000)))
+    assert only(scratch) == "error: content/products/tas-purun.yaml:7: tags: list has 10,000 items, more than 100"
+
+
+def test_past_fifty_problems_a_file_gets_one_summary_line(scratch):
+    scratch.write("crafts.yaml", "crafts:\n" + "".join(f"  - slug: k{i}\n    name: K\n    color: coklat\n"
+                                                       for i in range(200)))
+    found = [p for p in load_catalog(scratch.content).problems if p.path == "content/crafts.yaml"]
+    assert len(found) == 51
+    assert found[-1].message == "150 more errors in this file not shown"

@@ -91,3 +91,23 @@ def test_template_and_schedule_mistakes_are_reported_too(sample_project):
     assert "warning: schedule.yaml:" in result.stderr and "horizon_dayz: unknown field" in result.stderr
     assert "handel: unknown field" in result.stderr and "templates/brand.yaml" in result.stderr
     assert run_check(sample_project, "--strict").returncode == 1
+
+
+def test_check_warns_before_any_render_that_a_long_story_will_be_shortened(scratch, capsys):
+    scratch.product("panjang", f'story: "{"Purun dijemur tiga hari sebelum dianyam dengan sabar. " * 60}"\n')
+    assert main(["--root", str(scratch.root), "check"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: content/products/panjang.yaml: story: caption is " in err
+    assert "over the limit of 2200: the story is shortened to fit" in err
+    assert "tas-purun.yaml: story" not in err
+
+
+def test_pillow_warnings_become_our_warnings_not_raw_console_lines(scratch):
+    from PIL import Image
+
+    exif = b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x05\x00" + b"\xff" * 40
+    Image.open(scratch.content / "media/p1.jpg").save(scratch.content / "media/p1.jpg", exif=exif)
+    result = run_check(scratch.root)
+    assert "site-packages" not in result.stderr and "UserWarning" not in result.stderr
+    assert "warning: content/products/tas-purun.yaml:6: photos[0]: photo `p1.jpg`: Corrupt EXIF data" in (
+        result.stderr)

@@ -148,6 +148,16 @@ def test_editing_a_missing_product_is_not_found(scratch):
         E.save_product(scratch.content, "tidak-ada", {"name": "X"})
 
 
+def test_a_fifo_named_like_a_product_is_refused_not_waited_on(scratch):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    os.mkfifo(scratch.content / "products/pipa.yaml")
+    with pytest.raises(ContentError) as err:  # the dashboard's edit page once hung here
+        E.save_product(scratch.content, "pipa", {"name": "X"})
+    assert [(p.path, p.message) for p in err.value.problems] == [
+        ("content/products/pipa.yaml", "is not a regular file (a device, pipe or socket)")]
+
+
 def test_windows_line_endings_are_kept(hand):
     path = hand.content / "products/tas-purun.yaml"
     path.write_bytes(HAND_WRITTEN.replace("\n", "\r\n").encode("utf-8"))

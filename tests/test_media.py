@@ -96,3 +96,13 @@ def test_srgb_and_untagged_rgb_are_left_alone(tmp_path):
     assert media.to_rgb(im) is im
     im.info["icc_profile"] = srgb
     assert media.to_rgb(im) is im
+
+
+@pytest.mark.parametrize("side", [8000, 11000])  # 64 MP: Pillow's warning; 121 MP: its error naming 120,000,000
+def test_the_pixel_limit_message_names_our_limit(tmp_path, side):
+    path = tmp_path / "huge.png"
+    Image.new("1", (side, side)).save(path)
+    with pytest.raises(MediaError) as info:
+        probe(path)
+    message = str(info.value)
+    assert "over the 60 MP limit" in message and "120" not in message.replace(f"{side}x{side}", "")

@@ -70,8 +70,9 @@ def test_emoji_on_an_image_give_a_warning_not_boxes(post):
     done = render(layout, post_context(product, post.catalog, post.brand), size=(540, 960))
     (title,) = [t for t in done.texts if t.text.startswith("Tas")]
     assert title.text == "Tas Purun Cantik"
-    (warning,) = done.warnings
-    assert "✨" in warning.message and warning.field.endswith(".text") and warning.severity == "warning"
+    (warning,) = done.warnings  # on the product's name, so every layout showing it gives the same one warning
+    assert "✨" in warning.message and warning.severity == "warning"
+    assert (warning.path, warning.field) == ("content/products/emoji.yaml", "name")
 
 
 def test_text_that_cannot_fit_is_a_clear_error(post):
@@ -81,9 +82,10 @@ def test_text_that_cannot_fit_is_a_clear_error(post):
     layout = load_layout(post.project, "cover", post.brand)
     with pytest.raises(RenderError) as err:
         render(layout, post_context(product, post.catalog, post.brand), size=(540, 960))
-    message = str(err.value)
-    assert "cover.yaml:" in message and "layers[4].text" in message
-    assert "does not fit" in message and "min_size 50" in message and "shorten the text" in message
+    message = str(err.value)  # names what the curator can change, with the layout as context
+    assert message.startswith("content/products/panjang.yaml: name: the product's name does not fit layers[4] "
+                              "(text) of ") and "templates/layouts/cover.yaml:33 (" in message
+    assert "min_size 50" in message and "hint: shorten the name; or enlarge that box" in message
 
 
 def test_a_draft_wraps_like_the_full_size(post):
@@ -103,3 +105,16 @@ def test_a_phone_number_is_never_split_across_lines(post):
     done = render(layout, post_context(post.catalog.products["tas-purun"], post.catalog, post.brand), size=(540, 960))
     (cta,) = [t for t in done.texts if "WhatsApp" in t.text]
     assert any("+62\u00a0812-0000-0001" in line for line in cta.lines), cta.lines
+
+
+def test_preview_prints_an_emoji_warning_once(shop):
+    import contextlib
+    import io
+
+    from pipeline.cli import main
+
+    shop.product("emoji", name="Tas Purun ✨ Cantik")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert main(["--root", str(shop.root), "preview", "emoji", "--fast", "--out", str(shop.root / "pv")]) == 0
+    assert err.getvalue().count("left out of") == 1, err.getvalue()

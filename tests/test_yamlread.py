@@ -79,3 +79,39 @@ def test_utf8_bom_is_accepted(tmp_path: Path):
     path = tmp_path / "p.yaml"
     path.write_bytes("\ufeffname: Tas\n".encode())
     assert load(path).data == {"name": "Tas"}
+
+
+@pytest.mark.parametrize("text, line, field, tag", [
+    ("name: !!binary aGVsbG8=\n", 1, "name", "!!binary"),
+    ("a: 1\nsizes: !!set {S, M}\n", 2, "sizes", "!!set"),
+    ("list: !!omap\n  - a: 1\n", 1, "list", "!!omap"),
+    ("name: !kain x\n", 1, "name", "!kain"),
+    ("!!binary aGk=: x\n", 1, "", "!!binary"),
+])
+def test_explicit_tags_are_refused_with_line_and_field(text, line, field, tag):
+    with pytest.raises(ContentError) as info:
+        loads(text, "p.yaml")
+    (p,) = info.value.problems
+    assert (p.line, p.field, p.message) == (line, field, f"YAML tag `{tag}` is not supported")
+
+
+def test_a_five_thousand_digit_number_is_one_problem():
+    with pytest.raises(ContentError) as info:
+        loads("name: x\nprice: " + "9" * 5000 + "\n", "p.yaml")
+    (p,) = info.value.problems
+    assert (p.line, p.field, p.message) == (2, "price", "number is too long (5,000 characters)")
+
+
+def test_plain_numbers_keep_their_written_form():
+    doc = loads("price: 75.000\nwa: +6281234567890\nquoted: '75.000'\nlist: [1.10]\n", "p.yaml")
+    assert doc.data["price"] == 75.0
+    assert doc.written == {("price",): "75.000", ("wa",): "+6281234567890", ("list", 0): "1.10"}
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("ETALASE_MAX_FILE_KB", "1")
+    path = tmp_path / "big.yaml"
+    path.write_text("name: x\n" + "# filler\n" * 200)
+    with pytest.raises(ContentError) as info:
+        load(path, "big.yaml")
+    assert info.value.problems[0].message == "file is 2 KB, over the 1 KB limit for one file"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -34,7 +35,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from pipeline.catalog import reader as C
 from pipeline.catalog.media import FORMATS, MAX_PIXELS, to_rgb
 from pipeline.catalog.rupiah import parse_price
-from pipeline.common import atomic
+from pipeline.common import atomic, safefile
 from pipeline.common import fields as F
 from pipeline.common.errors import ContentError, NotFound, Problem
 from pipeline.common.yamlread import YamlDoc, loads
@@ -153,10 +154,14 @@ def kecamatan_names(content: Path) -> tuple[str, ...]:
 
 
 def read_text(path: Path) -> str:
+    """An entry's text, refused like the catalogue refuses it (a FIFO, a folder, a link out of content/)."""
+    if not os.path.lexists(path):
+        raise NotFound(f"{path.name} does not exist")
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise NotFound(f"{path.name} does not exist") from None
+        raw = safefile.read_bytes(path, within=path.parent.parent, limit=safefile.max_file_bytes())
+    except safefile.FileRefused as exc:
+        raise ContentError.single(f"content/{path.parent.name}/{path.name}", None, "", exc.message, exc.hint) from None
+    return raw.decode("utf-8-sig")
 
 
 def _entry_path(content: Path, folder: str, slug: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,7 @@ from typing import Any
 from pipeline.catalog.media import MIN_SHORT_SIDE, MediaError, PhotoInfo, probe
 from pipeline.catalog.rupiah import parse_price
 from pipeline.common import fields as F
+from pipeline.common import safefile
 from pipeline.common.errors import ContentError, Problem
 from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product, Region
 from pipeline.common.yamlread import YamlDoc, load
@@ -24,6 +26,7 @@ from pipeline.common.yamlread import YamlDoc, load
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WHATSAPP = re.compile(r"^\+62[0-9]{8,13}$")
 AVAILABILITY = ("in_stock", "made_to_order")
+MAX_PHOTOS = 35  # TikTok's photo mode takes at most 35; past it the list is refused, not probed photo by photo
 
 
 def slug(value: Any) -> str:
@@ -67,18 +70,18 @@ ARTISAN_FIELDS = [
     F.Field("village", F.text, default="", help="desa or kelurahan"),
     F.Field("crafts", F.text_list, default=(), help="craft slugs from crafts.yaml"),
     F.Field("story", F.text, default="", help="a short story in Bahasa Indonesia"),
-    F.Field("whatsapp", whatsapp, default=None, help="contact for orders, +62 form"),
+    F.Field("whatsapp", whatsapp, default=None, help="contact for orders, +62 form", written=True),
     F.Field("photo_consent", F.boolean, default=False, help="true when the artisan agreed to appear in posts"),
 ]
 
 PRODUCT_FIELDS = [
-    F.Field("name", F.nonempty_text, required=True, help="product name as shown on the cover"),
+    F.Field("name", F.nonempty_text, required=True, help="product name as shown on the cover", written=True),
     F.Field("artisan", F.nonempty_text, required=True, help="artisan slug (file name in artisans/)"),
     F.Field("craft", F.nonempty_text, required=True, help="craft slug from crafts.yaml"),
     F.Field("photos", lambda v: v, required=True, help="photo files under content/media/, the first is the hero"),
-    F.Field("price", parse_price, default=None, help="150000, \"Rp 150.000\" or \"150rb\""),
+    F.Field("price", parse_price, default=None, help="150000, \"Rp 150.000\" or \"150rb\"", written=True),
     F.Field("materials", F.text_list, default=(), help="e.g. [purun, pewarna alami]"),
-    F.Field("size", F.text, default="", help="e.g. \"35 x 28 x 12 cm\""),
+    F.Field("size", F.text, default="", help="e.g. \"35 x 28 x 12 cm\"", written=True),
     F.Field("colours", F.text_list, default=(), help="colour names in Bahasa Indonesia"),
     F.Field("story", F.text, default="", help="2-4 sentences in Bahasa Indonesia"),
     F.Field("story_en", F.text, default="", help="optional English story for Go Global posts"),
@@ -98,8 +101,10 @@ REGION_FIELDS = [
 
 @dataclass
 class _MediaCache:
-    """Probe results and hashes keyed by inode + size + mtime: a shared photo is read once."""
+    """Probe results and hashes keyed by inode + size + mtime: a shared photo is read once; `within`
+    is content/ with its folders resolved once, for refusing links that lead out of it."""
 
+    within: safefile.Within
     infos: dict[tuple, PhotoInfo | MediaError] = field(default_factory=dict)
     hashes: dict[tuple, str] = field(default_factory=dict)
 
@@ -139,12 +144,12 @@ def load_catalog(root: Path | str) -> Catalog:
         cat.problems.append(Problem(str(root), None, "", "content folder not found",
                                     "pass --content DIR or run from the project folder"))
         return cat
+    cache = _MediaCache(safefile.Within(root))
     cat.region = _load_region(root, cat)
     kecamatan = cat.region.kecamatan
     _load_crafts(root, cat)
     for path in sorted((root / "artisans").glob("*.y*ml")):
-        _load_artisan(root, path, cat, kecamatan)
-    cache = _MediaCache()
+        _load_artisan(root, path, cat, kecamatan, cache.within)
     for path in sorted((root / "products").glob("*.y*ml")):
         _load_product(root, path, cat, cache)
     return cat
@@ -157,9 +162,9 @@ def _shown(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _read(root: Path, path: Path, cat: Catalog) -> YamlDoc | None:
+def _read(root: Path, path: Path, cat: Catalog, within: safefile.Within | None = None) -> YamlDoc | None:
     try:
-        return load(path, _shown(root, path))
+        return load(path, _shown(root, path), within=within or root)
     except ContentError as exc:
         cat.problems.extend(exc.problems)
         return None
@@ -180,7 +185,7 @@ def load_region(content: Path | str) -> Region:
 def _load_region(root: Path, cat: Catalog) -> Region:
     """Each council names its own regency and districts: nothing about one regency lives in code."""
     path = root / "region.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):
         cat.problems.append(Problem(_shown(root, path), None, "", "region.yaml is missing: artisans' kecamatan "
                                     "are not checked and posts name no regency",
                                     "write the regency and its kecamatan there (`etalase init` writes one)",
@@ -200,7 +205,7 @@ def _load_region(root: Path, cat: Catalog) -> Region:
 
 def _load_crafts(root: Path, cat: Catalog) -> None:
     path = root / "crafts.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):
         cat.problems.append(Problem(_shown(root, path), None, "", "crafts.yaml is missing",
                                     "list the craft types there; see README 'Content'"))
         return
@@ -232,8 +237,9 @@ def _slug_from_file(path: Path, r: F.FieldReader) -> str | None:
     return path.stem
 
 
-def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ...]) -> None:
-    doc = _read(root, path, cat)
+def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ...],
+                  within: safefile.Within | None = None) -> None:
+    doc = _read(root, path, cat, within)
     if doc is None:
         cat.invalid_artisans[path.stem] = _shown(root, path)
         return
@@ -241,13 +247,13 @@ def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ..
     key = _slug_from_file(path, r)
     v = r.mapping((), ARTISAN_FIELDS)
     if v:
-        if v["kecamatan"] and kecamatan and v["kecamatan"] not in kecamatan:
-            near = difflib.get_close_matches(v["kecamatan"], kecamatan, n=1)
-            r.error(("kecamatan",), f"`{v['kecamatan']}` is not a kecamatan of the regency",
-                    f"did you mean `{near[0]}`?" if near else "one of: " + ", ".join(kecamatan))
+        if v["kecamatan"] and kecamatan:  # no region.yaml: districts are not checked
+            v["kecamatan"] = _kecamatan(r, v["kecamatan"], kecamatan)
+        crafts = _craft_names(cat)
         for i, c in enumerate(v["crafts"]):
-            if c not in cat.crafts:
+            if craft_key(c) not in crafts:
                 r.error(("crafts", i), f"unknown craft `{c}`", "crafts: " + ", ".join(cat.crafts))
+        v["crafts"] = tuple(crafts.get(craft_key(c), c) for c in v["crafts"])
         if not v["photo_consent"]:
             r.warn(("photo_consent",), "no photo consent recorded",
                    "set photo_consent: true once the artisan agreed to appear in posts")
@@ -259,12 +265,44 @@ def _load_artisan(root: Path, path: Path, cat: Catalog, kecamatan: tuple[str, ..
                                     v["whatsapp"], v["photo_consent"], doc.path)
 
 
+def _squash(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _kecamatan(r: F.FieldReader, written: str, kecamatan: tuple[str, ...]) -> str:
+    """The district as region.yaml spells it, however its case and spaces were typed."""
+    canonical = {_squash(k): k for k in kecamatan}
+    found = canonical.get(_squash(written))
+    if found is None:
+        near = difflib.get_close_matches(_squash(written), list(canonical), n=1)
+        r.error(("kecamatan",), f"`{written}` is not a kecamatan of the regency",
+                f"did you mean `{canonical[near[0]]}`?" if near else "one of: " + ", ".join(kecamatan))
+        return written
+    return found
+
+
+def craft_key(name: str) -> str:
+    """"Anyaman Purun", "anyaman_purun" and "ANYAMAN-PURUN" all name the craft anyaman-purun."""
+    return re.sub(r"[\s_-]+", "-", name.strip().casefold())
+
+
+def _craft_names(cat: Catalog) -> dict[str, str]:
+    """craft_key of each craft's slug and of its name -> the slug."""
+    out = {craft_key(c.name): c.slug for c in cat.crafts.values()}
+    out.update({craft_key(slug): slug for slug in cat.crafts})
+    return out
+
+
 def _photo_list(r: F.FieldReader, root: Path, raw: Any, cache: _MediaCache) -> list[Photo]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list) or not raw:
         r.error(("photos",), "expected a list of at least one photo file",
                 "e.g.\n      photos:\n        - tas-purun-1.jpg")
+        return []
+    if len(raw) > MAX_PHOTOS:
+        r.error(("photos",), f"{len(raw):,} photos, more than {MAX_PHOTOS}",
+                f"TikTok shows at most {MAX_PHOTOS} photos in one post: keep the best ones")
         return []
     photos = []
     for i, item in enumerate(raw):
@@ -302,14 +340,22 @@ def _photo(r: F.FieldReader, root: Path, key: tuple, name: str, focus, cache: _M
         r.error(key, f"`{name}` must be a file name inside content/media/", "e.g. tas-purun-1.jpg")
         return None
     path = root / "media" / rel
-    if not path.is_file():
+    if not os.path.lexists(path):
         r.error(key, f"photo `{name}` not found in content/media/", "check the spelling and the file extension")
+        return None
+    try:
+        safefile.check(path, within=cache.within)
+    except safefile.FileRefused as exc:
+        r.error(key, f"photo `{name}` {exc.message}", exc.hint)
         return None
     try:
         info = cache.probe(path)
     except MediaError as exc:
         r.error(key, f"photo `{name}`: {exc}", "replace the file with a good JPEG, PNG, WebP or HEIC photo")
         return None
+    for note in info.notes:
+        r.warn(key, f"photo `{name}`: {note}",
+               "the photo can still be used; saving it again from a photo app usually repairs its metadata")
     if min(info.width, info.height) < MIN_SHORT_SIDE:
         r.warn(key, f"photo `{name}` is {info.width}x{info.height}, under {MIN_SHORT_SIDE} px on its short side",
                "it will look soft on TikTok; use a larger original if there is one")
@@ -317,7 +363,7 @@ def _photo(r: F.FieldReader, root: Path, key: tuple, name: str, focus, cache: _M
 
 
 def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> None:
-    doc = _read(root, path, cat)
+    doc = _read(root, path, cat, cache.within)
     if doc is None:
         cat.invalid[path.stem] = _shown(root, path)
         return
@@ -337,11 +383,15 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
         elif v["artisan"] and v["artisan"] not in cat.artisans:
             r.error(("artisan",), f"unknown artisan `{v['artisan']}`",
                     "use a file name from content/artisans/ without .yaml: " + ", ".join(sorted(cat.artisans)))
-        if v["craft"] and v["craft"] not in cat.crafts:
-            r.error(("craft",), f"unknown craft `{v['craft']}`", "crafts: " + ", ".join(cat.crafts))
+        if v["craft"]:
+            craft = _craft_names(cat).get(craft_key(v["craft"]))
+            if craft is None:
+                r.error(("craft",), f"unknown craft `{v['craft']}`", "crafts: " + ", ".join(cat.crafts))
+            v["craft"] = craft or v["craft"]
         if v["photos"] is not None:
             photos = _photo_list(r, root, v["photos"], cache)
-        if v["price"] is None and v["availability"] == "in_stock":
+        given = doc.data.get("price") is not None  # a price that failed to parse has its own error
+        if v["price"] is None and not given and v["availability"] == "in_stock":
             r.warn(("price",), "no price given", "captions read better with a price, e.g. \"Rp 150.000\"")
     cat.problems.extend(r.problems)
     if not key or not v or any(p.is_error for p in r.problems):
@@ -366,4 +416,4 @@ def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:
 
 
 def photo_digest(path: Path) -> str:
-    return _MediaCache().digest(path)
+    return _MediaCache(safefile.Within(path.parent)).digest(path)

@@ -7,6 +7,8 @@ once, warns on unknown keys with the nearest known one, and documents itself (`F
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +17,10 @@ from pipeline.common.errors import Problem
 from pipeline.common.yamlread import Key, YamlDoc, field_name
 
 Parser = Callable[[Any], Any]  # raises ValueError(message) on a bad value
+
+MAX_UNKNOWN_KEYS = 10  # unknown-field warnings per mapping; past it one summary line
+MAX_PROBLEMS = 50  # problems per file; past it one summary line (a 50 MB file once printed 4 million)
+MAX_LIST_ITEMS = 100  # a list field longer than this is refused whole, not item by item
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class Field:
     default: Any = None
     help: str = ""
     hint: str = ""
+    written: bool = False  # parse a plain number as written (`75.000`, `+62812...`), not as YAML's int/float
 
 
 class FieldReader:
@@ -32,13 +39,27 @@ class FieldReader:
 
     def __init__(self, doc: YamlDoc):
         self.doc = doc
-        self.problems: list[Problem] = []
+        self._problems: list[Problem] = []
+        self._dropped: dict[str, int] = {}  # severity -> problems past MAX_PROBLEMS
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems found, at most MAX_PROBLEMS of them, then a line saying how many more."""
+        extra = [Problem(self.doc.path, None, "", f"{n:,} more {severity}s in this file not shown",
+                         "fix the ones above first", severity) for severity, n in self._dropped.items()]
+        return self._problems + extra
+
+    def _add(self, problem: Problem) -> None:
+        if len(self._problems) < MAX_PROBLEMS:
+            self._problems.append(problem)
+        else:
+            self._dropped[problem.severity] = self._dropped.get(problem.severity, 0) + 1
 
     def error(self, key: Key, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line(*key), field_name(key), message, hint, "error"))
+        self._add(Problem(self.doc.path, self.doc.line(*key), field_name(key), message, hint, "error"))
 
     def warn(self, key: Key, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line(*key), field_name(key), message, hint, "warning"))
+        self._add(Problem(self.doc.path, self.doc.line(*key), field_name(key), message, hint, "warning"))
 
     def value(self, key: Key) -> Any:
         node = self.doc.data
@@ -55,11 +76,14 @@ class FieldReader:
                        "write `field: value` lines under it")
             return None
         known = {f.name: f for f in fields}
-        for k in data:
-            if k not in known:
-                near = difflib.get_close_matches(str(k), list(known), n=1, cutoff=0.6)
-                hint = f"did you mean `{near[0]}`?" if near else "known fields: " + ", ".join(known)
-                self.warn((*key, k), "unknown field, ignored", hint)
+        unknown = [k for k in data if k not in known]
+        for k in unknown[:MAX_UNKNOWN_KEYS]:
+            near = difflib.get_close_matches(str(k), list(known), n=1, cutoff=0.6)
+            hint = f"did you mean `{near[0]}`?" if near else "known fields: " + ", ".join(known)
+            self.warn((*key, k), "unknown field, ignored", hint)
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            self.warn(key, f"{len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown fields, ignored",
+                      "known fields: " + ", ".join(known))
         out: dict[str, Any] = {}
         for f in fields:
             out[f.name] = self.field((*key, f.name), f, data)
@@ -71,8 +95,11 @@ class FieldReader:
                 self.error(key[:-1] if f.name not in data else key, f"`{f.name}` is required",
                            f.hint or f.help)
             return f.default
+        value = data[f.name]
+        if f.written and key in self.doc.written:
+            value = self.doc.written[key]
         try:
-            return f.parse(data[f.name])
+            return f.parse(value)
         except ValueError as exc:
             self.error(key, str(exc), f.hint)
             return f.default
@@ -80,15 +107,31 @@ class FieldReader:
 
 def type_name(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
-            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+            bool: "true/false", type(None): "nothing", bytes: "binary data"}.get(type(value), type(value).__name__)
 
 
 # Parsers shared by every file -------------------------------------------------------------
 
 def text(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list, bytes, bytearray)):
         raise ValueError(f"expected text, got {type_name(value)}")
-    return str(value).strip()
+    out = str(value).strip()
+    _refuse_control(out)
+    return out
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # Cc and Cs but \t \n \r
+
+
+def _refuse_control(value: str) -> None:
+    """ESC, NUL and the like come from pasting out of a terminal or a PDF; on a cover they draw boxes
+    and in a caption they can hide text. Line breaks and tabs are fine."""
+    m = _CONTROL.search(value)
+    if m:
+        ch = m.group()
+        name = unicodedata.name(ch, {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL"}.get(ch, "control"))
+        raise ValueError(f"contains an invisible control character (U+{ord(ch):04X} {name}) at "
+                         f"character {m.start() + 1}: delete it and type the text again")
 
 
 def nonempty_text(value: Any) -> str:
@@ -113,7 +156,10 @@ def integer(value: Any) -> int:
 def number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"expected a number, got {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"number too large ({len(str(value)):,} digits)") from None
 
 
 def text_list(value: Any) -> tuple[str, ...]:
@@ -122,11 +168,16 @@ def text_list(value: Any) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list):
         raise ValueError(f"expected a list, got {type_name(value)}")
+    if len(value) > MAX_LIST_ITEMS:
+        raise ValueError(f"list has {len(value):,} items, more than {MAX_LIST_ITEMS}")
     out = []
     for i, item in enumerate(value):
         if isinstance(item, (dict, list, bool)) or item is None:
             raise ValueError(f"item {i + 1} should be text, got {type_name(item)}")
-        out.append(str(item).strip())
+        try:
+            out.append(text(item))
+        except ValueError as exc:
+            raise ValueError(f"item {i + 1}: {exc}") from None
     return tuple(out)
 
 

@@ -3,6 +3,9 @@
 Composes with the C parser (fast for a thousand files), then builds plain Python data while
 recording where each key sits. Aliases are refused outright: content never needs them and
 refusing them makes alias bombs harmless. Duplicate keys are errors, not silent overwrites.
+Explicit tags (`!!binary`, `!!set`, `!foo`) are refused too: a text field must never become bytes.
+The source text of every plain number is kept (`YamlDoc.written`), so a field can read `75.000`
+as the curator wrote it rather than as the float 75.0 YAML makes of it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.common import safefile
 from pipeline.common.errors import ContentError, Problem
 
 try:  # the C parser is much faster; fall back where libyaml is missing
@@ -24,6 +28,11 @@ _constructor = yaml.constructor.SafeConstructor()
 
 Key = tuple  # a path into the document: ("photos", 2, "file")
 
+_CORE = "tag:yaml.org,2002:"
+# Tags plain YAML resolves by itself; anything else was written out (`!!binary`, `!!set`, `!x`).
+_PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_NUMBER_TAGS = {_CORE + "int", _CORE + "float"}
+
 
 @dataclass
 class YamlDoc:
@@ -33,6 +42,7 @@ class YamlDoc:
     data: Any
     lines: dict[Key, int] = field(default_factory=dict)
     text: str = ""
+    written: dict[Key, str] = field(default_factory=dict)  # plain numbers as written: ("price",) -> "75.000"
 
     def line(self, *key: Any) -> int | None:
         """The line of `key`, or of its nearest recorded parent."""
@@ -55,8 +65,13 @@ def field_name(key: Key) -> str:
     return out
 
 
-def read_text(path: Path, shown: str) -> str:
-    raw = path.read_bytes()
+def read_text(path: Path, shown: str, within: safefile.Within | Path | None = None) -> str:
+    """The file's text, refused as one problem when it is not a regular file under the size limit
+    (or, with `within`, a link leading out of that folder)."""
+    try:
+        raw = safefile.read_bytes(path, within, safefile.max_file_bytes())
+    except safefile.FileRefused as exc:
+        raise ContentError.single(shown, None, "", exc.message, exc.hint) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -67,10 +82,10 @@ def read_text(path: Path, shown: str) -> str:
         ) from None
 
 
-def load(path: Path, shown: str | None = None) -> YamlDoc:
+def load(path: Path, shown: str | None = None, within: safefile.Within | Path | None = None) -> YamlDoc:
     """Load one YAML file; raises ContentError naming the line on any syntax problem."""
     shown = shown or str(path)
-    text = read_text(path, shown)
+    text = read_text(path, shown, within)
     return loads(text, shown)
 
 
@@ -111,6 +126,7 @@ def _refuse_aliases(text: str, shown: str) -> None:
 
 def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
     """Plain data from a node tree that has no aliases (loads refused them), so it is a tree, not a graph."""
+    _refuse_tags(node, key, doc)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for knode, vnode in node.value:
@@ -120,7 +136,7 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
             if knode.tag == "tag:yaml.org,2002:merge":
                 raise ContentError.single(doc.path, knode.start_mark.line + 1, field_name(key),
                                           "YAML merge keys (<<) are not supported", "write the keys out in full")
-            k = _constructor.construct_object(knode)
+            k = _scalar(knode, key, doc)
             if k in out:
                 raise ContentError.single(
                     doc.path, knode.start_mark.line + 1, field_name((*key, k)),
@@ -134,10 +150,28 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
             doc.lines[(*key, i)] = item.start_mark.line + 1
             items.append(_build(item, (*key, i), doc))
         return items
+    if node.tag in _NUMBER_TAGS and not node.style:
+        doc.written[key] = node.value
+    return _scalar(node, key, doc)
+
+
+def _scalar(node: yaml.ScalarNode, key: Key, doc: YamlDoc) -> Any:
+    _refuse_tags(node, key, doc)
     try:
         return _constructor.construct_object(node)
     except yaml.YAMLError as exc:
         raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), f"bad value: {exc}") from None
+    except (ValueError, OverflowError):  # e.g. a 5,000-digit number: Python refuses to convert it
+        raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key),
+                                  f"number is too long ({len(node.value):,} characters)",
+                                  "write a real value; put text in quotes") from None
+
+
+def _refuse_tags(node: yaml.Node, key: Key, doc: YamlDoc) -> None:
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace(_CORE, "!!")
+        raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key),
+                                  f"YAML tag `{tag}` is not supported", "remove the tag and write plain text")
 
 
 def problem(doc: YamlDoc, key: Key, message: str, hint: str = "", severity: str = "error") -> Problem:

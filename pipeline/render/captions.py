@@ -7,6 +7,7 @@ action or hashtags, and a warning says so.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from jinja2 import FunctionLoader, Template, TemplateError, TemplateNotFound, Te
 from pipeline.common.errors import ConfigError, ContentError, Problem
 from pipeline.common.models import Catalog, Product
 from pipeline.common.project import Project
-from pipeline.render.brand import Brand
+from pipeline.render.brand import Brand, load_brand
 from pipeline.render.context import environment, hashtag, post_context
 from pipeline.render.templates import TemplateTexts, as_texts
 
@@ -77,8 +78,8 @@ def build_caption(source: Project | TemplateTexts, product: Product, catalog: Ca
             text = _render(tmpl, ctx)
     if original > limit:
         warnings.append(Problem(product.source, None, "story",
-                                f"caption was {original} UTF-16 units, over the limit of {limit}: "
-                                "the story was shortened to fit",
+                                f"caption is {original} UTF-16 units, over the limit of {limit}: "
+                                "the story is shortened to fit",
                                 "shorten the story so the caption ends where you want it"
                                 if utf16_length(text) <= limit else "", "warning"))
     if utf16_length(text) > limit:
@@ -92,6 +93,23 @@ def build_caption(source: Project | TemplateTexts, product: Product, catalog: Ca
                                 "some accounts report TikTok keeps only 5: remove tags in brand.yaml, "
                                 "crafts.yaml or the product's tags, or raise max_hashtags", "warning"))
     return Caption(text, tags, warnings, utf16_length(text), name, english)
+
+
+def caption_problems(project: Project, catalog: Catalog) -> list[Problem]:
+    """What `etalase check` can say before any render: each product whose story the caption would
+    shorten (with the day's plain caption; a special day's greeting makes it longer still)."""
+    try:
+        brand = load_brand(project)
+    except ConfigError:
+        return []  # template_problems reports it
+    out: list[Problem] = []
+    texts = as_texts(project)  # read once for every product
+    for product in catalog.products.values():
+        try:
+            out += [w for w in build_caption(texts, product, catalog, brand).warnings if w.field == "story"]
+        except ContentError as exc:
+            out += exc.problems
+    return list(dict.fromkeys(out))
 
 
 def shorten(text: str, budget: int) -> str:
@@ -117,9 +135,10 @@ def tidy(text: str) -> str:
 def caption_template(source: Project | TemplateTexts, name: str) -> Template:
     """captions/<name>.j2 from the loaded template set; ConfigError on a missing file or a syntax error."""
     texts = as_texts(source)
-    env = environment(_loader(texts))
+    captions = tuple(sorted((rel, text, texts.name_of(rel)) for rel, text in texts.texts.items()
+                            if rel.startswith("captions/")))
     try:
-        return env.get_template(f"{name}.j2")
+        return _compiled(captions, name)
     except TemplateNotFound:
         names = texts.template_names("captions", ".j2")
         raise ConfigError.single(f"templates/captions/{name}.j2", None, "", f"caption template `{name}` not found",
@@ -130,12 +149,19 @@ def caption_template(source: Project | TemplateTexts, name: str) -> Template:
                                  "check the {{ }} and {% %} pairs on this line") from None
 
 
-def _loader(texts: TemplateTexts) -> FunctionLoader:
+@functools.lru_cache(maxsize=16)
+def _compiled(captions: tuple[tuple[str, str, str], ...], name: str) -> Template:
+    """Compiled once per caption set: `check` builds a thousand captions from one template."""
+    return environment(_loader(captions)).get_template(f"{name}.j2")
+
+
+def _loader(captions: tuple[tuple[str, str, str], ...]) -> FunctionLoader:
     """Jinja over the in-memory texts; a template's filename is its path as users see it."""
+    files = {rel: (text, shown) for rel, text, shown in captions}
+
     def get(name: str):
-        rel = f"captions/{name}"
-        text = texts.text(rel)
-        return None if text is None else (text, texts.name_of(rel), lambda: True)
+        found = files.get(f"captions/{name}")
+        return None if found is None else (found[0], found[1], lambda: True)
     return FunctionLoader(get)
 
 

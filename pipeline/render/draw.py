@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SHADOW_ALPHA = 0.55
 _PHONE_SPACE = re.compile(r"(?<=\+62) (?=\d)")
+_PRODUCT_FIELD = re.compile(r"\bproduct\.(\w+)")
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,15 @@ class _Painter:
     def wanted(self, layer: Layer) -> bool:
         return "when" not in layer.templates or bool(self.template(layer, "when"))
 
+    def product_field(self, layer: Layer) -> tuple[str, None, str] | None:
+        """(product file, line, field) when a text layer shows one product field (`{{ product.name }}`), so
+        a problem with that text names what the curator can change rather than the layout."""
+        product = self.ctx.get("product")
+        fields = set(_PRODUCT_FIELD.findall(str(layer.values.get("text") or "")))
+        if not getattr(product, "source", "") or len(fields) != 1:
+            return None
+        return product.source, None, fields.pop()
+
     def warn(self, layer: Layer, name: str, message: str, hint: str = "") -> None:
         path, line, field_ = layer.where(name)
         self.warnings.append(Problem(path, line, field_, message, hint, "warning"))
@@ -224,7 +234,12 @@ class _Painter:
             text = text.upper()
         font_path = str(self.brand.font_path(layer["font"]))
         text, dropped = drop_missing_glyphs(text, font_path)
-        if dropped:
+        shows = self.product_field(layer)
+        if dropped and shows:  # one warning on the product's field, however many layouts show it
+            self.warnings.append(Problem(*shows, f"{dropped!r} left out of {written!r} on the pictures: the "
+                                         "fonts cannot draw them (emoji stay in the caption text)",
+                                         "fine to ignore; or write the text without them", "warning"))
+        elif dropped:
             self.warn(layer, "text", f"{dropped!r} left out of {written!r} on the picture: the font "
                       f"{layer['font']!r} cannot draw them (emoji stay in the caption text)",
                       "fine to ignore; or write the text without them")
@@ -238,6 +253,12 @@ class _Painter:
                      max_size=max(4, round(layer["max_size"] * self.k)),
                      min_size=max(4, round(layer["min_size"] * self.k)), line_spacing=layer["line_spacing"],
                      max_lines=layer["max_lines"], balance=layer["balance"])
+        if fitted is None and shows:
+            path, line, _ = layer.where("text")
+            raise RenderError(str(Problem(
+                *shows, f"the product's {shows[2]} does not fit {layer.label} of {path}:{line} "
+                f"({layer['box'][2]:g}x{layer['box'][3]:g}) even at min_size {layer['min_size']}: {text!r}",
+                f"shorten the {shows[2]}; or enlarge that box or lower its min_size in {path}:{line}")))
         if fitted is None:
             raise RenderError(str(Problem(
                 *layer.where("text"),
