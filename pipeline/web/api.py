@@ -8,7 +8,6 @@ at /api/openapi.json and readable at /api (rendered here: the machine has no CDN
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
@@ -19,8 +18,8 @@ from pipeline.catalog import edit as E
 from pipeline.catalog.reader import ARTISAN_FIELDS, PRODUCT_FIELDS
 from pipeline.common.errors import ContentError, NotFound
 from pipeline.common.yamlread import load
-from pipeline.curation import passwords
 from pipeline.curation import rules as C
+from pipeline.web import auth
 from pipeline.web.auth import EDITORS, LoginRequired, Viewer, require, viewer, web
 from pipeline.web.pages import days as D
 from pipeline.web.pages.artisans import artisan_rows, filter_artisans
@@ -71,18 +70,14 @@ def _session(request: Request, v: Viewer) -> Session:
 @router.post("/login", response_model=Session)
 def log_in(request: Request, body: Login):
     """Start a session. Failed attempts are throttled like the login form."""
-    state = web(request)
-    address = request.client.host if request.client else "?"
-    limiter = request.app.state.login_limiter
-    if limiter.retry_after(body.name, address) > 0:
-        return JSONResponse({"error": "terlalu banyak percobaan", "detail": "coba lagi nanti"}, 429)
-    found = passwords.authenticate(state.db(), body.name, body.password)
-    if found is None:
-        limiter.failed(body.name, address)
+    outcome, wait = auth.log_in(request, body.name, body.password)
+    if outcome == "wait":
+        minutes = max(1, round(wait / 60))
+        return JSONResponse({"error": "terlalu banyak percobaan", "detail": "coba lagi nanti",
+                             "message": f"Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit."}, 429,
+                            headers={"Retry-After": str(max(1, round(wait)))})
+    if outcome == "wrong":
         raise LoginRequired()
-    limiter.succeeded(body.name, address)
-    request.session.clear()
-    request.session.update(user=found, pw=passwords.fingerprint(state.db(), found), csrf=secrets.token_urlsafe(32))
     return _session(request, viewer(request))
 
 
@@ -93,7 +88,7 @@ def current_session(request: Request):
 
 @router.post("/logout")
 def log_out(request: Request):
-    request.session.clear()
+    auth.end_session(request)
     return {"ok": True}
 
 

@@ -7,7 +7,7 @@ exceptions into pages (Bahasa Indonesia) or JSON answers with the right status c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,13 +17,13 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline import __version__
 from pipeline.common.clock import Clock
 from pipeline.common.errors import ContentError, EtalaseError, NotFound, PermissionDenied
 from pipeline.common.project import Project
 from pipeline.curation.rules import DecisionRefused
+from pipeline.curation.sessions import SESSION_DAYS
 from pipeline.web import api, auth, files, pages
 from pipeline.web.labels import pesan
 from pipeline.web.render import page
@@ -31,6 +31,7 @@ from pipeline.web.security import (
     MAX_FORM_BYTES,
     CsrfFailed,
     LoginLimiter,
+    LoopbackHostGuard,
     ResponseGuard,
     check_csrf,
     secret_key,
@@ -38,18 +39,18 @@ from pipeline.web.security import (
 from pipeline.web.state import WebState
 
 STATIC = Path(__file__).with_name("static")
-SESSION_DAYS = 14
 
 
 def create_app(project: Project, *, require_login: bool, local_user: str | None = None,
-               clock: Clock | None = None, allowed_hosts: Iterable[str] | None = None,
+               clock: Clock | None = None, loopback_only: bool = False,
                secure_cookies: bool = False, secret: str | None = None,
                request_build: Callable[[dt.date], None] | None = None) -> FastAPI:
     """The dashboard for `project`.
 
     require_login: every page needs a login (always when bound off loopback).
     local_user: on loopback, anonymous visitors act as this user (`etalase serve --as NAME`).
-    allowed_hosts: Host names accepted (loopback names when bound to 127.0.0.1: stops DNS rebinding).
+    loopback_only: answer only requests whose Host is a loopback address or `localhost` (set when bound to
+        loopback without a proxy: stops DNS rebinding; the same rule as `is_loopback`).
     secure_cookies: mark the session cookie Secure (behind HTTPS).
     request_build: queue a build (the scheduler's, in `etalase serve`); None hides "Buat sekarang".
     """
@@ -64,8 +65,8 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
                        session_cookie="etalase_sesi", max_age=SESSION_DAYS * 24 * 3600, same_site="lax",
                        https_only=secure_cookies)
     app.add_middleware(ResponseGuard)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    if loopback_only:
+        app.add_middleware(LoopbackHostGuard)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Body limits per router (upload routes raise theirs), inside the middleware, so a 413 is translated.
     for router in [auth.router, files.router, api.router, *pages.routers()]:
