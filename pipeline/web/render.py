@@ -49,9 +49,10 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     viewer = getattr(request.state, "viewer", None)
     flashes = request.session.pop("flash", []) if "flash" in request.session else []
     nav = [(path, label) for path, label, roles in NAV if roles is None or (viewer and viewer.role in roles)]
+    web = getattr(request.app.state, "web", None)
     html = ENV.get_template(template).render(
         request=request, viewer=viewer, csrf=csrf_token(request), nav=nav, flashes=flashes,
-        path=request.url.path, **context)
+        path=request.url.path, catalog_trouble=web.catalog_cache.trouble if web else None, **context)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 
