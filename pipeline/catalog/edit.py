@@ -231,7 +231,11 @@ def _apply(doc: _Doc, values: Mapping[str, Any], fields: Iterable[F.Field]) -> N
                 _set_photos(doc.data, [])
             continue
         if name == "photos":
-            _set_photos(doc.data, list(new))
+            files = [new] if isinstance(new, str) else new
+            if not isinstance(files, (list, tuple)) or not all(isinstance(f, str) for f in files):
+                raise ContentError.single(_shown(doc.path), None, "photos", "photos harus daftar nama file foto",
+                                          'mis. ["tas-purun-1.jpg", "tas-purun-2.jpg"]')
+            _set_photos(doc.data, list(files))
         elif isinstance(new, (list, tuple)):
             _set_list(doc.data, name, [str(v) for v in new])
         elif isinstance(new, str):

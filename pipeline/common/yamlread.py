@@ -120,7 +120,7 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
             if knode.tag == "tag:yaml.org,2002:merge":
                 raise ContentError.single(doc.path, knode.start_mark.line + 1, field_name(key),
                                           "YAML merge keys (<<) are not supported", "write the keys out in full")
-            k = _constructor.construct_object(knode)
+            k = _scalar(knode, key, doc)
             if k in out:
                 raise ContentError.single(
                     doc.path, knode.start_mark.line + 1, field_name((*key, k)),
@@ -134,10 +134,22 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
             doc.lines[(*key, i)] = item.start_mark.line + 1
             items.append(_build(item, (*key, i), doc))
         return items
+    return _scalar(node, key, doc)
+
+
+def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
+    """A scalar's value; a number longer than Python reads (4,300 digits) or a date like 2026-13-45 is a
+    problem on its line, not a crash."""
     try:
         return _constructor.construct_object(node)
     except yaml.YAMLError as exc:
         raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), f"bad value: {exc}") from None
+    except (ValueError, OverflowError) as exc:
+        text = str(getattr(node, "value", ""))
+        what = (f"a number with {len(text)} digits is too long (at most 4300)" if "digits" in str(exc)
+                else f"bad value `{text[:40]}` ({exc})")
+        raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), what,
+                                  "put the value in quotes to keep it as text, or correct it") from None
 
 
 def problem(doc: YamlDoc, key: Key, message: str, hint: str = "", severity: str = "error") -> Problem:

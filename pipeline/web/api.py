@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.catalog import edit as E
 from pipeline.catalog.reader import ARTISAN_FIELDS, PRODUCT_FIELDS
-from pipeline.common.errors import ContentError, NotFound
+from pipeline.common.errors import ContentError, NotFound, Problem
 from pipeline.common.yamlread import load
 from pipeline.curation import rules as C
 from pipeline.web import auth
@@ -29,14 +29,24 @@ from pipeline.web.render import page
 from pipeline.web.security import MAX_UPLOAD_BYTES, csrf_token
 
 DESCRIPTION = ("JSON API of the Etalase dashboard. Log in with POST /api/login, then send the returned "
-               "csrf_token as the X-CSRF-Token header with every POST and PUT. Errors carry `error`, `detail` "
-               "and, for content problems, `problems` with path, line, field, message and hint.")
+               "csrf_token as the X-CSRF-Token header with every POST and PUT. Errors are JSON with `message` "
+               "(one sentence in Bahasa Indonesia), `error`, `detail` and, for content problems, `problems` with "
+               "path, line, field, message and hint. Unknown body fields are refused; dates run from 2000-01-01 "
+               "to a year after today.")
 
 router = APIRouter(prefix="/api", tags=["api"])
 authed = [Depends(viewer)]
+EARLIEST = dt.date(2000, 1, 1)
+DAYS_AHEAD = 366  # the planner plans from today up to the day asked: 9999-12-31 took six minutes
 
 
-class Login(BaseModel):
+class Strict(BaseModel):
+    """Every request body: a field the API does not know is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Login(Strict):
     name: str
     password: str
 
@@ -48,7 +58,7 @@ class Session(BaseModel):
     csrf_token: str
 
 
-class ContentValues(BaseModel):
+class ContentValues(Strict):
     """Field values as the YAML holds them; null removes a field. `base_hash` guards against lost edits."""
 
     values: dict[str, Any] = Field(default_factory=dict)
@@ -56,7 +66,7 @@ class ContentValues(BaseModel):
     base_hash: str | None = None
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Strict):
     action: str = Field(description="approve, request_changes, reject, retire, restore or submit")
     note: str = ""
     checks: dict[str, bool] = Field(default_factory=dict, description="checklist item id -> confirmed")
@@ -142,10 +152,20 @@ def update_product(request: Request, slug: str, body: ContentValues):
     return _save_product(request, slug, body, create=False)
 
 
+def _known_values(body: ContentValues, fields, shown: str) -> dict[str, Any]:
+    """The body's values, refused as a ContentError when one names no field of the file."""
+    names = [f.name for f in fields]
+    unknown = [k for k in body.values if k not in names]
+    if unknown:
+        raise ContentError(*[Problem(shown, None, k, f"unknown field `{k}`", "fields: " + ", ".join(names))
+                             for k in unknown])
+    return dict(body.values)
+
+
 def _save_product(request: Request, slug: str, body: ContentValues, create: bool) -> dict:
     state = web(request)
     cat = state.catalog()
-    values = {k: v for k, v in body.values.items() if k in {f.name for f in PRODUCT_FIELDS}}
+    values = _known_values(body, PRODUCT_FIELDS, f"content/products/{slug}.yaml")
     saved = E.save_product(state.project.content, slug, values, create=create, base_hash=body.base_hash,
                            known_artisans=cat.artisans, known_crafts=cat.crafts)
     state.wrote(content=True)
@@ -197,7 +217,7 @@ def update_artisan(request: Request, slug: str, body: ContentValues):
 
 def _save_artisan(request: Request, slug: str, body: ContentValues, create: bool) -> dict:
     state = web(request)
-    values = {k: v for k, v in body.values.items() if k in {f.name for f in ARTISAN_FIELDS}}
+    values = _known_values(body, ARTISAN_FIELDS, f"content/artisans/{slug}.yaml")
     saved = E.save_artisan(state.project.content, slug, values, create=create, base_hash=body.base_hash,
                            known_crafts=state.catalog().crafts)
     state.wrote(content=True)
@@ -240,9 +260,18 @@ def decide(request: Request, slug: str, body: DecisionIn):
 
 # Days: today, the calendar, the ledger ----------------------------------------------------------
 
-class DayAction(BaseModel):
+class DayAction(Strict):
     product: str | None = Field(None, description="swap: the approved product for the day")
     url: str | None = Field(None, description="posted: the TikTok link, optional")
+
+
+def _in_range(request: Request, *dates: dt.date | None) -> None:
+    """Dates from 2000 to a year ahead; 400 otherwise (never minutes of planning for year 9999)."""
+    last = web(request).clock.now().date() + dt.timedelta(days=DAYS_AHEAD)
+    for day in dates:
+        if day is not None and not EARLIEST <= day <= last:
+            raise HTTPException(400, f"Tanggal {day.isoformat()} di luar jangkauan: pilih antara "
+                                     f"{EARLIEST.isoformat()} dan {last.isoformat()}.")
 
 
 def _day_json(d: D.Day) -> dict:
@@ -256,6 +285,7 @@ def _day_json(d: D.Day) -> dict:
 @router.get("/days", dependencies=authed)
 def list_days(request: Request, start: dt.date | None = None, end: dt.date | None = None):
     """Days with their product, status (planned, ready, failed, posted, skipped) and files."""
+    _in_range(request, start, end)
     ctx = D.context(web(request))
     first = start or ctx.today - dt.timedelta(days=D.PAST_DAYS)
     last = end or ctx.today + dt.timedelta(days=ctx.settings.horizon_days - 1)
@@ -266,6 +296,7 @@ def list_days(request: Request, start: dt.date | None = None, end: dt.date | Non
 
 @router.get("/days/{date}", dependencies=authed)
 def get_day(request: Request, date: dt.date):
+    _in_range(request, date)
     state = web(request)
     day = D.cached_day(state, date)
     return {**_day_json(day), "caption": D.caption(day, state.project.exports) or None,
@@ -277,6 +308,7 @@ def change_day(request: Request, date: dt.date, action: str, body: DayAction | N
     """swap (body: product), pin, unpin, skip, unskip, posted (body: url), unposted."""
     if action not in D.CHANGES:
         raise NotFound(action)
+    _in_range(request, date)
     body = body or DayAction()
     D.change(request, date, action, "mengubah rencana", product=body.product, url=body.url)
     return _day_json(D.cached_day(web(request), date))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
 
@@ -79,21 +80,42 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, title: str, detail: str, problems=()) -> object:
+def _error(request: Request, status: int, title: str, detail: str, problems=(), **extra) -> object:
+    """A page, or under /api/ JSON that always carries `message`: one sentence to show as it is."""
     if _wants_json(request):
-        body = {"error": title, "detail": detail}
+        body = {"error": title, "detail": detail, "message": f"{title}: {detail}" if detail else title, **extra}
         if problems:
             body["problems"] = [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
                                  "hint": p.hint} for p in problems]
+            named = "; ".join(f"{p.field or p.path}: {pesan(p.message)}" for p in problems[:5])
+            body["message"] += f" {named}" + ("; ..." if len(problems) > 5 else "")
         return JSONResponse(body, status_code=status)
     return page(request, "error.html", status, title=title, detail=detail, problems=list(problems))
+
+
+def _invalid_fields(exc: RequestValidationError) -> list[dict]:
+    """Pydantic's errors without their `input` and `ctx` (raw bytes, exceptions: not JSON, and an echo of
+    whatever was sent), as field + message."""
+    out = []
+    for e in exc.errors():
+        loc = [str(part) for part in e.get("loc", ())]
+        out.append({"field": ".".join(loc), "message": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+    return out
+
+
+def _invalid_message(fields: list[dict]) -> str:
+    if any(f["type"] in ("model_attributes_type", "json_invalid") and f["field"].startswith("body") for f in fields):
+        return "isi permintaan harus JSON yang sah (Content-Type: application/json) berbentuk objek"
+    named = ", ".join(f"{f['field'] or 'permintaan'} ({f['message']})" for f in fields[:5])
+    return f"periksa {named}" + (", ..." if len(fields) > 5 else "")
 
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(auth.LoginRequired)
     async def login_required(request: Request, exc: auth.LoginRequired):
         if _wants_json(request):
-            return JSONResponse({"error": "login diperlukan", "detail": "masuk dulu lewat POST /api/masuk"}, 401)
+            return JSONResponse({"error": "login diperlukan", "detail": "masuk dulu lewat POST /api/login",
+                                 "message": "Login diperlukan: masuk dulu lewat POST /api/login."}, 401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/masuk?lanjut={quote(target)}", 303)
 
@@ -126,13 +148,26 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if _wants_json(request):
-            return JSONResponse({"error": "permintaan tidak sah", "detail": exc.errors()}, 422)
+            fields = _invalid_fields(exc)
+            message = _invalid_message(fields)
+            return JSONResponse({"error": "permintaan tidak sah", "detail": fields,
+                                 "message": f"Permintaan tidak sah: {message}."}, 422)
         return _error(request, 422, "Permintaan tidak sah", "Isian formulir tidak lengkap atau tidak sah.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        titles = {404: "Tidak ditemukan", 405: "Cara akses tidak didukung",
+        titles = {400: "Permintaan tidak sah", 404: "Tidak ditemukan", 405: "Cara akses tidak didukung",
                   413: "Berkas terlalu besar"}
-        details = {413: "Kiriman melebihi batas ukuran. Kirim foto satu per satu (paling besar 20 MB per foto)."}
+        details = {400: "Isi permintaan tidak bisa dibaca: kirim JSON yang sah (angka paling banyak 4.300 digit).",
+                   404: "Halaman atau alamat itu tidak ada.", 405: "Alamat ini tidak menerima cara akses itu.",
+                   413: "Kiriman melebihi batas ukuran. Kirim foto satu per satu (paling besar 20 MB per foto)."}
+        said = str(exc.detail)
+        standard = said == HTTPStatus(exc.status_code).phrase or said.startswith("There was an error parsing")
         return _error(request, exc.status_code, titles.get(exc.status_code, "Terjadi kesalahan"),
-                      details.get(exc.status_code, str(exc.detail)))
+                      details.get(exc.status_code, said) if standard else said)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        """A bug, not the client's doing: still an answer in the right form (the server logs the traceback)."""
+        return _error(request, 500, "Terjadi kesalahan di server",
+                      "Permintaan ini tidak bisa diselesaikan. Coba lagi; bila terulang, beri tahu petugas TI.")
