@@ -23,7 +23,7 @@ from pipeline.web import auth
 from pipeline.web.auth import EDITORS, LoginRequired, Viewer, require, viewer, web
 from pipeline.web.pages import days as D
 from pipeline.web.pages.artisans import artisan_rows, filter_artisans
-from pipeline.web.pages.products import _intake, filter_rows, names, product_rows, slugify
+from pipeline.web.pages.products import filter_rows, intake, names, product_rows, slugify
 from pipeline.web.pages.review import queue, record, review_data
 from pipeline.web.render import page
 from pipeline.web.security import MAX_UPLOAD_BYTES, csrf_token
@@ -173,15 +173,17 @@ def _save_product(request: Request, slug: str, body: ContentValues, create: bool
 
 
 @router.post("/products/{slug}/photos", status_code=201, dependencies=authed, max_body_size=MAX_UPLOAD_BYTES)
-async def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
+def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
     """Upload one photo (sniffed, capped, re-encoded, EXIF removed) and append it to the product."""
+    # A plain def: FastAPI reads the multipart body first, then runs this in a worker thread, so decoding
+    # a 60 MP photo does not hold up every other request.
     require(request, EDITORS, "menambah foto")
     state = web(request)
     content = state.project.content
     path = E.product_path(content, slug)
     if not path.exists():
         raise NotFound(slug)
-    name, new = await _intake(content, file, slug)
+    name, new = intake(content, file, slug)
     data = load(path).data
     photos = names(data.get("photos")) if isinstance(data, dict) else []  # not a mapping: save_product says so
     try:
