@@ -58,6 +58,10 @@ MALFORMED = [
      422),
     ("upload: not a photo", "post", "/api/products/tas-purun/photos",
      {"files": {"file": ("a.jpg", b"bukan foto", "image/jpeg")}, "headers": "H"}, 400),
+    ("upload: over the size cap", "post", "/api/products/tas-purun/photos",
+     {"files": {"file": ("a.jpg", b"\xff\xd8\xff" + b"\0" * (50 * 2**20), "image/jpeg")}, "headers": "H"}, 413),
+    ("a JSON body over the form cap", "put", "/api/products/tas-purun",
+     {"content": b'{"values": {"story": "' + b"x" * (300 * 1024) + b'"}}', "headers": "HJ"}, 413),
     ("unknown path", "get", "/api/tidak-ada", {}, 404),
     ("unknown method", "delete", "/api/products/tas-purun", {"headers": "H"}, 405),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import json
 import os
 import secrets
 import threading
@@ -132,8 +133,11 @@ class ResponseGuard:
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
     HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"))
-    TOO_LARGE = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
-                 f"{MAX_PHOTO_BYTES // 2**20} MB per foto.").encode()
+    TOO_LARGE_TEXT = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
+                      f"{MAX_PHOTO_BYTES // 2**20} MB per foto.")
+    TOO_LARGE = TOO_LARGE_TEXT.encode()
+    TOO_LARGE_JSON = json.dumps({"error": "Berkas terlalu besar", "detail": TOO_LARGE_TEXT,
+                                 "message": TOO_LARGE_TEXT}).encode()  # the API's error shape
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -143,6 +147,9 @@ class ResponseGuard:
             await self.app(scope, receive, send)
             return
         too_large = False
+        api = scope.get("path", "").startswith("/api/")
+        body, kind = ((self.TOO_LARGE_JSON, b"application/json") if api
+                      else (self.TOO_LARGE, b"text/plain; charset=utf-8"))
 
         async def guarded(message: Message) -> None:
             nonlocal too_large
@@ -153,13 +160,12 @@ class ResponseGuard:
                 names = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in self.HEADERS if k not in names]
                 if too_large:
-                    headers += [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(self.TOO_LARGE)).encode())]
+                    headers += [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and too_large:
                 if message.get("more_body"):
                     return
-                message = {"type": "http.response.body", "body": self.TOO_LARGE}
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         await self.app(scope, receive, guarded)
@@ -196,7 +202,7 @@ class LoopbackHostGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
+        if scope["type"] == "http":
             host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
             if not is_loopback(host_name(host)):
                 await PlainTextResponse(self.REFUSED, status_code=400)(scope, receive, send)
