@@ -246,7 +246,7 @@ def test_a_copied_cookie_stops_working_after_logout(web_office):
 def test_a_copied_cookie_stops_working_after_a_password_change(web_office):
     _, copied = _copied_session(web_office, "budi")
     conn = store.connect(web_office.root / "state" / "etalase.db")
-    passwords.set_password(conn, "budi", "sandi-baru-budi-2026")
+    passwords.set_password(conn, "Budi", "sandi-baru-budi-2026")  # names are case-blind, as in `users password`
     conn.close()
     assert _replayed(web_office, copied)["logged_in"] is False
 
