@@ -272,3 +272,18 @@ def test_the_database_keeps_no_usable_session_id(web_office):
     rows = [r["id_hash"] for r in conn.execute("SELECT id_hash FROM web_sessions")]
     conn.close()
     assert len(rows) == 1 and len(rows[0]) == 64 and rows[0] not in copied
+
+
+def test_restoring_a_backup_revives_no_session(web_office, tmp_path):
+    from pipeline.store import backup as B
+
+    _, copied = _copied_session(web_office, "siti")
+    place = B.Place(web_office.content, web_office.root / "state" / "etalase.db", None)
+    B.backup(place, tmp_path / "b.zip")  # taken while the session was live
+    owner = client(web_office, require_login=False)
+    owner.cookies.set("etalase_sesi", copied)
+    csrf = owner.get("/api/session").json()["csrf_token"]
+    assert owner.post("/api/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
+    B.restore(tmp_path / "b.zip", B.Place(tmp_path / "r" / "content", web_office.root / "state" / "etalase.db",
+                                          None), force=True)
+    assert _replayed(web_office, copied)["logged_in"] is False
