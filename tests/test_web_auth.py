@@ -173,7 +173,7 @@ def test_roles_limit_what_each_person_may_do(web_office):
 
 
 def test_loopback_host_names_only_when_bound_to_loopback(web_office):
-    c = client(web_office, require_login=False, allowed_hosts=["127.0.0.1", "localhost"])
+    c = client(web_office, require_login=False, loopback_only=True)
     assert c.get("/produk", headers={"host": "127.0.0.1:8000"}).status_code == 200
     assert c.get("/produk", headers={"host": "rebind.evil.example"}).status_code == 400
 
@@ -184,3 +184,106 @@ def test_security_headers_on_every_page(off_loopback):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
     assert not re.search(r"<script>(?!</script>)", r.text)  # no inline script for the CSP to allow
+
+
+def test_every_loopback_address_is_one_rule_for_login_and_host_check(web_office):
+    from pipeline.cli import build_parser
+    from pipeline.cli.serve import prepare
+    from pipeline.web.security import is_loopback
+
+    for host in ("127.0.0.1", "127.0.0.2", "127.255.255.254", "::1", "[::1]", "localhost", "LOCALHOST"):
+        assert is_loopback(host), host
+    for host in ("128.0.0.1", "0.0.0.0", "10.0.0.1", "::", "127.evil.example", "localhost.evil.example", ""):
+        assert not is_loopback(host), host
+    args = build_parser().parse_args(["--root", str(web_office.root), "serve", "--host", "127.0.0.2", "--no-scheduler"])
+    app, _ = prepare(args)
+    assert app.state.web.require_login is False  # 127.0.0.2 opens without a login, as 127.0.0.1 does ...
+    c = TestClient(app)
+    for host in ("127.0.0.2:8000", "127.0.0.1:8000", "localhost:8000", "[::1]:8000", "127.9.9.9"):
+        assert c.get("/produk", headers={"host": host}).status_code == 200, host  # ... and its Host is accepted
+    for host in ("rebind.evil.example", "rebind.evil.example:8000", "128.0.0.1:8000", "10.0.0.5"):
+        assert c.get("/produk", headers={"host": host}).status_code == 400, host
+
+
+def test_behind_a_proxy_every_page_needs_a_login_even_on_loopback(web_office):
+    from pipeline.cli import build_parser
+    from pipeline.cli.serve import prepare
+
+    args = build_parser().parse_args(["--root", str(web_office.root), "serve", "--trust-proxy", "127.0.0.1",
+                                      "--no-scheduler"])
+    app, _ = prepare(args)
+    c = TestClient(app)
+    assert c.get("/produk", headers={"host": "dasbor.dekranasda.example"}, follow_redirects=False).status_code == 303
+
+
+def _copied_session(web_office, name: str) -> tuple[TestClient, str]:
+    c = client(web_office, require_login=False)
+    assert c.post("/api/login", json={"name": name, "password": WEB_PASSWORDS.get(name, "sandi-tamu-2026")}
+                  ).status_code == 200
+    return c, c.cookies["etalase_sesi"]
+
+
+def _replayed(web_office, cookie: str) -> dict:
+    thief = client(web_office, require_login=False)
+    thief.cookies.set("etalase_sesi", cookie)
+    return thief.get("/api/session").json()
+
+
+def test_a_copied_cookie_stops_working_after_logout(web_office):
+    c, copied = _copied_session(web_office, "ayu")
+    other, other_cookie = _copied_session(web_office, "ayu")  # the same person on a second device
+    assert _replayed(web_office, copied)["logged_in"] is True
+    token = c.get("/api/session").json()["csrf_token"]
+    assert c.post("/keluar", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    replay = _replayed(web_office, copied)
+    assert replay["logged_in"] is False and replay["user"] is None
+    assert _replayed(web_office, other_cookie)["user"] == "ayu"  # logging out ends this session only
+    token = other.get("/api/session").json()["csrf_token"]
+    assert other.post("/api/logout", headers={"X-CSRF-Token": token}).status_code == 200
+    assert _replayed(web_office, other_cookie)["logged_in"] is False
+
+
+def test_a_copied_cookie_stops_working_after_a_password_change(web_office):
+    _, copied = _copied_session(web_office, "budi")
+    conn = store.connect(web_office.root / "state" / "etalase.db")
+    passwords.set_password(conn, "Budi", "sandi-baru-budi-2026")  # names are case-blind, as in `users password`
+    conn.close()
+    assert _replayed(web_office, copied)["logged_in"] is False
+
+
+def test_a_copied_cookie_stops_working_when_the_user_is_removed(web_office):
+    from pipeline.curation import users as U
+
+    conn = store.connect(web_office.root / "state" / "etalase.db")
+    U.ensure(conn, "tamu", "editor")
+    passwords.set_password(conn, "tamu", "sandi-tamu-2026")
+    _, copied = _copied_session(web_office, "tamu")
+    assert _replayed(web_office, copied)["user"] == "tamu"
+    conn.execute("DELETE FROM users WHERE name = 'tamu'")  # no decisions yet, so the row may go
+    assert conn.execute("SELECT COUNT(*) FROM web_sessions WHERE user_name = 'tamu'").fetchone()[0] == 0
+    U.ensure(conn, "tamu", "admin")  # someone new under the old name does not inherit the session
+    conn.close()
+    assert _replayed(web_office, copied)["logged_in"] is False
+
+
+def test_the_database_keeps_no_usable_session_id(web_office):
+    _, copied = _copied_session(web_office, "siti")
+    conn = store.connect(web_office.root / "state" / "etalase.db")
+    rows = [r["id_hash"] for r in conn.execute("SELECT id_hash FROM web_sessions")]
+    conn.close()
+    assert len(rows) == 1 and len(rows[0]) == 64 and rows[0] not in copied
+
+
+def test_restoring_a_backup_revives_no_session(web_office, tmp_path):
+    from pipeline.store import backup as B
+
+    _, copied = _copied_session(web_office, "siti")
+    place = B.Place(web_office.content, web_office.root / "state" / "etalase.db", None)
+    B.backup(place, tmp_path / "b.zip")  # taken while the session was live
+    owner = client(web_office, require_login=False)
+    owner.cookies.set("etalase_sesi", copied)
+    csrf = owner.get("/api/session").json()["csrf_token"]
+    assert owner.post("/api/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
+    B.restore(tmp_path / "b.zip", B.Place(tmp_path / "r" / "content", web_office.root / "state" / "etalase.db",
+                                          None), force=True)
+    assert _replayed(web_office, copied)["logged_in"] is False

@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from conftest import process_env
+from conftest import WEB_PASSWORDS, process_env
 
 from pipeline.cli import main
 
@@ -77,3 +77,29 @@ def test_on_every_address_every_page_needs_a_login(server):
     assert r.status_code == 303 and r.headers["location"] == "/masuk?lanjut=/produk"
     assert httpx.get(base + "/api/products").status_code == 401
     assert httpx.get(base + "/masuk").status_code == 200
+
+
+def _login_api(base: str, name: str, password: str, forwarded_for: str) -> int:
+    return httpx.post(base + "/api/login", json={"name": name, "password": password},
+                      headers={"X-Forwarded-For": forwarded_for}, timeout=30).status_code
+
+
+def test_forged_forwarded_for_does_not_escape_login_throttling(server):
+    base = server()
+    answers = [_login_api(base, "ayu", "salah-sekali", f"203.0.113.{i}") for i in range(12)]
+    assert answers == [401] * 5 + [429] * 7  # every try came from 127.0.0.1, whatever the header claimed
+    assert _login_api(base, "ayu", WEB_PASSWORDS["ayu"], "203.0.113.99") == 429
+
+
+def test_behind_a_named_proxy_a_name_is_throttled_from_every_address(server):
+    base = server("--trust-proxy", "127.0.0.1")
+    answers = [_login_api(base, "siti", "salah-sekali", f"198.51.100.{i}") for i in range(12)]
+    assert answers == [401] * 10 + [429] * 2  # addresses believed (no per-address stop at 5), the name stops at 10
+    assert _login_api(base, "siti", WEB_PASSWORDS["siti"], "198.51.100.200") == 429
+    assert _login_api(base, "budi", WEB_PASSWORDS["budi"], "198.51.100.201") == 200
+
+
+def test_a_loopback_host_other_than_127_0_0_1_is_served(server):
+    base = server()
+    assert httpx.get(base + "/produk", headers={"Host": "127.0.0.2:8000"}).status_code == 200
+    assert httpx.get(base + "/produk", headers={"Host": "[::1]:8000"}).status_code == 200

@@ -236,7 +236,11 @@ def _apply(doc: _Doc, values: Mapping[str, Any], fields: Iterable[F.Field]) -> N
                 _set_photos(doc.data, [])
             continue
         if name == "photos":
-            _set_photos(doc.data, list(new))
+            files = [new] if isinstance(new, str) else new
+            if not isinstance(files, (list, tuple)) or not all(isinstance(f, str) for f in files):
+                raise ContentError.single(_shown(doc.path), None, "photos", "photos harus daftar nama file foto",
+                                          'mis. ["tas-purun-1.jpg", "tas-purun-2.jpg"]')
+            _set_photos(doc.data, list(files))
         elif isinstance(new, (list, tuple)):
             _set_list(doc.data, name, [str(v) for v in new])
         elif isinstance(new, str):
@@ -371,10 +375,9 @@ def intake_photo(content: Path, data: bytes, *, product_slug: str, uploaded_name
     image = _decode(data, shown)
     image.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    icc = image.info.get("icc_profile")
-    # No exif= argument: Pillow then writes no EXIF, so GPS, camera serials and dates all go.
-    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True,
-               **({"icc_profile": icc} if icc else {}))
+    # No exif= and no icc_profile= argument: Pillow then writes neither, so GPS, camera serials and dates go,
+    # and so does the colour profile: `_decode` already converted the pixels to sRGB, which untagged means.
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     raw = out.getvalue()
     stem = _entry_path(content, "products", product_slug).stem
     name = f"{stem}-{hashlib.sha256(raw).hexdigest()[:10]}.jpg"
@@ -395,17 +398,15 @@ def _decode(data: bytes, shown: str) -> Image.Image:
                     raise _refused(shown, f"gambar {im.width}x{im.height} piksel terlalu besar",
                                    "kirim foto asli dari ponsel, bukan panorama yang digabung")
                 im.load()
-                icc = im.info.get("icc_profile")
                 upright = ImageOps.exif_transpose(im) or im
-                rgb = to_rgb(upright)
+                rgb = to_rgb(upright)  # through a profile that parses (ImageCms) to sRGB; one that does not is ignored
     except UploadRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refused(shown, "file ini bukan foto yang bisa dibaca", ACCEPTED) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise _refused(shown, f"foto rusak ({exc})", "salin atau ekspor foto itu lagi, lalu coba lagi") from None
-    if icc and upright.mode in ("RGB", "RGBA"):
-        rgb.info["icc_profile"] = icc  # keep the colour profile; it holds no personal data
+    rgb.info.pop("icc_profile", None)  # the pixels are sRGB now; a leftover tag would be applied twice by viewers
     return rgb
 
 

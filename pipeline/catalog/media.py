@@ -176,7 +176,7 @@ def to_rgb(im: Image.Image) -> Image.Image:
     if im.mode in ("RGBA", "LA", "PA"):
         bg = Image.new("RGB", im.size, (255, 255, 255))
         bg.paste(im.convert("RGBA"), mask=im.convert("RGBA").getchannel("A"))
-        return bg
+        return _srgb_from(bg, icc) if im.mode == "RGBA" and icc and not _is_srgb(icc) else bg  # a P3 PNG
     if im.mode == "CMYK" and icc:
         return _srgb_from(im, icc)
     return im.convert("RGB")

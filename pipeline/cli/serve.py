@@ -1,7 +1,9 @@
 """`etalase serve`: the dashboard and the daily scheduler in one process.
 
-On 127.0.0.1 (the default) the dashboard can be used without a login; bound to any other address
-every page needs one, so it refuses to start until at least one user has a password.
+On 127.0.0.1 (the default; any 127.x.y.z, ::1 or localhost counts) the dashboard can be used without a
+login; bound to any other address, or behind a proxy (--trust-proxy), every page needs one, so it refuses
+to start until at least one user has a password. Forwarded headers (X-Forwarded-For) are believed only
+from the proxy named by --trust-proxy: otherwise anyone could claim a fresh address per login attempt.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-scheduler", action="store_true", help="serve only; do not run the daily prepare job")
     p.add_argument("--as", dest="actor", metavar="NAME",
                    help="on 127.0.0.1 only: visitors who have not logged in act as this user")
+    p.add_argument("--trust-proxy", metavar="ADDRESS",
+                   help="a reverse proxy at ADDRESS (comma-separated list, e.g. 127.0.0.1) serves the dashboard: "
+                        "believe its X-Forwarded-For/-Proto headers; every page then needs a login")
     p.add_argument("--secure-cookies", action="store_true",
                    help="mark the session cookie Secure (when a proxy serves the dashboard over HTTPS)")
     p.set_defaults(func=run)
@@ -38,10 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def prepare(args: argparse.Namespace, request_build=None):
     """The app for these arguments, or PermissionDenied/NotFound before anything listens."""
     from pipeline.web import create_app
-    from pipeline.web.security import LOOPBACK_HOSTS, is_loopback
+    from pipeline.web.security import is_loopback
 
     proj = project(args)
-    loopback = is_loopback(args.host)
+    loopback = is_loopback(args.host) and not args.trust_proxy  # a proxy brings the network in
     conn = store.open_project(proj)
     try:
         if not loopback and not passwords.anyone_has_password(conn):
@@ -51,12 +56,13 @@ def prepare(args: argparse.Namespace, request_build=None):
                 "or serve on 127.0.0.1")
         if args.actor:
             if not loopback:
-                raise PermissionDenied("--as works only on 127.0.0.1: on a network everyone logs in")
+                raise PermissionDenied("--as works only on 127.0.0.1 without --trust-proxy: on a network "
+                                       "everyone logs in")
             U.get(conn, args.actor)
     finally:
         conn.close()
     app = create_app(proj, require_login=not loopback, local_user=args.actor,
-                     allowed_hosts=LOOPBACK_HOSTS if loopback else None, secure_cookies=args.secure_cookies,
+                     loopback_only=loopback, secure_cookies=args.secure_cookies,
                      request_build=request_build)
     return app, proj
 
@@ -88,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
             print("Listening on every network address: open http://<this computer's address>:"
                   f"{args.port}/ on a phone in the office network; every page asks for a login.")
         sys.stdout.flush()
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (and $FORWARDED_ALLOW_IPS): only a named proxy
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=bool(args.trust_proxy),
+                    forwarded_allow_ips=args.trust_proxy or "")
     finally:
         if running:
             sched.stop(*running)

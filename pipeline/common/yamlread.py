@@ -155,16 +155,20 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
     return _scalar(node, key, doc)
 
 
-def _scalar(node: yaml.ScalarNode, key: Key, doc: YamlDoc) -> Any:
+def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
+    """A scalar's value; a number longer than Python reads (4,300 digits) or a date like 2026-13-45 is a
+    problem on its line, not a crash."""
     _refuse_tags(node, key, doc)
     try:
         return _constructor.construct_object(node)
     except yaml.YAMLError as exc:
         raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), f"bad value: {exc}") from None
-    except (ValueError, OverflowError):  # e.g. a 5,000-digit number: Python refuses to convert it
-        raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key),
-                                  f"number is too long ({len(node.value):,} characters)",
-                                  "write a real value; put text in quotes") from None
+    except (ValueError, OverflowError) as exc:
+        text = str(getattr(node, "value", ""))
+        what = (f"a number with {len(text)} digits is too long (at most 4300)" if "digits" in str(exc)
+                else f"bad value `{text[:40]}` ({exc})")
+        raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), what,
+                                  "put the value in quotes to keep it as text, or correct it") from None
 
 
 def _refuse_tags(node: yaml.Node, key: Key, doc: YamlDoc) -> None:

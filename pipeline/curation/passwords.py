@@ -16,6 +16,7 @@ import hmac
 import os
 import sqlite3
 
+from pipeline.curation import sessions
 from pipeline.store.db import transaction
 
 SCHEME = "scrypt"
@@ -94,12 +95,15 @@ def _unb64(text: str) -> bytes:
 
 # The users table's password column ------------------------------------------------------
 
-def set_password(conn: sqlite3.Connection, name: str, password: str) -> None:
-    """Store a new hash for an existing user (raises WeakPassword, or LookupError for no such user)."""
+def set_password(conn: sqlite3.Connection, name: str, password: str, *, end_sessions: bool = True) -> None:
+    """Store a new hash for an existing user (raises WeakPassword, or LookupError for no such user).
+    Their dashboard sessions end with it: whoever knew the old password is logged out everywhere."""
     stored = hash_password(password)
     with transaction(conn):
         if conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (stored, name)).rowcount != 1:
             raise LookupError(name)
+        if end_sessions:
+            sessions.end_all(conn, name)
 
 
 def authenticate(conn: sqlite3.Connection, name: str, password: str) -> str | None:
@@ -108,16 +112,8 @@ def authenticate(conn: sqlite3.Connection, name: str, password: str) -> str | No
     if not verify_password(password, row["password_hash"] if row else None):
         return None
     if needs_rehash(row["password_hash"]):
-        set_password(conn, row["name"], password)
+        set_password(conn, row["name"], password, end_sessions=False)  # same password, stronger hash
     return row["name"]
-
-
-def fingerprint(conn: sqlite3.Connection, name: str) -> str | None:
-    """A short digest of the user's current hash: sessions carry it, so a new password ends old sessions."""
-    row = conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
-    if row is None or not row["password_hash"]:
-        return None
-    return hashlib.sha256(row["password_hash"].encode("ascii")).hexdigest()[:16]
 
 
 def anyone_has_password(conn: sqlite3.Connection) -> bool:

@@ -306,6 +306,8 @@ def _restore_db(source: Path, target: Path, stamp: str, summary: Summary) -> int
         src.close()
     conn = store.connect(target)
     try:
+        # Dashboard sessions in the backup were ended since (logouts, new passwords): none comes back to life.
+        conn.execute("DELETE FROM web_sessions")
         return _count(conn)
     finally:
         conn.close()

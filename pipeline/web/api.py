@@ -8,36 +8,43 @@ at /api/openapi.json and readable at /api (rendered here: the machine has no CDN
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.catalog import edit as E
 from pipeline.catalog.reader import ARTISAN_FIELDS, PRODUCT_FIELDS
-from pipeline.common.errors import ContentError, NotFound
+from pipeline.common.errors import ContentError, NotFound, Problem
 from pipeline.common.yamlread import load
-from pipeline.curation import passwords
 from pipeline.curation import rules as C
+from pipeline.web import auth
 from pipeline.web.auth import EDITORS, LoginRequired, Viewer, require, viewer, web
 from pipeline.web.pages import days as D
 from pipeline.web.pages.artisans import artisan_rows, filter_artisans
-from pipeline.web.pages.products import _intake, filter_rows, names, product_rows, slugify
+from pipeline.web.pages.products import filter_rows, intake, names, product_rows, slugify
 from pipeline.web.pages.review import queue, record, review_data
 from pipeline.web.render import page
 from pipeline.web.security import MAX_UPLOAD_BYTES, csrf_token
 
 DESCRIPTION = ("JSON API of the Etalase dashboard. Log in with POST /api/login, then send the returned "
-               "csrf_token as the X-CSRF-Token header with every POST and PUT. Errors carry `error`, `detail` "
-               "and, for content problems, `problems` with path, line, field, message and hint.")
+               "csrf_token as the X-CSRF-Token header with every POST and PUT. Errors are JSON with `message` "
+               "(one sentence in Bahasa Indonesia), `error`, `detail` and, for content problems, `problems` with "
+               "path, line, field, message and hint. Unknown body fields are refused; dates run from 2000-01-01 "
+               "to a year after today.")
 
 router = APIRouter(prefix="/api", tags=["api"])
 authed = [Depends(viewer)]
 
 
-class Login(BaseModel):
+class Strict(BaseModel):
+    """Every request body: a field the API does not know is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Login(Strict):
     name: str
     password: str
 
@@ -49,7 +56,7 @@ class Session(BaseModel):
     csrf_token: str
 
 
-class ContentValues(BaseModel):
+class ContentValues(Strict):
     """Field values as the YAML holds them; null removes a field. `base_hash` guards against lost edits."""
 
     values: dict[str, Any] = Field(default_factory=dict)
@@ -57,7 +64,7 @@ class ContentValues(BaseModel):
     base_hash: str | None = None
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Strict):
     action: str = Field(description="approve, request_changes, reject, retire, restore or submit")
     note: str = ""
     checks: dict[str, bool] = Field(default_factory=dict, description="checklist item id -> confirmed")
@@ -71,18 +78,14 @@ def _session(request: Request, v: Viewer) -> Session:
 @router.post("/login", response_model=Session)
 def log_in(request: Request, body: Login):
     """Start a session. Failed attempts are throttled like the login form."""
-    state = web(request)
-    address = request.client.host if request.client else "?"
-    limiter = request.app.state.login_limiter
-    if limiter.retry_after(body.name, address) > 0:
-        return JSONResponse({"error": "terlalu banyak percobaan", "detail": "coba lagi nanti"}, 429)
-    found = passwords.authenticate(state.db(), body.name, body.password)
-    if found is None:
-        limiter.failed(body.name, address)
+    outcome, wait = auth.log_in(request, body.name, body.password)
+    if outcome == "wait":
+        minutes = max(1, round(wait / 60))
+        return JSONResponse({"error": "terlalu banyak percobaan", "detail": "coba lagi nanti",
+                             "message": f"Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit."}, 429,
+                            headers={"Retry-After": str(max(1, round(wait)))})
+    if outcome == "wrong":
         raise LoginRequired()
-    limiter.succeeded(body.name, address)
-    request.session.clear()
-    request.session.update(user=found, pw=passwords.fingerprint(state.db(), found), csrf=secrets.token_urlsafe(32))
     return _session(request, viewer(request))
 
 
@@ -93,7 +96,7 @@ def current_session(request: Request):
 
 @router.post("/logout")
 def log_out(request: Request):
-    request.session.clear()
+    auth.end_session(request)
     return {"ok": True}
 
 
@@ -147,10 +150,20 @@ def update_product(request: Request, slug: str, body: ContentValues):
     return _save_product(request, slug, body, create=False)
 
 
+def _known_values(body: ContentValues, fields, shown: str) -> dict[str, Any]:
+    """The body's values, refused as a ContentError when one names no field of the file."""
+    names = [f.name for f in fields]
+    unknown = [k for k in body.values if k not in names]
+    if unknown:
+        raise ContentError(*[Problem(shown, None, k, f"unknown field `{k}`", "fields: " + ", ".join(names))
+                             for k in unknown])
+    return dict(body.values)
+
+
 def _save_product(request: Request, slug: str, body: ContentValues, create: bool) -> dict:
     state = web(request)
     cat = state.catalog()
-    values = {k: v for k, v in body.values.items() if k in {f.name for f in PRODUCT_FIELDS}}
+    values = _known_values(body, PRODUCT_FIELDS, f"content/products/{slug}.yaml")
     saved = E.save_product(state.project.content, slug, values, create=create, base_hash=body.base_hash,
                            known_artisans=cat.artisans, known_crafts=cat.crafts)
     state.wrote(content=True)
@@ -158,15 +171,17 @@ def _save_product(request: Request, slug: str, body: ContentValues, create: bool
 
 
 @router.post("/products/{slug}/photos", status_code=201, dependencies=authed, max_body_size=MAX_UPLOAD_BYTES)
-async def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
+def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
     """Upload one photo (sniffed, capped, re-encoded, EXIF removed) and append it to the product."""
+    # A plain def: FastAPI reads the multipart body first, then runs this in a worker thread, so decoding
+    # a 60 MP photo does not hold up every other request.
     require(request, EDITORS, "menambah foto")
     state = web(request)
     content = state.project.content
     path = E.product_path(content, slug)
     if not path.exists():
         raise NotFound(slug)
-    name, new = await _intake(content, file, slug)
+    name, new = intake(content, file, slug)
     data = load(path).data
     photos = names(data.get("photos")) if isinstance(data, dict) else []  # not a mapping: save_product says so
     try:
@@ -202,7 +217,7 @@ def update_artisan(request: Request, slug: str, body: ContentValues):
 
 def _save_artisan(request: Request, slug: str, body: ContentValues, create: bool) -> dict:
     state = web(request)
-    values = {k: v for k, v in body.values.items() if k in {f.name for f in ARTISAN_FIELDS}}
+    values = _known_values(body, ARTISAN_FIELDS, f"content/artisans/{slug}.yaml")
     saved = E.save_artisan(state.project.content, slug, values, create=create, base_hash=body.base_hash,
                            known_crafts=state.catalog().crafts)
     state.wrote(content=True)
@@ -245,7 +260,7 @@ def decide(request: Request, slug: str, body: DecisionIn):
 
 # Days: today, the calendar, the ledger ----------------------------------------------------------
 
-class DayAction(BaseModel):
+class DayAction(Strict):
     product: str | None = Field(None, description="swap: the approved product for the day")
     url: str | None = Field(None, description="posted: the TikTok link, optional")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,13 +19,13 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline import __version__
 from pipeline.common.clock import Clock
 from pipeline.common.errors import ContentError, EtalaseError, NotFound, PermissionDenied
 from pipeline.common.project import Project
 from pipeline.curation.rules import DecisionRefused
+from pipeline.curation.sessions import SESSION_DAYS
 from pipeline.plan.admin import OutOfRange
 from pipeline.store.health import DatabaseDamaged, StateDiskFull, translate
 from pipeline.web import api, auth, files, pages
@@ -34,6 +35,7 @@ from pipeline.web.security import (
     MAX_FORM_BYTES,
     CsrfFailed,
     LoginLimiter,
+    LoopbackHostGuard,
     ResponseGuard,
     check_csrf,
     secret_key,
@@ -41,18 +43,18 @@ from pipeline.web.security import (
 from pipeline.web.state import WebState
 
 STATIC = Path(__file__).with_name("static")
-SESSION_DAYS = 14
 
 
 def create_app(project: Project, *, require_login: bool, local_user: str | None = None,
-               clock: Clock | None = None, allowed_hosts: Iterable[str] | None = None,
+               clock: Clock | None = None, loopback_only: bool = False,
                secure_cookies: bool = False, secret: str | None = None,
                request_build: Callable[[dt.date], None] | None = None) -> FastAPI:
     """The dashboard for `project`.
 
     require_login: every page needs a login (always when bound off loopback).
     local_user: on loopback, anonymous visitors act as this user (`etalase serve --as NAME`).
-    allowed_hosts: Host names accepted (loopback names when bound to 127.0.0.1: stops DNS rebinding).
+    loopback_only: answer only requests whose Host is a loopback address or `localhost` (set when bound to
+        loopback without a proxy: stops DNS rebinding; the same rule as `is_loopback`).
     secure_cookies: mark the session cookie Secure (behind HTTPS).
     request_build: queue a build (the scheduler's, in `etalase serve`); None hides "Buat sekarang".
     """
@@ -67,8 +69,8 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
                        session_cookie="etalase_sesi", max_age=SESSION_DAYS * 24 * 3600, same_site="lax",
                        https_only=secure_cookies)
     app.add_middleware(ResponseGuard)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    if loopback_only:
+        app.add_middleware(LoopbackHostGuard)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Body limits per router (upload routes raise theirs), inside the middleware, so a 413 is translated.
     for router in [auth.router, files.router, api.router, *pages.routers()]:
@@ -81,21 +83,42 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, title: str, detail: str, problems=()) -> object:
+def _error(request: Request, status: int, title: str, detail: str, problems=(), **extra) -> object:
+    """A page, or under /api/ JSON that always carries `message`: one sentence to show as it is."""
     if _wants_json(request):
-        body = {"error": title, "detail": detail}
+        body = {"error": title, "detail": detail, "message": f"{title}: {detail}" if detail else title, **extra}
         if problems:
             body["problems"] = [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
                                  "hint": p.hint} for p in problems]
+            named = "; ".join(f"{p.field or p.path}: {pesan(p.message)}" for p in problems[:5])
+            body["message"] += f" {named}" + ("; ..." if len(problems) > 5 else "")
         return JSONResponse(body, status_code=status)
     return page(request, "error.html", status, title=title, detail=detail, problems=list(problems))
+
+
+def _invalid_fields(exc: RequestValidationError) -> list[dict]:
+    """Pydantic's errors without their `input` and `ctx` (raw bytes, exceptions: not JSON, and an echo of
+    whatever was sent), as field + message."""
+    out = []
+    for e in exc.errors():
+        loc = [str(part) for part in e.get("loc", ())]
+        out.append({"field": ".".join(loc), "message": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+    return out
+
+
+def _invalid_message(fields: list[dict]) -> str:
+    if any(f["type"] in ("model_attributes_type", "json_invalid") and f["field"].startswith("body") for f in fields):
+        return "isi permintaan harus JSON yang sah (Content-Type: application/json) berbentuk objek"
+    named = ", ".join(f"{f['field'] or 'permintaan'} ({f['message']})" for f in fields[:5])
+    return f"periksa {named}" + (", ..." if len(fields) > 5 else "")
 
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(auth.LoginRequired)
     async def login_required(request: Request, exc: auth.LoginRequired):
         if _wants_json(request):
-            return JSONResponse({"error": "login diperlukan", "detail": "masuk dulu lewat POST /api/masuk"}, 401)
+            return JSONResponse({"error": "login diperlukan", "detail": "masuk dulu lewat POST /api/login",
+                                 "message": "Login diperlukan: masuk dulu lewat POST /api/login."}, 401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/masuk?lanjut={quote(target)}", 303)
 
@@ -151,13 +174,26 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if _wants_json(request):
-            return JSONResponse({"error": "permintaan tidak sah", "detail": exc.errors()}, 422)
+            fields = _invalid_fields(exc)
+            message = _invalid_message(fields)
+            return JSONResponse({"error": "permintaan tidak sah", "detail": fields,
+                                 "message": f"Permintaan tidak sah: {message}."}, 422)
         return _error(request, 422, "Permintaan tidak sah", "Isian formulir tidak lengkap atau tidak sah.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        titles = {404: "Tidak ditemukan", 405: "Cara akses tidak didukung",
+        titles = {400: "Permintaan tidak sah", 404: "Tidak ditemukan", 405: "Cara akses tidak didukung",
                   413: "Berkas terlalu besar"}
-        details = {413: "Kiriman melebihi batas ukuran. Kirim foto satu per satu (paling besar 20 MB per foto)."}
+        details = {400: "Isi permintaan tidak bisa dibaca: kirim JSON yang sah (angka paling banyak 4.300 digit).",
+                   404: "Halaman atau alamat itu tidak ada.", 405: "Alamat ini tidak menerima cara akses itu.",
+                   413: "Kiriman melebihi batas ukuran. Kirim foto satu per satu (paling besar 20 MB per foto)."}
+        said = str(exc.detail)
+        standard = said == HTTPStatus(exc.status_code).phrase or said.startswith("There was an error parsing")
         return _error(request, exc.status_code, titles.get(exc.status_code, "Terjadi kesalahan"),
-                      details.get(exc.status_code, str(exc.detail)))
+                      details.get(exc.status_code, said) if standard else said)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        """A bug, not the client's doing: still an answer in the right form (the server logs the traceback)."""
+        return _error(request, 500, "Terjadi kesalahan di server",
+                      "Permintaan ini tidak bisa diselesaikan. Coba lagi; bila terulang, beri tahu petugas TI.")

@@ -3,21 +3,23 @@
 Design (see docs/architecture.md): off loopback every page needs a login. On 127.0.0.1 the
 dashboard may be used without one: visitors see everything, and act as `local_user` when
 `etalase serve --as NAME` named one (the same identity rule as the CLI's `--as`); without it,
-actions that record a name (decisions, plan changes, edits) ask for a login. A session holds the
-user's name and a fingerprint of their password hash, so setting a new password ends old sessions.
+actions that record a name (decisions, plan changes, edits) ask for a login. The session cookie holds
+a random session id that the state database knows (pipeline/curation/sessions.py): logging out, a new
+password or removing the user ends the session on the server, so a copied cookie stops working too.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from pipeline.common.errors import NotFound, PermissionDenied
-from pipeline.curation import passwords
+from pipeline.curation import passwords, sessions
 from pipeline.curation import users as U
 from pipeline.curation.rules import ADMIN, CURATOR, DECIDERS, ROLES
 from pipeline.web.render import flash, page
@@ -76,18 +78,49 @@ def viewer(request: Request) -> Viewer:
 
 
 def _session_user(request: Request, state: WebState) -> Viewer | None:
-    name = request.session.get("user")
-    if not name:
+    token = request.session.get("sid")
+    if not token:
         return None
     conn = state.db()
+    name = sessions.user_of(conn, token, state.clock.now())
     try:
-        user = U.get(conn, name)
+        user = U.get(conn, name) if name else None
     except NotFound:
         user = None
-    if user is None or passwords.fingerprint(conn, user.name) != request.session.get("pw"):
-        request.session.clear()  # user removed or password changed: the session ends here
+    if user is None:
+        request.session.clear()  # logged out, password changed, user removed or expired: it ends here
         return None
     return Viewer(user.name, user.role, True)
+
+
+def client_address(request: Request) -> str:
+    """The peer's address; forwarded headers count only when `etalase serve --trust-proxy` named the proxy."""
+    return request.client.host if request.client else "?"
+
+
+def log_in(request: Request, name: str, password: str) -> tuple[Literal["ok", "wrong", "wait"], float]:
+    """Check a login through the throttle and start a fresh session on success: (outcome, seconds to wait)."""
+    state = web(request)
+    address = client_address(request)
+    limiter = request.app.state.login_limiter
+    wait = limiter.retry_after(name, address)
+    if wait > 0:
+        return "wait", wait
+    conn = state.db()
+    found = passwords.authenticate(conn, name, password) if name and password else None
+    if found is None:
+        limiter.failed(name, address)
+        return "wrong", 0.0
+    limiter.succeeded(name, address)
+    end_session(request)  # a fresh session (and CSRF token) on every login
+    request.session.update(sid=sessions.start(conn, found, state.clock.now()), csrf=secrets.token_urlsafe(32))
+    request.state.viewer = None
+    return "ok", 0.0
+
+
+def end_session(request: Request) -> None:
+    sessions.end(web(request).db(), request.session.get("sid"))
+    request.session.clear()
 
 
 def _local(state: WebState) -> Viewer:
@@ -120,30 +153,21 @@ def login_form(request: Request, lanjut: str = "/"):
 
 @router.post("/masuk")
 def login(request: Request, name: str = Form(""), password: str = Form(""), lanjut: str = Form("/")):
-    state = web(request)
-    address = request.client.host if request.client else "?"
-    limiter = request.app.state.login_limiter
-    wait = limiter.retry_after(name, address)
-    if wait > 0:
+    outcome, wait = log_in(request, name, password)
+    if outcome == "wait":
         minutes = max(1, round(wait / 60))
         return page(request, "login.html", 429, lanjut=_safe_next(lanjut), name=name,
                     error=f"Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit.")
-    conn = state.db()
-    found = passwords.authenticate(conn, name, password) if name and password else None
-    if found is None:
-        limiter.failed(name, address)
+    if outcome == "wrong":
         return page(request, "login.html", 401, lanjut=_safe_next(lanjut), name=name,
                     error="Nama atau kata sandi salah.")
-    limiter.succeeded(name, address)
-    request.session.clear()  # a fresh session (and CSRF token) on every login
-    request.session.update(user=found, pw=passwords.fingerprint(conn, found), csrf=secrets.token_urlsafe(32))
-    flash(request, f"Selamat datang, {found}.")
+    flash(request, f"Selamat datang, {viewer(request).name}.")
     return RedirectResponse(_safe_next(lanjut), status_code=303)
 
 
 @router.post("/keluar")
 def logout(request: Request):
-    request.session.clear()
+    end_session(request)
     flash(request, "Anda sudah keluar.")
     return RedirectResponse("/masuk", status_code=303)
 

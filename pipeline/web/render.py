@@ -54,7 +54,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     context.setdefault("council", web.council_name() if web is not None else "")
     html = ENV.get_template(template).render(
         request=request, viewer=viewer, csrf=csrf_token(request), nav=nav, flashes=flashes,
-        path=request.url.path, **context)
+        path=request.url.path, catalog_trouble=web.catalog_cache.trouble if web else None, **context)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 

@@ -11,6 +11,8 @@ foreign page can neither send it with a POST nor read the token.
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import json
 import secrets
 import threading
 import time
@@ -18,6 +20,7 @@ from collections import deque
 from pathlib import Path
 
 from fastapi import Request
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.catalog.edit import MAX_PHOTO_BYTES
@@ -28,7 +31,6 @@ CSRF_HEADER = "x-csrf-token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_FORM_BYTES = 256 * 1024  # every form but the uploads: text fields only
 MAX_UPLOAD_BYTES = 2 * MAX_PHOTO_BYTES + 1024 * 1024  # two full-size photos per form, and the fields around them
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 class CsrfFailed(Exception):
@@ -70,19 +72,23 @@ async def check_csrf(request: Request) -> None:
 
 
 class LoginLimiter:
-    """Failed logins per (name, address) and per address in a sliding window, in memory.
+    """Failed logins per (name, address), per name from anywhere, and per address, in a sliding window.
 
-    In memory is enough: one process serves the dashboard, and a restart that forgets the
-    counts still leaves an attacker at a few guesses per restart.
+    The per-name count stops guessing one person's password from many addresses (a botnet, or forged
+    X-Forwarded-For headers); it can lock that person out for the window too, which is the lesser harm.
+    In memory is enough: one process serves the dashboard, and a restart that forgets the counts still
+    leaves an attacker at a few guesses per restart.
     """
 
-    def __init__(self, per_name: int = 5, per_address: int = 20, window_s: float = 15 * 60):
-        self.per_name, self.per_address, self.window = per_name, per_address, window_s
+    def __init__(self, per_name: int = 5, per_user: int = 10, per_address: int = 20, window_s: float = 15 * 60):
+        self.per_name, self.per_user, self.per_address, self.window = per_name, per_user, per_address, window_s
         self._fails: dict[tuple, deque] = {}
         self._lock = threading.Lock()
 
     def _keys(self, name: str, address: str) -> list[tuple[tuple, int]]:
-        return [(("name", name.strip().lower(), address), self.per_name), (("addr", address), self.per_address)]
+        user = name.strip().lower()
+        return [(("name", user, address), self.per_name), (("user", user), self.per_user),
+                (("addr", address), self.per_address)]
 
     def retry_after(self, name: str, address: str, now: float | None = None) -> float:
         """Seconds until another try is allowed; 0 when allowed now."""
@@ -105,6 +111,7 @@ class LoginLimiter:
                     del self._fails[key]
 
     def succeeded(self, name: str, address: str) -> None:
+        """Forgets this desk's mistakes only: guesses from elsewhere keep counting against the name."""
         with self._lock:
             self._fails.pop(self._keys(name, address)[0][0], None)
 
@@ -123,8 +130,11 @@ class ResponseGuard:
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
     HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"))
-    TOO_LARGE = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
-                 f"{MAX_PHOTO_BYTES // 2**20} MB per foto.").encode()
+    TOO_LARGE_TEXT = ("Berkas terlalu besar: kiriman melebihi batas. Kirim foto satu per satu, paling besar "
+                      f"{MAX_PHOTO_BYTES // 2**20} MB per foto.")
+    TOO_LARGE = TOO_LARGE_TEXT.encode()
+    TOO_LARGE_JSON = json.dumps({"error": "Berkas terlalu besar", "detail": TOO_LARGE_TEXT,
+                                 "message": TOO_LARGE_TEXT}).encode()  # the API's error shape
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -134,6 +144,9 @@ class ResponseGuard:
             await self.app(scope, receive, send)
             return
         too_large = False
+        api = scope.get("path", "").startswith("/api/")
+        body, kind = ((self.TOO_LARGE_JSON, b"application/json") if api
+                      else (self.TOO_LARGE, b"text/plain; charset=utf-8"))
 
         async def guarded(message: Message) -> None:
             nonlocal too_large
@@ -144,17 +157,51 @@ class ResponseGuard:
                 names = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in self.HEADERS if k not in names]
                 if too_large:
-                    headers += [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(self.TOO_LARGE)).encode())]
+                    headers += [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and too_large:
                 if message.get("more_body"):
                     return
-                message = {"type": "http.response.body", "body": self.TOO_LARGE}
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         await self.app(scope, receive, guarded)
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """127.0.0.0/8, ::1 and `localhost`: the one rule for "no login needed" and for the Host check."""
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(header: str) -> str:
+    """The host part of a Host header: `127.0.0.2:8000` -> `127.0.0.2`, `[::1]:8000` -> `[::1]`."""
+    header = header.strip()
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class LoopbackHostGuard:
+    """Bound to loopback, answer only requests that name a loopback host: a web page whose DNS name was
+    pointed at 127.0.0.1 (DNS rebinding) cannot read the dashboard."""
+
+    REFUSED = "Nama host tidak dikenal: buka dasbor lewat http://127.0.0.1 atau http://localhost."
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            if not is_loopback(host_name(host)):
+                await PlainTextResponse(self.REFUSED, status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -4,18 +4,23 @@ Loading a thousand products re-hashes every photo, far too slow per request. The
 last catalogue; a watcher thread looks at content/ (names, sizes and mtimes) every second and
 swaps in a freshly loaded catalogue when something changed, so requests never wait for a scan
 or a reload. After the dashboard itself wrote a file the next request reloads at once.
+
+A reload that fails (a product "file" that is a folder or a dangling symlink, a disk error) keeps the
+last good catalogue, records the trouble for the pages' banner, logs it once, and the watcher goes on
+watching: the next change on disk is tried again, and a good load clears the banner.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import Clock, SystemClock
@@ -31,6 +36,43 @@ RECHECK_SECONDS = 1.0
 IDLE_SECONDS = 120.0  # the watcher stops when nobody asked for a while (and restarts on the next request)
 MEMO_SECONDS = 10.0  # upper bound on staleness should a commit leave the WAL's size and mtime unchanged
 
+log = logging.getLogger("etalase.web")
+
+
+@dataclass(frozen=True)
+class CatalogTrouble:
+    """Why the catalogue could not be reloaded: the file (as shown to people) and what went wrong."""
+
+    file: str  # e.g. content/products/x.yaml; "" when no file can be named
+    message: str  # Bahasa Indonesia
+
+
+def trouble_of(exc: BaseException, content: Path) -> CatalogTrouble:
+    """Name the file: an OSError carries it, otherwise the innermost frame with a `path` local (the reader's
+    per-file functions all have one) does."""
+    path = exc.filename if isinstance(exc, OSError) and exc.filename else None
+    tb = exc.__traceback__ if path is None else None
+    while tb is not None:
+        local = tb.tb_frame.f_locals.get("path")
+        if isinstance(local, Path):
+            path = local
+        tb = tb.tb_next
+    shown = ""
+    if path:
+        try:
+            shown = str(PurePosixPath(Path(path).relative_to(content.parent)))
+        except ValueError:
+            shown = str(path)
+    if isinstance(exc, IsADirectoryError) or (path and Path(path).is_dir()):
+        why = "ini sebuah folder, bukan file"
+    elif isinstance(exc, FileNotFoundError):
+        why = "file tidak ada (mungkin pintasan/symlink yang menunjuk ke file yang sudah dihapus)"
+    elif isinstance(exc, PermissionError):
+        why = "tidak ada izin untuk membacanya"
+    else:
+        why = f"{type(exc).__name__}: {exc}"
+    return CatalogTrouble(shown, why)
+
 
 class CatalogCache:
     def __init__(self, content: Path):
@@ -41,7 +83,9 @@ class CatalogCache:
         self._stale = True
         self._asked = 0.0
         self._watcher: threading.Thread | None = None
-        self.generation = 0  # bumped on every reload, for caches derived from the catalogue
+        self._logged: set[CatalogTrouble] = set()
+        self.generation = 0  # bumped on every reload (good or failed), for caches derived from the catalogue
+        self.trouble: CatalogTrouble | None = None  # why the last reload failed; None after a good one
 
     def get(self) -> Catalog:
         self._asked = time.monotonic()
@@ -57,30 +101,59 @@ class CatalogCache:
     def invalidate(self) -> None:
         self._stale = True
 
+    @property
+    def watching(self) -> threading.Thread | None:
+        """The watcher thread while it runs."""
+        return self._watcher if self._watcher is not None and self._watcher.is_alive() else None
+
     def _reload(self) -> None:
+        """Load the catalogue; on failure keep the last good one (or an empty one) and record why."""
         signature = self._scan()
-        self._catalog = load_catalog(self.content)
-        self._signature, self._stale = signature, False
+        try:
+            catalog = load_catalog(self.content)
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the pages must go on and say so
+            self._failed(trouble_of(exc, self.content), exc)
+            if self._catalog is None:
+                self._catalog = Catalog(root=self.content)
+        else:
+            self._catalog, self.trouble = catalog, None
+            self._logged.clear()
+        self._signature, self._stale = signature, False  # retried when content/ changes again
         self.generation += 1
+
+    def _failed(self, trouble: CatalogTrouble, exc: BaseException) -> None:
+        self.trouble = trouble
+        if trouble not in self._logged:  # once per distinct problem, not once a second
+            self._logged.add(trouble)
+            log.warning("catalogue reload failed (%s): %s; the dashboard keeps the last good catalogue",
+                        trouble.file or "content/", exc, exc_info=exc)
 
     def _watch(self) -> None:
         while time.monotonic() - self._asked < IDLE_SECONDS:
             time.sleep(RECHECK_SECONDS)
-            if self._scan() != self._signature:
-                with self._lock:
-                    self._reload()
+            try:
+                if self._scan() != self._signature:
+                    with self._lock:
+                        self._reload()
+            except Exception as exc:  # noqa: BLE001 - the watcher outlives any one bad moment
+                self._failed(trouble_of(exc, self.content), exc)
 
     def _scan(self) -> frozenset:
+        """Every entry's name, kind, size and mtime: folders and broken links count, so they are noticed."""
         out = set()
         for folder in (self.content, self.content / "artisans", self.content / "products", self.content / "media"):
             try:
                 with os.scandir(folder) as it:
                     for entry in it:
-                        if entry.is_file():
+                        try:
                             st = entry.stat()
-                            out.add((folder.name, entry.name, st.st_size, st.st_mtime_ns))
-            except FileNotFoundError:
-                out.add((folder.name, "", -1, -1))
+                        except OSError:  # a dangling symlink, or gone since the listing
+                            out.add((folder.name, entry.name, "broken", -1, -1))
+                            continue
+                        kind = "dir" if entry.is_dir() else "file"
+                        out.add((folder.name, entry.name, kind, st.st_size if kind == "file" else 0, st.st_mtime_ns))
+            except OSError:
+                out.add((folder.name, "", "missing", -1, -1))
         return frozenset(out)
 
 

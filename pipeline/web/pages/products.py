@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from pipeline.catalog import edit as E
@@ -144,13 +145,16 @@ async def create_product(request: Request):
     require(request, EDITORS, "menambah produk")
     form = await request.form()
     slug = (form.get("slug") or "").strip() or slugify(form.get("name") or "")
-    return await _save(request, slug, form, create=True)
+    return await run_in_threadpool(_save, request, slug, form, create=True)
 
 
 @router.post("/produk/{slug}", max_body_size=MAX_UPLOAD_BYTES)
 async def update_product(request: Request, slug: str):
+    """Reading the form is async; the rest (decoding a 60 MP photo takes a second) runs in a worker
+    thread, so every other request is served meanwhile."""
     require(request, EDITORS, "mengubah produk")
-    return await _save(request, slug, await request.form(), create=False)
+    form = await request.form()
+    return await run_in_threadpool(_save, request, slug, form, create=False)
 
 
 def slugify(name: str) -> str:
@@ -201,7 +205,7 @@ def _form(request: Request, slug: str | None, values: dict, errors: dict, proble
                 submit_default=row is None or row.state in (C.DRAFT, C.CHANGES_REQUESTED, C.REJECTED))
 
 
-async def _save(request: Request, slug: str, form: FormData, *, create: bool):
+def _save(request: Request, slug: str, form: FormData, *, create: bool):
     state = web(request)
     user = require(request, EDITORS, "mengubah produk")
     content = state.project.content
@@ -213,7 +217,7 @@ async def _save(request: Request, slug: str, form: FormData, *, create: bool):
     try:
         for upload in form.getlist("new_photos"):
             if isinstance(upload, UploadFile) and upload.filename:
-                name, new = await _intake(content, upload, slug)
+                name, new = intake(content, upload, slug)
                 if new:
                     created.append(content / "media" / name)
                 if name not in photos:
@@ -238,10 +242,12 @@ async def _save(request: Request, slug: str, form: FormData, *, create: bool):
     return RedirectResponse(f"/produk/{slug}", status_code=303)
 
 
-async def _intake(content: Path, upload: UploadFile, slug: str) -> tuple[str, bool]:
-    """(file name in media/, whether this upload created it)."""
+def intake(content: Path, upload: UploadFile, slug: str) -> tuple[str, bool]:
+    """(file name in media/, whether this upload created it). Blocking (reads the spooled file, decodes,
+    re-encodes): call it from a worker thread, never from the event loop."""
     E.check_upload_name(upload.filename)
-    data = await upload.read(E.MAX_PHOTO_BYTES + 1)
+    upload.file.seek(0)
+    data = upload.file.read(E.MAX_PHOTO_BYTES + 1)
     before = set((content / "media").glob(f"{slug}-*.jpg")) if slug else set()
     name = E.intake_photo(content, data, product_slug=slug, uploaded_name=upload.filename)
     return name, (content / "media" / name) not in before
