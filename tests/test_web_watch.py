@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,30 +31,22 @@ def app(scratch):
     return c
 
 
-def test_a_folder_named_like_a_product_is_a_banner_not_a_dead_watcher(app, scratch, caplog):
+def problem_files(cache) -> set[str]:
+    return {Path(p.path).name for p in cache.get().problems}
+
+
+def test_a_folder_named_like_a_product_is_one_listed_problem_and_the_watcher_goes_on(app, scratch):
+    """The reader reports such a file as one problem (invariant 6), so the reload succeeds and Kurasi lists it."""
     cache = app.app.state.web.catalog_cache
     watcher = cache.watching
-    assert watcher is not None
-    caplog.set_level(logging.WARNING, logger="etalase.web")
     (scratch.content / "products" / "x.yaml").mkdir()
-    wait_until(lambda: cache.trouble is not None, "the failed reload")
-    assert cache.watching is watcher  # the same thread, still watching
-    for url in ("/", "/kurasi", "/produk"):
-        html = app.get(url).text
-        assert BANNER in html and "<code>content/products/x.yaml</code>" in html and "folder" in html, url
-    assert [p["slug"] for p in app.get("/api/products").json()["products"]] == ["tas-purun"]  # the last good one
-
-    generation = cache.generation
-    scratch.product("tas-purun", size="30 cm")  # another change: reloaded, fails again for the same reason
-    wait_until(lambda: cache.generation > generation, "the second reload")
-    assert cache.trouble is not None and cache.watching is watcher
-    assert len([r for r in caplog.records if "x.yaml" in r.getMessage()]) == 1  # logged once, not per second
-
+    wait_until(lambda: "x.yaml" in problem_files(cache), "the reload that sees x.yaml")
+    assert cache.trouble is None and cache.watching is watcher
+    html = app.get("/kurasi").text  # under "File bermasalah", with the reader's message in Indonesian
+    assert 'href="/produk/x"' in html and "bukan file" in html
     (scratch.content / "products" / "x.yaml").rmdir()
-    wait_until(lambda: cache.trouble is None, "the good reload")
-    assert BANNER not in app.get("/").text and BANNER not in app.get("/kurasi").text
+    wait_until(lambda: "x.yaml" not in problem_files(cache), "the reload without it")
     assert cache.watching is watcher
-    assert app.app.state.web.catalog().products["tas-purun"].size == "30 cm"  # the change made meanwhile shows
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks here")
@@ -64,18 +57,59 @@ def test_a_dangling_symlink_is_named_and_clears_when_removed(app, scratch, tmp_p
         link.symlink_to(tmp_path / "tidak-ada.yaml")
     except OSError as exc:  # Windows without developer mode
         pytest.skip(f"cannot make a symlink: {exc}")
-    wait_until(lambda: cache.trouble is not None, "the failed reload")
-    html = app.get("/kurasi").text
-    assert "<code>content/products/hilang.yaml</code>" in html and "symlink" in html
+    wait_until(lambda: "hilang.yaml" in problem_files(cache), "the reload that sees the link")
+    assert 'href="/produk/hilang"' in app.get("/kurasi").text and cache.watching is not None
     link.unlink()
+    wait_until(lambda: "hilang.yaml" not in problem_files(cache), "the reload without it")
+
+
+@pytest.fixture
+def failing_reader(monkeypatch, scratch):
+    """A reload that raises (the disk failing under content/): the real reader, made to fail on demand."""
+    from pipeline.web import state
+
+    real = state.load_catalog
+    broken = {"on": True}
+
+    def load(content, *args, **kwargs):
+        if broken["on"]:
+            raise OSError(5, "Input/output error", str(scratch.content / "products" / "tas-purun.yaml"))
+        return real(content, *args, **kwargs)
+
+    monkeypatch.setattr(state, "load_catalog", load)
+    return broken
+
+
+def test_a_reload_that_fails_keeps_the_last_catalogue_shows_a_banner_and_the_watcher_goes_on(
+        app, scratch, caplog, failing_reader):
+    cache = app.app.state.web.catalog_cache
+    watcher = cache.watching
+    caplog.set_level(logging.WARNING, logger="etalase.web")
+    scratch.product("tas-purun", size="20 cm")
+    wait_until(lambda: cache.trouble is not None, "the failed reload")
+    assert cache.watching is watcher  # the same thread, still watching
+    for url in ("/", "/kurasi", "/produk"):
+        html = app.get(url).text
+        assert BANNER in html and "<code>content/products/tas-purun.yaml</code>" in html, url
+    assert [p["slug"] for p in app.get("/api/products").json()["products"]] == ["tas-purun"]  # the last good one
+
+    generation = cache.generation
+    scratch.product("tas-purun", size="30 cm")  # another change: reloaded, fails again for the same reason
+    wait_until(lambda: cache.generation > generation, "the second reload")
+    assert cache.trouble is not None and cache.watching is watcher
+    assert len([r for r in caplog.records if "tas-purun.yaml" in r.getMessage()]) == 1  # logged once
+
+    failing_reader["on"] = False
+    scratch.product("tas-purun", size="40 cm")
     wait_until(lambda: cache.trouble is None, "the good reload")
-    assert BANNER not in app.get("/kurasi").text and cache.watching is not None
+    assert BANNER not in app.get("/").text and BANNER not in app.get("/kurasi").text
+    assert cache.watching is watcher
+    assert app.app.state.web.catalog().products["tas-purun"].size == "40 cm"
 
 
-def test_a_reload_after_an_own_write_fails_softly_too(app, scratch):
+def test_a_reload_after_an_own_write_fails_softly_too(app, scratch, failing_reader):
     """The request thread reloads after the dashboard wrote: the same rule, a page and a banner, no 500."""
     web = app.app.state.web
-    (scratch.content / "products" / "x.yaml").mkdir()
     web.wrote(content=True)
     r = app.get("/kurasi")
     assert r.status_code == 200 and BANNER in r.text
