@@ -189,7 +189,7 @@ def test_only_the_newest_keep_replaced_folders_of_a_day_remain(built, capsys):
     assert len(before) == 4
     own = shop.root / "templates" / "captions" / "default.j2"  # the fifth: a template edit re-renders the day
     own.parent.mkdir(parents=True)
-    own.write_text((REPO / "templates" / "captions" / "default.j2").read_text(encoding="utf-8") + "Baru.\n",
+    own.write_text((PACKAGED_TEMPLATES / "captions" / "default.j2").read_text(encoding="utf-8") + "Baru.\n",
                    encoding="utf-8")
     report = run_build(shop.root)
     assert [d.status for d in report.days] == [B.BUILT, B.BUILT]
