@@ -25,7 +25,7 @@ from pipeline.build.report import QuietReporter
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
 from pipeline.common.errors import CheckError, ConfigError, RenderError
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.curation import users as U
 from pipeline.export import failed as F
 from pipeline.export import folders as X
@@ -296,8 +296,8 @@ def test_a_full_exports_disk_says_disk_penuh_attempts_every_day_and_loses_nothin
     before = {d: X.read_manifest(exports / d.isoformat()) for d in (DAY1, DAY2)}
     own = shop.root / "templates" / "captions" / "default.j2"  # every day must re-render
     own.parent.mkdir(parents=True)
-    own.write_text((Path(__file__).resolve().parent.parent / "templates/captions/default.j2").read_text(
-        encoding="utf-8") + "Dikurasi Dekranasda Sergai.\n", encoding="utf-8")
+    own.write_text((PACKAGED_TEMPLATES / "captions" / "default.j2").read_text(encoding="utf-8")
+                   + "Dikurasi Dekranasda Sergai.\n", encoding="utf-8")
     fill(exports)
 
     report = build(shop.root)

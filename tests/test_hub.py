@@ -138,7 +138,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path,
 
     roots = make_councils(tmp_path / "hub")
     marks = tmp_path / "marks"
-    monkeypatch.setenv(testhook.VARIABLE, f"render-start:{marks}")  # the workers pause at their first render
+    monkeypatch.setenv(testhook.VARIABLE, f"shipped-render:{marks}")  # the workers pause at their first render
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, worker_dashboard_address=None) as cluster:
         result = {}
@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path,
             paused = []
             while not paused:
                 assert time.monotonic() < deadline and runner.is_alive(), "no worker reached a render"
-                paused = [json.loads(p.read_text()) for p in sorted(marks.glob("*-render-start.json"))]
+                paused = [json.loads(p.read_text()) for p in sorted(marks.glob("*-shipped-render.json"))]
                 paused = [m for m in paused if m["paused"]]
                 time.sleep(0.05)
             victim = paused[0]["pid"]
@@ -161,6 +161,8 @@ def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path,
             assert not runner.is_alive()
     report = result["report"]
     assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
+    arrivals = [json.loads(p.read_text()) for p in marks.glob("*-shipped-render.json")]
+    assert any(m["pid"] != victim and m["inputs"] == paused[0]["inputs"] for m in arrivals)  # run again elsewhere
     for root in roots:
         exports = root / "exports"
         assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())

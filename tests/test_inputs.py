@@ -16,21 +16,21 @@ import av
 import pytest
 from conftest import web_approve
 from PIL import Image
-from test_build import CLOCK_AT, DAY1, REPO
+from test_build import CLOCK_AT, DAY1
 
 from pipeline.build import jobs as J
 from pipeline.build import orchestrate as B
 from pipeline.build.cache import RenderCache
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import FixedClock
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.export import folders as X
 from pipeline.render import inputs as I
 from pipeline.render.blobs import BlobStore
 from pipeline.render.encode import ffmpeg_exe
 from pipeline.render.post import render
 
-PACKAGED = REPO / "templates"
+PACKAGED = PACKAGED_TEMPLATES
 
 
 def run_build(root: Path) -> B.BuildReport:

@@ -20,7 +20,7 @@ from pipeline.build import orchestrate as B
 from pipeline.build.cache import RESULT, RenderCache
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.export import folders as X
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import SWAPPED
@@ -133,8 +133,8 @@ def test_every_build_trims_the_cache_to_the_setting(shop):
     assert len(first) == 2  # this build's own renders stay, whatever the limit
     own = shop.root / "templates" / "captions" / "default.j2"
     own.parent.mkdir(parents=True)
-    own.write_text((Path(__file__).parent.parent / "templates" / "captions" / "default.j2").read_text(
-        encoding="utf-8") + "Salam.\n", encoding="utf-8")
+    own.write_text((PACKAGED_TEMPLATES / "captions" / "default.j2").read_text(encoding="utf-8") + "Salam.\n",
+                   encoding="utf-8")
     report = build(shop.root)
     assert report.renders == 2
     assert not set(first) & set(cache_entries(shop.root)) and len(cache_entries(shop.root)) == 2

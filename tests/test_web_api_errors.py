@@ -96,8 +96,8 @@ def test_a_product_file_with_a_5000_digit_number_is_a_problem_on_its_line(api, w
     path.write_text(text + "size: " + "7" * 5000 + "\n", encoding="utf-8")
     c.app.state.web.wrote(content=True)
     page = c.get("/produk/tas-purun")
-    assert page.status_code == 200 and "5000 digits" in page.text
+    assert page.status_code == 200 and "angkanya terlalu panjang" in page.text
     assert c.get("/kurasi/tas-purun").status_code == 200
     problems = c.get("/api/products/tas-purun").json()["problems"]
     assert [(p["field"], p["line"]) for p in problems] == [("size", text.count("\n") + 1)]
-    assert "at most 4300" in problems[0]["message"]
+    assert "number is too long (5,000 characters)" in problems[0]["message"]

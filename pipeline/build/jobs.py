@@ -105,7 +105,7 @@ class ShippedJob:
 
 def render_shipped(job: ShippedJob) -> tuple[PostResult, dict[str, bytes]]:
     """Unpack the blobs into a private store (checked against their digests), render, return the bytes."""
-    testhook.point("shipped-render", product=job.inputs.product.slug)  # on the worker (tests kill it here)
+    testhook.point("shipped-render", inputs=job.inputs.digest()[:16])  # on the worker (tests kill it here)
     with tempfile.TemporaryDirectory(prefix="etalase-blobs-") as tmp:
         store = BlobStore(Path(tmp))
         for digest, data in job.blobs.items():

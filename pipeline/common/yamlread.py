@@ -165,7 +165,7 @@ def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
         raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), f"bad value: {exc}") from None
     except (ValueError, OverflowError) as exc:
         text = str(getattr(node, "value", ""))
-        what = (f"a number with {len(text)} digits is too long (at most 4300)" if "digits" in str(exc)
+        what = (f"number is too long ({len(text):,} characters)" if "digits" in str(exc) or len(text) > 4300
                 else f"bad value `{text[:40]}` ({exc})")
         raise ContentError.single(doc.path, node.start_mark.line + 1, field_name(key), what,
                                   "put the value in quotes to keep it as text, or correct it") from None
