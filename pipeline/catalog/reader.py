@@ -173,6 +173,13 @@ def kecamatan_names(content: Path | str) -> tuple[str, ...]:
     return _load_region(content, Catalog(root=content))
 
 
+def craft_table(content: Path | str) -> dict[str, Craft]:
+    """crafts.yaml's valid crafts by slug, read by the catalogue's own rule (problems are the catalogue's)."""
+    cat = Catalog(root=Path(content))
+    _load_crafts(cat.root, cat)
+    return cat.crafts
+
+
 def _load_region(root: Path, cat: Catalog) -> tuple[str, ...]:
     path = root / "region.yaml"
     if not path.exists():
