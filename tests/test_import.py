@@ -389,3 +389,18 @@ def test_photos_folder_must_exist(scratch, tmp_path):
     with pytest.raises(ContentError, match="photos folder not found"):
         run_plan(scratch, xlsx(tmp_path / "p.xlsx", {"Produk": [PRODUCT_HEADER]}), photos=tmp_path / "nope")
     assert os.path.exists(tmp_path / "p.xlsx")
+
+
+def test_a_dashboard_edit_after_the_import_counts_as_an_edit_by_hand(office, tmp_path):
+    from pipeline.catalog import edit
+
+    source = sheet_with_photos(tmp_path)
+    apply(run_plan(office, source, photos=tmp_path / "foto"), office.root / "state")
+    edit.save_product(office.content, "dompet", {"size": "20 x 10 cm"})
+    text = (office.content / "products" / "dompet.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# etalase import ") and record.state_of(text) == "edited"
+    plan = run_plan(office, sheet_with_photos(tmp_path, price=1), photos=tmp_path / "foto")
+    assert plan.products[1].status == P.UNCHANGED  # the sheet has no size column: the edit is no conflict
+    plan = run_plan(office, xlsx(tmp_path / "u.xlsx", {"Produk": [PRODUCT_HEADER + ["Ukuran"], [
+        "Dompet", "ani", "anyaman-purun", "95rb", "IMG_002.jpg", "21 x 10 cm"]]}), photos=tmp_path / "foto")
+    assert (plan.products[0].status, plan.products[0].changed) == (P.EDITED, ("size",))

@@ -71,6 +71,7 @@ def write_template(content: Path, out: Path) -> None:
                     ws.cell(row, i).number_format = "@"
             if source:
                 n = len(lists[source])
+                # the artisan sheet's kerajinan may list several crafts: its drop-down suggests, never refuses
                 dv = DataValidation(type="list", formula1=f"'{LISTS}'!${source}$1:${source}${n}",
                                     allow_blank=True, showErrorMessage=header != "kerajinan" or name == "Produk",
                                     errorTitle="Pilihan tidak dikenal", error="Pilih salah satu dari daftar.")
