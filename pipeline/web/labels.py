@@ -66,6 +66,16 @@ def waktu(value: datetime | str | None) -> str:
 _MESSAGES = [
     (r"^`(\w+)` is required$", lambda m: f"{field_label(m[1])} wajib diisi"),
     (r"^must not be empty$", lambda m: "tidak boleh kosong"),
+    (r"^`(\w+)` is required: the sheet has no column for it$", lambda m: f"{field_label(m[1])} wajib; lembar ini "
+                                                                          "tidak punya kolomnya"),
+    (r"^Excel turned this cell into a date \((.*)\)$",
+     lambda m: f"Excel mengubah isi sel ini menjadi tanggal ({m[1]})"),
+    (r"^formula `(.*)` has no saved result in the file$", lambda m: f"rumus `{m[1]}` belum punya hasil tersimpan"),
+    (r"^column `(.*)` is not imported$", lambda m: f"kolom `{m[1]}` tidak diimpor"),
+    (r"^no header row with known column names; sheet ignored$",
+     lambda m: "tidak ada baris judul kolom yang dikenal; lembar ini dilewati"),
+    (r"^an earlier row has the same name; this one becomes `(.*)`$",
+     lambda m: f"nama ini sudah dipakai baris sebelumnya; baris ini menjadi `{m[1]}`"),
     (r"^`(.*)` is not a price.*$", lambda m: f"`{m[1]}` bukan harga: tulis 150000, \"Rp 150.000\" atau \"150rb\""),
     (r"^price must be more than zero.*$", lambda m: "harga harus lebih dari nol"),
     (r"^price (\d+) looks too large.*$", lambda m: f"harga {m[1]} terlalu besar; tulis rupiah utuh"),
