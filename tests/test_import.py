@@ -404,3 +404,10 @@ def test_a_dashboard_edit_after_the_import_counts_as_an_edit_by_hand(office, tmp
     plan = run_plan(office, xlsx(tmp_path / "u.xlsx", {"Produk": [PRODUCT_HEADER + ["Ukuran"], [
         "Dompet", "ani", "anyaman-purun", "95rb", "IMG_002.jpg", "21 x 10 cm"]]}), photos=tmp_path / "foto")
     assert (plan.products[0].status, plan.products[0].changed) == (P.EDITED, ("size",))
+
+
+def test_a_row_naming_a_product_made_by_hand_updates_that_file(scratch, tmp_path):
+    source = xlsx(tmp_path / "p.xlsx", {"Produk": [PRODUCT_HEADER, ["Produk tas-purun", "ani", "anyaman-purun",
+                                                                    "Rp 150.000", "p1.jpg"]]})
+    (entry,) = run_plan(scratch, source).products
+    assert (entry.slug, entry.status) == ("tas-purun", P.UNCHANGED)

@@ -118,6 +118,16 @@ _HINTS = [  # the catalogue's most common hints
     (r"^fill it in or delete it$", lambda m: "isi file ini atau hapus"),
     (r"^YAML syntax error: (.*)$", lambda m: f"kesalahan sintaks YAML: {m[1]}"),
     (r"^file is empty$", lambda m: "file kosong"),
+    (r"^add the artisan on the Pengrajin sheet.*$",
+     lambda m: "tambahkan pengrajinnya di lembar Pengrajin, atau isi kolom kecamatan (dan desa, whatsapp)"),
+    (r"^rename the header to a known one.*$", lambda m: "ganti judul kolomnya dengan nama yang dikenal"),
+    (r"^format the column as Text, or type an apostrophe first.*$",
+     lambda m: "format kolomnya sebagai Teks, atau ketik tanda petik dulu, mis. '10-12"),
+    (r"^open the file in Excel or LibreOffice and save it again.*$",
+     lambda m: "buka file di Excel atau LibreOffice lalu simpan lagi (hasil rumus ikut tersimpan), "
+               "atau ketik nilainya"),
+    (r"^give each (product|row) its own (name|slug).*$", lambda m: "beri tiap produk nama sendiri, atau kolom slug"),
+    (r"^fix its row first \((.*)\)$", lambda m: f"perbaiki dulu barisnya ({m[1]})"),
 ]
 _COMPILED = [(re.compile(p, re.S), f) for p, f in _MESSAGES + _HINTS]
 

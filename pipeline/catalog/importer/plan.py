@@ -101,6 +101,7 @@ class Planner:
         self.by_artisan: dict[str, Entry] = {}
         self.artisan_files = {p.stem: p for p in sorted((self.content / "artisans").glob("*.yaml"))}
         self._artisan_names: dict[str, str] | None = None
+        self._product_names: dict[str, list[str]] | None = None
         self.taken = {"artisan": set(), "product": set()}
 
     # problems ----------------------------------------------------------------------------
@@ -234,6 +235,19 @@ class Planner:
         if name:
             self.artisan_names()[normal(name)] = slug
         return entry
+
+    def product_names(self) -> dict[str, list[str]]:
+        """normal(name) -> slugs of the product files with that name, read once when a row needs it."""
+        if self._product_names is None:
+            self._product_names = {}
+            for path in sorted((self.content / "products").glob("*.yaml")):
+                try:
+                    data = loads(read_text(path, path.name), path.name).data
+                except Exception:  # noqa: BLE001 - a broken file is `check`'s to report
+                    continue
+                if isinstance(data, dict) and data.get("name"):
+                    self._product_names.setdefault(normal(data["name"]), []).append(path.stem)
+        return self._product_names
 
     def artisan_names(self) -> dict[str, str]:
         """normal(name) -> slug of every artisan file, read once when a product names an artisan by name."""
@@ -378,6 +392,10 @@ class Planner:
                     self.error(where.get("name", row_at), "name", "`name` is required", "the name shown on the cover")
                 return None
             base = slugify(str(name))
+            if kind == "product" and not (self.content / "products" / f"{base}.yaml").exists():
+                known = self.product_names().get(normal(name), [])
+                if len(known) == 1 and known[0] not in taken:
+                    base = known[0]  # a product made by hand under another file name: the row is about it
             if not base:
                 self.error(where["name"], "name", f"`{name}` gives no file name (no letters A-Z or digits)",
                            "add a slug column with e.g. tas-purun-bunga")
