@@ -19,8 +19,6 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from pipeline.common.errors import ContentError
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -47,6 +45,8 @@ class Workbook:
     def where(self, sheet: Sheet, column: int | None, row: int) -> str:
         """"produk.xlsx:Produk!C12" (or "produk.csv:C12"): the cell a message points at; column None is
         the whole row (its first cell)."""
+        from openpyxl.utils import get_column_letter  # here: importing openpyxl costs every command ~0.3 s
+
         cell = f"{get_column_letter((column or 0) + 1)}{row}"
         return f"{self.shown}:{sheet.name}!{cell}" if sheet.name else f"{self.shown}:{cell}"
 
