@@ -411,3 +411,22 @@ def test_a_row_naming_a_product_made_by_hand_updates_that_file(scratch, tmp_path
                                                                     "Rp 150.000", "p1.jpg"]]})
     (entry,) = run_plan(scratch, source).products
     assert (entry.slug, entry.status) == ("tas-purun", P.UNCHANGED)
+
+
+def test_checks_warnings_come_with_the_dry_run(scratch, tmp_path):
+    make_photo(tmp_path / "foto" / "kecil.jpg", size=(360, 480))
+    source = xlsx(tmp_path / "p.xlsx", {"Produk": [PRODUCT_HEADER, ["Tas Kecil", "ani", "tenun", None, "kecil.jpg"]]})
+    plan = run_plan(scratch, source, photos=tmp_path / "foto")
+    assert plan.errors == []
+    assert shown(plan) == ["p.xlsx:Produk!D2: price: no price given",
+                           "p.xlsx:Produk!E2: photos: photo `kecil.jpg` is 360x480, under 1080 px on its short side"]
+
+
+def test_an_old_xls_file_is_refused_with_what_to_do(scratch, tmp_path):
+    from pipeline.common.errors import ContentError
+
+    (tmp_path / "lama.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(ContentError) as caught:
+        run_plan(scratch, tmp_path / "lama.xls")
+    (problem,) = caught.value.problems
+    assert problem.message == "cannot read .xls files" and "Save As > .xlsx" in problem.hint

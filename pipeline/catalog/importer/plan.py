@@ -29,9 +29,9 @@ from pipeline.catalog.importer.columns import (
     find_header,
     normal,
 )
-from pipeline.catalog.importer.sheet import Row, Sheet, Workbook
+from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, column_letter
 from pipeline.catalog.importer.slugs import slugify, unique
-from pipeline.catalog.media import MediaError, probe
+from pipeline.catalog.media import MIN_SHORT_SIDE, MediaError, probe
 from pipeline.common import fields as F
 from pipeline.common.errors import ContentError, Problem
 from pipeline.common.yamlread import loads, read_text
@@ -145,7 +145,7 @@ class Planner:
                       "rename the header to a known one, or name it in --mapping FILE.yaml")
         for concept, kept, dropped in header.duplicates:
             self.note(self.wb.where(sheet, dropped, header.row), concept,
-                      f"a second `{concept}` column; the one in column {self.wb.where(sheet, kept, 1)[-2:-1]} is used",
+                      f"a second `{concept}` column; the one in column {column_letter(kept)} is used",
                       "delete or rename one of the two")
         for concept, col in header.columns.items():
             if concept not in known and concept != "date":
@@ -228,6 +228,9 @@ class Planner:
             resolved = [self._craft(c, where.get("crafts", row_at), bad, "crafts") for c in out["crafts"]]
             out["crafts"] = tuple(c for c in resolved if c)
         self.taken["artisan"].add(slug)
+        if existing is None and not out.get("photo_consent") and not bad:
+            self.note(where.get("photo_consent", row_at), "photo_consent", "no photo consent recorded",
+                      "type ya in the izin foto column once the artisan agreed to appear in posts")
         entry = Entry("artisan", slug, row_at, out)
         self._finish(entry, existing, bad, path)
         self.plan.artisans.append(entry)
@@ -279,6 +282,10 @@ class Planner:
         path = self.content / "products" / f"{slug}.yaml"
         existing = self._existing(path, row_at)
         entry = Entry("product", slug, row_at)
+        if existing is None and values.get("price") is None and "price" not in bad \
+                and values.get("availability", "in_stock") in ("in_stock", None):
+            self.note(where.get("price", row_at), "price", "no price given",
+                      "captions read better with a price, e.g. \"Rp 150.000\"")
         if "photos" in values and "photos" not in bad and values["photos"]:
             entry.photos = self._photos(slug, values["photos"], where["photos"], bad)
             entry.intake = self.photos_dir is not None
@@ -350,12 +357,15 @@ class Planner:
                 bad.add("photos")
                 continue
             try:
-                probe(path)
+                info = probe(path)
             except MediaError as exc:
                 self.error(at, "photos", f"photo `{typed}`: {exc}",
                            "replace the file with a good JPEG, PNG, WebP or HEIC photo")
                 bad.add("photos")
                 continue
+            if min(info.width, info.height) < MIN_SHORT_SIDE:  # check's warning, word for word
+                self.note(at, "photos", f"photo `{typed}` is {info.width}x{info.height}, under {MIN_SHORT_SIDE} px "
+                          "on its short side", "it will look soft on TikTok; use a larger original if there is one")
             if self.photos_dir is None:
                 out.append(PhotoSource(typed, path, media=path.relative_to(self.content / "media").as_posix()))
             else:

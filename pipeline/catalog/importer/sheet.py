@@ -45,10 +45,15 @@ class Workbook:
     def where(self, sheet: Sheet, column: int | None, row: int) -> str:
         """"produk.xlsx:Produk!C12" (or "produk.csv:C12"): the cell a message points at; column None is
         the whole row (its first cell)."""
-        from openpyxl.utils import get_column_letter  # here: importing openpyxl costs every command ~0.3 s
-
-        cell = f"{get_column_letter((column or 0) + 1)}{row}"
+        cell = f"{column_letter(column or 0)}{row}"
         return f"{self.shown}:{sheet.name}!{cell}" if sheet.name else f"{self.shown}:{cell}"
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 27 -> "AB"."""
+    from openpyxl.utils import get_column_letter  # here: importing openpyxl costs every command ~0.3 s
+
+    return get_column_letter(index + 1)
 
 
 def read_workbook(path: Path) -> Workbook:
