@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     errors = [p for p in problems if p.is_error]
     if args.apply:
         written = sum(c[s] for c in (plan.counts("artisan"), plan.counts("product")) for s in (P.NEW, P.CHANGED))
-        print(f"written: {written} files; run `etalase check`, then the products wait for review.")
+        print(f"written: {written} files; run `etalase check`, then the products wait for review." if written
+              else "written: 0 files: every row without errors is as content/ has it.")
     else:
         print("dry run: nothing written; run again with --apply to write"
               + (" the rows without errors" if errors else ""))

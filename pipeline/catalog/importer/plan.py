@@ -31,6 +31,7 @@ from pipeline.catalog.importer.columns import (
 )
 from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, column_letter
 from pipeline.catalog.importer.slugs import slugify, unique
+from pipeline.catalog.importer.template import LISTS
 from pipeline.catalog.media import MIN_SHORT_SIDE, MediaError, probe
 from pipeline.common import fields as F
 from pipeline.common.errors import ContentError, Problem
@@ -117,6 +118,8 @@ class Planner:
         found = []
         for sheet in self.wb.sheets:
             header = find_header([(r.number, r.values) for r in sheet.rows], self.mapping)
+            if header is None and sheet.name == LISTS:
+                continue  # the template's own drop-down lists
             if header is None:
                 where = f"{self.wb.shown}:{sheet.name}" if sheet.name else self.wb.shown
                 (self.note if sheet.name else self.error)(
