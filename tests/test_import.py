@@ -358,6 +358,9 @@ def test_cli_apply_then_nothing_to_do(office, tmp_path, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "products: 2 unchanged" in out and "written: 0 files" in out
+    changed = sheet_with_photos(tmp_path, price="180rb")
+    assert main(["--root", str(office.root), "import", str(changed), "--photos", str(tmp_path / "foto")]) == 0
+    assert "  changed product tas-purun-bunga: price Rp 175.000 -> Rp 180.000\n" in capsys.readouterr().out
 
 
 def test_template_has_indonesian_headers_notes_and_dropdowns_and_imports_as_is(scratch, tmp_path):

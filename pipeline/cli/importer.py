@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.catalog.importer import plan as P
 from pipeline.catalog.importer.apply import apply
 from pipeline.catalog.importer.template import write_template
+from pipeline.catalog.rupiah import format_rupiah, parse_price
 from pipeline.cli.common import project
 from pipeline.common.errors import Problem
 
@@ -76,13 +77,35 @@ def _entry_line(e: P.Entry, args: argparse.Namespace) -> str:
         return f"new {e.kind} {e.slug} ({e.where})"
     if e.status == P.CHANGED:
         extra = " (overwrites edits by hand: --force)" if e.record != "imported" else ""
-        return f"changed {e.kind} {e.slug}: {', '.join(e.changed)}{extra}"
+        return f"changed {e.kind} {e.slug}: {_changes(e)}{extra}"
     if e.status == P.EDITED:
         why = "edited by hand since the last import" if e.record == "edited" else "not written by an import"
-        return f"kept {e.kind} {e.slug}: {why}; the sheet changes {', '.join(e.changed)} (--force overwrites)"
+        return f"kept {e.kind} {e.slug}: {why}; the sheet has {_changes(e)} (--force overwrites)"
     if e.status == P.ERROR:
         return f"skipped {e.kind} {e.slug} ({e.where}): see the errors above"
     return ""
+
+
+def _changes(e: P.Entry) -> str:
+    """"price Rp 95.000 -> Rp 99.000, story": short values shown, long ones named."""
+    parts = []
+    for name in e.changed:
+        old, new = _short(name, e.before.get(name)), _short(name, e.values.get(name))
+        parts.append(f"{name} {old} -> {new}" if len(old) + len(new) <= 60 else name)
+    return ", ".join(parts)
+
+
+def _short(name: str, value) -> str:
+    if value is None:
+        return "(none)"
+    if name == "price":
+        try:
+            return format_rupiah(parse_price(value))
+        except ValueError:
+            pass
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(str(v.get("file") if isinstance(v, dict) else v) for v in value) + "]"
+    return " ".join(str(value).split())
 
 
 def _print_problem(p: Problem) -> None:

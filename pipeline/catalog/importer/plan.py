@@ -64,6 +64,7 @@ class Entry:
     record: str = ""  # for an existing file: imported, edited or manual (record.state_of)
     photos: list[PhotoSource] = field(default_factory=list)
     intake: bool = False  # photos come from --photos and are taken in (re-encoded) on apply
+    before: dict[str, Any] = field(default_factory=dict)  # the file's values of the changed fields
 
 
 @dataclass
@@ -450,6 +451,7 @@ class Planner:
             elif not V.same(name, existing.data.get(name), new):
                 changed.append(name)
         entry.changed = tuple(changed)
+        entry.before = {name: existing.data.get(name) for name in changed}
         if not changed:
             entry.status = UNCHANGED
         elif entry.record != "imported" and not self.force:
