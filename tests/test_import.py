@@ -433,3 +433,12 @@ def test_an_old_xls_file_is_refused_with_what_to_do(scratch, tmp_path):
         run_plan(scratch, tmp_path / "lama.xls")
     (problem,) = caught.value.problems
     assert problem.message == "cannot read .xls files" and "Save As > .xlsx" in problem.hint
+
+
+def test_an_artisan_sheet_headed_pengrajin_names_the_artisans(scratch, tmp_path):
+    source = xlsx(tmp_path / "p.xlsx", {"Data UMKM": [["Nama Pengrajin", "Kecamatan", "Desa"],
+                                                      ["Bu Ros", "Sei Bamban", "Gempolan"]]})
+    plan = run_plan(scratch, source)
+    assert [(e.slug, e.values["name"], e.values["kecamatan"]) for e in plan.artisans] == [
+        ("bu-ros", "Bu Ros", "Sei Bamban")]
+    assert [p.message for p in plan.problems] == ["no photo consent recorded"]

@@ -144,6 +144,8 @@ class Planner:
 
     def _header_notes(self, sheet: Sheet, header: Header, kind: str) -> None:
         known = set(PRODUCT_CONCEPTS) | set(ON_PRODUCT_ROW) if kind == "products" else set(ARTISAN_CONCEPTS)
+        if kind == "artisans" and "name" not in header.columns:
+            known.add("artisan")  # headed "pengrajin": the artisans' names
         for i, text in header.unknown:
             self.note(self.wb.where(sheet, i, header.row), "", f"column `{text}` is not imported",
                       "rename the header to a known one, or name it in --mapping FILE.yaml")
@@ -478,8 +480,11 @@ def _photo_key(name: str) -> str:
 
 
 def _guess_kind(header: Header) -> str:
-    product_only = {"photos", "price", "artisan", "materials", "availability"}
-    return "products" if product_only & set(header.columns) else "artisans"
+    """A sheet not named Produk or Pengrajin: products when it has a product's columns (or a name and an
+    artisan), else artisans (a name, or a "pengrajin" header, with kecamatan and desa)."""
+    columns = set(header.columns)
+    product_only = {"photos", "price", "materials", "availability", "size", "colours"}
+    return "products" if product_only & columns or {"name", "artisan"} <= columns else "artisans"
 
 
 def plan_import(content: Path, state: Path, source: Path, *, photos: Path | None = None,
