@@ -70,3 +70,16 @@ def test_the_template_downloads_as_a_workbook(web_office):
     assert r.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["Pengrajin", "Produk", "Daftar"]
+
+
+def test_an_upload_never_applied_is_removed_a_day_later(web_office):
+    import os
+
+    c = client(web_office)
+    upload(c, sheet(["Tas Baru", "ani", "anyaman-purun", 1000, "p1.jpg"]))
+    (old,) = (web_office.root / "state" / "import-uploads").iterdir()
+    day_ago = old.stat().st_mtime - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    upload(c, sheet(["Tas Lain", "ani", "anyaman-purun", 1000, "p1.jpg"]))
+    remaining = list((web_office.root / "state" / "import-uploads").iterdir())
+    assert len(remaining) == 1 and remaining[0] != old

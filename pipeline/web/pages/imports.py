@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
@@ -26,6 +27,7 @@ from pipeline.web.auth import EDITORS, require, viewer, web
 from pipeline.web.render import flash, page
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a 1,000-row product list is well under 1 MB
+KEEP_UPLOADS_S = 24 * 3600
 STATUS_ID = {P.NEW: "baru", P.CHANGED: "berubah", P.UNCHANGED: "tidak berubah",
              P.EDITED: "diubah manual, tidak ditimpa", P.ERROR: "ada kesalahan, dilewati"}
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -67,6 +69,7 @@ async def import_upload(request: Request):
     data = await upload.read(MAX_SHEET_BYTES + 1)
     if len(data) > MAX_SHEET_BYTES:
         return _error(request, f"File lebih dari {MAX_SHEET_BYTES // 2**20} MB.")
+    _prune(uploads(request), time.time())
     token = secrets.token_urlsafe(18)
     atomic.write_bytes(uploads(request) / token / name, data)
     return _report(request, token, force=bool(form.get("force")))
@@ -112,6 +115,13 @@ def _report(request: Request, token: str, force: bool):
     return page(request, "import.html", title="Impor produk", plan=plan, token=token, rows=rows, notes=notes,
                 status_labels=STATUS_ID, force=force,
                 writes=sum(1 for e in plan.artisans + plan.products if e.status in (P.NEW, P.CHANGED)))
+
+
+def _prune(folder: Path, now: float) -> None:
+    """Uploads checked but never applied go after a day, so state/ does not fill with old sheets."""
+    for sub in folder.iterdir() if folder.is_dir() else ():
+        if sub.is_dir() and _TOKEN.match(sub.name) and sub.stat().st_mtime < now - KEEP_UPLOADS_S:
+            shutil.rmtree(sub, ignore_errors=True)
 
 
 def _row_key(where: str) -> str:
