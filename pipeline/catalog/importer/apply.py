@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pipeline.catalog import edit
 from pipeline.catalog.importer import record
-from pipeline.catalog.importer.plan import CHANGED, ERROR, NEW, UNCHANGED, Entry, Plan, _photo_names
+from pipeline.catalog.importer.photos import photo_names
+from pipeline.catalog.importer.plan import CHANGED, ERROR, NEW, UNCHANGED, Entry, Plan
 from pipeline.common.errors import ContentError, Problem
 
 WRITTEN = (NEW, CHANGED)
@@ -57,7 +58,7 @@ def _product(out: Applied, content: Path, entry: Entry, intake: Future | None, c
             cache.put(key, name)
         entry.values["photos"] = names
         if entry.exists and "photos" in entry.changed:
-            current = _photo_names(_current_photos(content, entry.slug))
+            current = photo_names(_current_photos(content, entry.slug))
             if current == entry.values["photos"]:
                 entry.changed = tuple(c for c in entry.changed if c != "photos")
                 if not entry.changed:

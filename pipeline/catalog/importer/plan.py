@@ -27,12 +27,13 @@ from pipeline.catalog.importer.columns import (
     Header,
     Mapping,
     find_header,
+    load_mapping,
     normal,
 )
-from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, column_letter
+from pipeline.catalog.importer.photos import PhotoFinder, PhotoSource, photo_names
+from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, column_letter, read_workbook
 from pipeline.catalog.importer.slugs import slugify, unique
 from pipeline.catalog.importer.template import LISTS
-from pipeline.catalog.media import MIN_SHORT_SIDE, MediaError, probe
 from pipeline.common import fields as F
 from pipeline.common.errors import ContentError, Problem
 from pipeline.common.yamlread import loads, read_text
@@ -40,14 +41,6 @@ from pipeline.common.yamlread import loads, read_text
 NEW, CHANGED, UNCHANGED, EDITED, ERROR = "new", "changed", "unchanged", "edited", "error"
 _HELP = {f.name: f.help for f in (*C.ARTISAN_FIELDS, *C.PRODUCT_FIELDS)}
 _CELL = re.compile(r"!([A-Z]+)(\d+)$|:([A-Z]+)(\d+)$")
-
-
-@dataclass(frozen=True)
-class PhotoSource:
-    typed: str  # as the cell names it
-    path: Path
-    digest: str = ""  # of the source bytes, when it comes from --photos
-    media: str | None = None  # its name in content/media/, when known without taking it in
 
 
 @dataclass
@@ -94,12 +87,12 @@ class Planner:
     def __init__(self, content: Path, workbook: Workbook, mapping: Mapping, photos: Path | None,
                  cache: record.PhotoCache, force: bool):
         self.content, self.wb, self.mapping = Path(content), workbook, mapping
-        self.photos_dir, self.cache = photos, cache
+        self.photos_dir = photos
+        self.finder = PhotoFinder(self.content, photos, cache)
         self.force = force
         self.crafts = C.craft_table(content)
         self.kecamatan = C.kecamatan_names(content)
         self.plan = Plan(workbook.shown, self.content, crafts=tuple(self.crafts))
-        self._photo_index: dict[str, Path] | None = None
         self.by_artisan: dict[str, Entry] = {}
         self.artisan_files = {p.stem: p for p in sorted((self.content / "artisans").glob("*.yaml"))}
         self._artisan_names: dict[str, str] | None = None
@@ -351,42 +344,11 @@ class Planner:
         return None
 
     def _photos(self, slug: str, names: list[str], at: str, bad: set) -> list[PhotoSource]:
-        index = self.photo_index()
-        folder = str(self.photos_dir) if self.photos_dir else "content/media/"
-        out = []
-        for typed in names:
-            path = index.get(_photo_key(typed))
-            if path is None:
-                near = difflib.get_close_matches(typed, sorted(p.name for p in index.values()), n=1)
-                self.error(at, "photos", f"photo `{typed}` not found in {folder}",
-                           f"did you mean `{near[0]}`?" if near else "check the spelling and the file extension")
-                bad.add("photos")
-                continue
-            try:
-                info = probe(path)
-            except MediaError as exc:
-                self.error(at, "photos", f"photo `{typed}`: {exc}",
-                           "replace the file with a good JPEG, PNG, WebP or HEIC photo")
-                bad.add("photos")
-                continue
-            if min(info.width, info.height) < MIN_SHORT_SIDE:  # check's warning, word for word
-                self.note(at, "photos", f"photo `{typed}` is {info.width}x{info.height}, under {MIN_SHORT_SIDE} px "
-                          "on its short side", "it will look soft on TikTok; use a larger original if there is one")
-            if self.photos_dir is None:
-                out.append(PhotoSource(typed, path, media=path.relative_to(self.content / "media").as_posix()))
-            else:
-                digest = C.photo_digest(path)
-                out.append(PhotoSource(typed, path, digest, self.cache.get(f"{slug}:{digest}")))
-        return out
-
-    def photo_index(self) -> dict[str, Path]:
-        if self._photo_index is None:
-            folder = self.photos_dir or self.content / "media"
-            self._photo_index = {}
-            for path in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else ():
-                if path.is_file():
-                    self._photo_index.setdefault(_photo_key(path.name), path)
-        return self._photo_index
+        found, problems = self.finder.find(slug, names, at)
+        self.plan.problems.extend(problems)
+        if any(p.is_error for p in problems):
+            bad.add("photos")
+        return found
 
     # shared ------------------------------------------------------------------------------
     def _slug(self, values: dict, where: dict, bad: set, kind: str, row_at: str) -> str | None:
@@ -448,7 +410,7 @@ class Planner:
         changed = []
         for name, new in entry.values.items():
             if name == "photos":
-                if _photo_names(existing.data.get("photos")) != list(new or ()):
+                if photo_names(existing.data.get("photos")) != list(new or ()):
                     changed.append(name)
             elif not V.same(name, existing.data.get(name), new):
                 changed.append(name)
@@ -462,21 +424,12 @@ class Planner:
             entry.status = CHANGED
 
 
-def _photo_names(raw: Any) -> list[str]:
-    items = raw if isinstance(raw, list) else [raw] if raw else []
-    return [str(i.get("file")) if isinstance(i, dict) else str(i) for i in items]
-
-
 def _position(where: str, sheets: list[str]) -> tuple:
     """Problems in reading order: by sheet, row, then column (a whole-sheet note first)."""
     sheet = where.split(":", 1)[1].split("!")[0] if ":" in where else ""
     m = _CELL.search(where)
     letters, row = ((m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) if m else ("", 0)
     return (sheets.index(sheet) if sheet in sheets else 0, row, len(letters), letters)
-
-
-def _photo_key(name: str) -> str:
-    return re.sub(r"\s+", "", name).lower()
 
 
 def _guess_kind(header: Header) -> str:
@@ -490,9 +443,6 @@ def _guess_kind(header: Header) -> str:
 def plan_import(content: Path, state: Path, source: Path, *, photos: Path | None = None,
                 mapping: Path | None = None, force: bool = False) -> Plan:
     """What importing `source` into `content` would do; reads, never writes."""
-    from pipeline.catalog.importer.columns import load_mapping
-    from pipeline.catalog.importer.sheet import read_workbook
-
     if photos is not None and not Path(photos).is_dir():
         raise ContentError.single(str(photos), None, "", "photos folder not found",
                                   "pass the folder holding the photo files the sheet names")
