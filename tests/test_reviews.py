@@ -268,3 +268,50 @@ def test_a_resubmission_shows_what_changed_since_the_request(env):
     changes = R.what_changed(env.conn, env.cat(), "tas-purun")
     assert changes.since.action == "request_changes"
     assert [(c.field, c.after) for c in changes.fields] == [("price", "Rp 250.000")]
+
+
+# What changed tells the truth: values compared as the catalogue reads them ---------------------------
+
+def test_a_price_written_another_way_is_no_change(env):
+    env.scratch.product("tas-purun", price="210rb")
+    env.decide("tas-purun", "approve")
+    env.scratch.product("tas-purun", price=210000)
+    assert env.state("tas-purun") == "needs_review"  # the bytes moved, so a curator looks again ...
+    changes = R.what_changed(env.conn, env.cat(), "tas-purun")
+    assert changes.fields == () and changes.text_only  # ... and is told only the writing changed
+    env.scratch.product("tas-purun", price=220000)
+    changes = R.what_changed(env.conn, env.cat(), "tas-purun")
+    assert [(c.field, c.before, c.after, c.words) for c in changes.fields] == [("price", "210rb", 220000, ())]
+
+
+def test_reordered_lists_and_rewrapped_text_are_no_change(env):
+    env.scratch.product("tas-purun", extra="materials: [purun, rotan]\ntags: [tas, hadiah]\nstory: Tas  kecil.\n")
+    env.decide("tas-purun", "approve")
+    env.scratch.product("tas-purun",
+                        extra="materials: [rotan, purun]\ntags: [hadiah, tas]\nstory: |\n  Tas\n  kecil.\n")
+    changes = R.what_changed(env.conn, env.cat(), "tas-purun")
+    assert changes.fields == () and changes.text_only
+    env.scratch.product("tas-purun", extra="materials: [rotan, purun, kulit]\n")
+    fields = {c.field for c in R.what_changed(env.conn, env.cat(), "tas-purun").fields}
+    assert fields == {"materials", "tags", "story"}
+
+
+def test_a_story_change_is_a_word_diff(env):
+    env.scratch.product("tas-purun", story="Tas purun dianyam oleh ibu-ibu di Pantai Cermin dengan motif lama.")
+    env.decide("tas-purun", "approve")
+    env.scratch.product("tas-purun", story="Tas purun dianyam oleh ibu-ibu di Pantai Cermin dengan motif bunga baru.")
+    (change,) = R.what_changed(env.conn, env.cat(), "tas-purun").fields
+    assert change.field == "story"
+    assert change.words == (("same", "Tas purun dianyam oleh ibu-ibu di Pantai Cermin dengan motif"),
+                            ("removed", "lama."), ("added", "bunga baru."))
+
+
+def test_review_show_marks_added_and_removed_words(env, capsys):
+    from pipeline.cli.review import _print_changes
+
+    env.scratch.product("tas-purun", story="Dianyam dengan motif lama.")
+    env.decide("tas-purun", "approve")
+    env.scratch.product("tas-purun", story="Dianyam rapi dengan motif baru.")
+    _print_changes(R.what_changed(env.conn, env.cat(), "tas-purun"))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  story: Dianyam {+rapi+} dengan motif [-lama.-] {+baru.+}"

@@ -119,5 +119,20 @@ def test_the_api_decides_and_reports_what_changed(office):
     path.write_text(path.read_text(encoding="utf-8").replace("Produk tas-purun", "Tas Purun Baru"), encoding="utf-8")
     after = client(office).get("/api/reviews/tas-purun").json()
     assert after["state"] == "needs_review"
-    assert after["changes"]["fields"] == [{"field": "name", "before": "Produk tas-purun", "after": "Tas Purun Baru"}]
+    assert after["changes"]["fields"] == [{"field": "name", "before": "Produk tas-purun", "after": "Tas Purun Baru",
+                                           "words": []}]
     assert [p["slug"] for p in client(office).get("/api/reviews").json()["queue"]] == ["tas-purun", "tikar-pandan"]
+
+
+def test_the_review_page_shows_a_story_edit_word_by_word(office):
+    from conftest import web_approve
+
+    office.product("tas-purun", story="Dianyam dengan motif lama.")
+    web_approve(office.root, "tas-purun")
+    office.product("tas-purun", story="Dianyam rapi dengan motif baru.")
+    html = client(office).get("/kurasi/tas-purun").text
+    assert ('<span class="word-diff">Dianyam <ins>rapi</ins> dengan motif <del>lama.</del> <ins>baru.</ins></span>'
+            in html)
+    data = client(office).get("/api/reviews/tas-purun").json()
+    (story,) = data["changes"]["fields"]
+    assert story["words"][1] == ["added", "rapi"]

@@ -20,7 +20,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -106,17 +106,18 @@ def artisan_path(content: Path, slug: str) -> Path:
 
 def save_product(content: Path, slug: str, values: Mapping[str, Any], *, create: bool = False,
                  base_hash: str | None = None, known_artisans: Iterable[str] | None = None,
-                 known_crafts: Iterable[str] | None = None) -> Saved:
+                 known_crafts: Iterable[str] | None = None, finish: Callable[[str], str] | None = None) -> Saved:
     """Write products/<slug>.yaml with `values` changed (a None value removes the field).
 
     Raises ContentError with every problem (file, line, field, hint) and writes nothing then.
+    `finish` may change the final text before it is validated (the importer adds its record line).
     """
     path = product_path(content, slug)
     doc = _open_for_edit(path, create, base_hash, "produk")
     if create and "photos" not in values:
         values = {**values, "photos": []}
     _apply(doc, values, C.PRODUCT_FIELDS)
-    text = _dump(doc)
+    text = finish(_dump(doc)) if finish else _dump(doc)
 
     def extra(r: F.FieldReader, v: dict[str, Any]) -> None:
         _check_reference(r, ("artisan",), v["artisan"], known_artisans, "pengrajin")
@@ -128,12 +129,13 @@ def save_product(content: Path, slug: str, values: Mapping[str, Any], *, create:
 
 
 def save_artisan(content: Path, slug: str, values: Mapping[str, Any], *, create: bool = False,
-                 base_hash: str | None = None, known_crafts: Iterable[str] | None = None) -> Saved:
+                 base_hash: str | None = None, known_crafts: Iterable[str] | None = None,
+                 finish: Callable[[str], str] | None = None) -> Saved:
     """Write artisans/<slug>.yaml with `values` changed; same rules as save_product."""
     path = artisan_path(content, slug)
     doc = _open_for_edit(path, create, base_hash, "pengrajin")
     _apply(doc, values, C.ARTISAN_FIELDS)
-    text = _dump(doc)
+    text = finish(_dump(doc)) if finish else _dump(doc)
     districts = kecamatan_names(content)
 
     def extra(r: F.FieldReader, v: dict[str, Any]) -> None:

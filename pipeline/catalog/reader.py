@@ -182,6 +182,13 @@ def load_region(content: Path | str) -> Region:
     return _load_region(content, Catalog(root=content))
 
 
+def craft_table(content: Path | str) -> dict[str, Craft]:
+    """crafts.yaml's valid crafts by slug, read by the catalogue's own rule (problems are the catalogue's)."""
+    cat = Catalog(root=Path(content))
+    _load_crafts(cat.root, cat)
+    return cat.crafts
+
+
 def _load_region(root: Path, cat: Catalog) -> Region:
     """Each council names its own regency and districts: nothing about one regency lives in code."""
     path = root / "region.yaml"

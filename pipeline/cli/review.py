@@ -242,10 +242,20 @@ def _print_changes(changes: R.Changes) -> None:
         return
     print(f"{head}:")
     for c in changes.fields:
-        print(f"  {c.field}: {_value(c.before, 50)} -> {_value(c.after, 50)}")
+        if c.words:
+            text = textwrap.fill(" ".join(_marked(op, t) for op, t in c.words), width=100,
+                                 initial_indent=f"  {c.field}: ", subsequent_indent="    ")
+            print(text)
+        else:
+            print(f"  {c.field}: {_value(c.before, 50)} -> {_value(c.after, 50)}")
     for line in _short(changes):
         if line.startswith("photo") or line.startswith("hero") or line.startswith("comments"):
             print(f"  {line}")
+
+
+def _marked(op: str, text: str) -> str:
+    """A word diff as `git diff --word-diff` writes it: [-removed-] {+added+}."""
+    return {"removed": f"[-{text}-]", "added": f"{{+{text}+}}"}.get(op, text)
 
 
 def run_history(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
+from pipeline.catalog import values as V
 from pipeline.catalog.reader import content_hash, photo_digest
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import NotFound
@@ -69,11 +70,15 @@ class Status:
         return not self.problems and not self.missing
 
 
+PROSE = ("story", "story_en")  # fields shown as a word diff when both versions have text
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str
     before: Any
     after: Any
+    words: tuple[tuple[str, str], ...] = ()  # prose: ("same" | "removed" | "added", text) runs, in order
 
 
 @dataclass(frozen=True)
@@ -199,10 +204,12 @@ def _stored_snapshot(conn: sqlite3.Connection, slug: str, digest: str) -> Snapsh
 
 
 def diff(since: Decision, before: Snapshot, after: Snapshot) -> Changes:
-    """Which fields and which photos differ between two snapshots of one product."""
+    """Which fields and which photos differ between two snapshots of one product. Values compare as the
+    catalogue reads them ("210rb" is 210000, materials are a set, whitespace is not a change), so a
+    change in notation alone shows as text_only."""
     keys = [k for k in dict.fromkeys([*before.fields, *after.fields]) if k != "photos"]
-    changed = [FieldChange(k, before.fields.get(k), after.fields.get(k))
-               for k in keys if before.fields.get(k) != after.fields.get(k)]
+    changed = [_change(k, before.fields.get(k), after.fields.get(k))
+               for k in keys if not V.same(k, before.fields.get(k), after.fields.get(k))]
     old, new = dict(before.photos), dict(after.photos)
     old_order, new_order = [f for f, _ in before.photos], [f for f, _ in after.photos]
     common_old = [f for f in old_order if f in new]
@@ -221,6 +228,11 @@ def diff(since: Decision, before: Snapshot, after: Snapshot) -> Changes:
     if not out and before.yaml != after.yaml:
         out = Changes(since, text_only=True)
     return out
+
+
+def _change(name: str, before: Any, after: Any) -> FieldChange:
+    prose = name in PROSE and all(isinstance(v, str) and v.strip() for v in (before, after))
+    return FieldChange(name, before, after, V.word_diff(before, after) if prose else ())
 
 
 def what_changed(conn: sqlite3.Connection, catalog: Catalog, slug: str,

@@ -242,7 +242,8 @@ def get_review(request: Request, slug: str):
         "checklist": [{"id": c.id, "label": c.label} for c in data["settings"].checklist],
         "changes": None if changes is None else {
             "since_decision": changes.since.id,
-            "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in changes.fields],
+            "fields": [{"field": c.field, "before": c.before, "after": c.after, "words": [list(w) for w in c.words]}
+                       for c in changes.fields],
             "photos_added": list(changes.photos_added), "photos_removed": list(changes.photos_removed),
             "photos_changed": list(changes.photos_changed), "hero_changed": changes.hero_changed,
             "reordered": changes.reordered, "text_only": changes.text_only},

@@ -65,6 +65,16 @@ _MESSAGES = [
     (r"^`(\w+)` is required$", lambda m: f"{field_label(m[1])} wajib diisi"),
     (r"^must not be empty$", lambda m: "tidak boleh kosong"),
     (r"^`(.*)` is not a price in rupiah.*$", lambda m: f"`{m[1]}` bukan harga dalam rupiah: tulis mis. \"Rp 150.000\""),
+    (r"^`(\w+)` is required: the sheet has no column for it$", lambda m: f"{field_label(m[1])} wajib; lembar ini "
+                                                                          "tidak punya kolomnya"),
+    (r"^Excel turned this cell into a date \((.*)\)$",
+     lambda m: f"Excel mengubah isi sel ini menjadi tanggal ({m[1]})"),
+    (r"^formula `(.*)` has no saved result in the file$", lambda m: f"rumus `{m[1]}` belum punya hasil tersimpan"),
+    (r"^column `(.*)` is not imported$", lambda m: f"kolom `{m[1]}` tidak diimpor"),
+    (r"^no header row with known column names; sheet ignored$",
+     lambda m: "tidak ada baris judul kolom yang dikenal; lembar ini dilewati"),
+    (r"^an earlier row has the same name; this one becomes `(.*)`$",
+     lambda m: f"nama ini sudah dipakai baris sebelumnya; baris ini menjadi `{m[1]}`"),
     (r"^`(.*)` is not a price.*$", lambda m: f"`{m[1]}` bukan harga: tulis 150000, \"Rp 150.000\" atau \"150rb\""),
     (r"^price must be more than zero.*$", lambda m: "harga harus lebih dari nol"),
     (r"^contains an invisible control character \((U\+[0-9A-F]+)[^)]*\) at character (\d+).*$",
@@ -117,6 +127,16 @@ _HINTS = [  # the catalogue's most common hints
     (r"^fill it in or delete it$", lambda m: "isi file ini atau hapus"),
     (r"^YAML syntax error: (.*)$", lambda m: f"kesalahan sintaks YAML: {m[1]}"),
     (r"^file is empty$", lambda m: "file kosong"),
+    (r"^add the artisan on the Pengrajin sheet.*$",
+     lambda m: "tambahkan pengrajinnya di lembar Pengrajin, atau isi kolom kecamatan (dan desa, whatsapp)"),
+    (r"^rename the header to a known one.*$", lambda m: "ganti judul kolomnya dengan nama yang dikenal"),
+    (r"^format the column as Text, or type an apostrophe first.*$",
+     lambda m: "format kolomnya sebagai Teks, atau ketik tanda petik dulu, mis. '10-12"),
+    (r"^open the file in Excel or LibreOffice and save it again.*$",
+     lambda m: "buka file di Excel atau LibreOffice lalu simpan lagi (hasil rumus ikut tersimpan), "
+               "atau ketik nilainya"),
+    (r"^give each (product|row) its own (name|slug).*$", lambda m: "beri tiap produk nama sendiri, atau kolom slug"),
+    (r"^fix its row first \((.*)\)$", lambda m: f"perbaiki dulu barisnya ({m[1]})"),
 ]
 _COMPILED = [(re.compile(p, re.S), f) for p, f in _MESSAGES + _HINTS]
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from pipeline.web.pages import artisans, days, products, review
+    from pipeline.web.pages import artisans, days, imports, products, review
 
-    return [days.router, review.router, products.router, artisans.router]
+    # imports before products: /produk/impor must not be taken for a product named "impor"
+    return [days.router, review.router, imports.router, products.router, artisans.router]
