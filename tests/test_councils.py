@@ -107,6 +107,8 @@ def test_each_dashboard_names_its_own_council(web_office, tmp_path):
         html = client.get("/kurasi").text
         assert f"· Etalase {name}</title>" in html and f'<span class="sub">{name}</span>' in html
         assert other not in html
+        motto = "Tanah Bertuah Negeri Beradat"  # the sample's own tagline, in its footer only
+        assert (f"Etalase · {motto}" in html) == name.endswith("Sergai")
 
 
 def test_national_day_intros_name_no_regency_unless_the_council_writes_one(tmp_path):

@@ -51,7 +51,9 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     flashes = request.session.pop("flash", []) if "flash" in request.session else []
     nav = [(path, label) for path, label, roles in NAV if roles is None or (viewer and viewer.role in roles)]
     web = getattr(request.app.state, "web", None)
-    context.setdefault("council", web.council_name() if web is not None else "")
+    council, tagline = web.council_identity() if web is not None else ("", "")
+    context.setdefault("council", council)
+    context.setdefault("tagline", tagline)
     html = ENV.get_template(template).render(
         request=request, viewer=viewer, csrf=csrf_token(request), nav=nav, flashes=flashes,
         path=request.url.path, catalog_trouble=web.catalog_cache.trouble if web else None, **context)

@@ -256,17 +256,19 @@ class WebState:
         self._memo[name] = (key, time.monotonic(), value)
         return value
 
-    def council_name(self) -> str:
-        """The council's display name from its brand.yaml, for page titles; "" while the brand is broken."""
-        def load() -> str:
+    def council_identity(self) -> tuple[str, str]:
+        """The council's display name and tagline from its brand.yaml, for page titles and the footer;
+        empty while the brand is broken."""
+        def load() -> tuple[str, str]:
             try:
-                return load_brand(self.project).display_name
+                brand = load_brand(self.project)
             except EtalaseError:
-                return ""
+                return "", ""
+            return brand.display_name, brand.tagline
         try:
             path = self.project.template("brand.yaml")
         except EtalaseError:
-            return ""
+            return "", ""
         return self.memo("council", load, key=(path, _stat(path)))
 
     def curation_settings(self) -> tuple[curation.CurationSettings, list]:
