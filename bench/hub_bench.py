@@ -155,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"worker {w}: peak RSS {u['rss'] / 1e6:.0f} MB (Python) + {u['child_rss'] / 1e6:.0f} MB "
                   f"(largest ffmpeg)")
         print(f"pickled job: inputs {inputs_size / 1000:.1f} kB; shipped with blob bytes {shipped_size / 1e6:.2f} MB")
-        per_council_hours = hub_wall / args.councils / 3600
-        print(f"on paper: 514 councils x {args.days} days at this rate = {per_council_hours * 514 * 2:.1f} "
-              f"worker-hours ({per_council_hours * 514:.1f} h wall on 2 workers)")
+        per_day = hub_cpu / max(1, first.count(B.BUILT))  # CPU seconds of one day on the cluster
+        print(f"on paper: 514 councils x 7 days = {514 * 7} days x {per_day:.1f} CPU s = "
+              f"{514 * 7 * per_day / 3600:.1f} core-hours (sequential rate: "
+              f"{514 * 7 * seq_cpu / max(1, first.count(B.BUILT)) / 3600:.1f})")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
