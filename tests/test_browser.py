@@ -222,7 +222,7 @@ def test_every_page_at_phone_size(phone):
                       ("07b-produk-bermasalah", "/produk/rusak"), ("08-produk-baru", "/produk/baru"),
                       ("09-pengrajin", "/pengrajin"), ("09b-pengrajin-ubah", "/pengrajin/ani"),
                       ("11-hari-lain", f"/hari/{TODAY + dt.timedelta(days=2)}"), ("12-api", "/api"),
-                      ("13-tidak-ditemukan", "/produk/tidak-ada")]:
+                      ("13-tidak-ditemukan", "/produk/tidak-ada"), ("14-buka-di-hp", "/hp")]:
         page.goto(url)
         shot(page, name)
     page.goto("/produk/baru")
@@ -240,3 +240,47 @@ def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_visible(phone):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "isi"
+
+
+def _clipboard_denied(browser, base_url, *init_scripts: str):
+    """A phone context whose clipboard permission is denied outright (CDP: Playwright only grants)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=base_url)
+    for script in init_scripts:
+        context.add_init_script(script)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    own = cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    for name in ("clipboard-write", "clipboard-read"):
+        cdp.send("Browser.setPermission", {"permission": {"name": name}, "setting": "denied", "origin": base_url,
+                                           "browserContextId": own})
+    return context, page
+
+
+def test_with_the_clipboard_permission_denied_copying_falls_back_to_the_copy_command(browser, base_url):
+    context, page = _clipboard_denied(browser, base_url)
+    try:
+        login(page, "ayu")
+        assert page.evaluate("navigator.clipboard.writeText('x').then(() => 'ok', e => e.name)") == "NotAllowedError"
+        page.get_by_role("button", name="Salin keterangan").click()
+        page.get_by_role("button", name="Tersalin ✓").wait_for()
+    finally:
+        context.close()
+
+
+def test_when_the_phone_refuses_to_copy_the_caption_is_selected_for_a_manual_copy(browser, base_url):
+    """Clipboard permission denied and the old copy command refused too (as iOS Safari may): the caption is
+    selected and the admin is told how to copy it by hand, instead of nothing happening."""
+    context, page = _clipboard_denied(browser, base_url, "document.execCommand = function () { return false; };")
+    try:
+        login(page, "ayu")
+        page.get_by_role("button", name="Salin keterangan").click()
+        note = page.get_by_role("status").filter(has_text="tekan lama pada teks")
+        note.wait_for()
+        assert "tidak mengizinkan salin otomatis" in note.inner_text()
+        selected = page.evaluate("window.getSelection().toString()")
+        assert "#BanggaBuatanIndonesia" in selected
+        assert selected.strip() == page.locator("#caption").inner_text().strip()
+        assert page.get_by_role("button", name="Salin keterangan").is_visible()  # never claims "Tersalin"
+        shot(page, "02b-salin-manual")
+    finally:
+        context.close()

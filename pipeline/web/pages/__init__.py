@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from pipeline.web.pages import artisans, days, products, review
+    from pipeline.web.pages import artisans, days, phone, products, review
 
-    return [days.router, review.router, products.router, artisans.router]
+    return [days.router, review.router, products.router, artisans.router, phone.router]

@@ -1,4 +1,5 @@
 // Etalase dashboard: the little JavaScript it needs. Everything works without it except copying.
+// No inline script anywhere: the Content-Security-Policy allows only this file.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -11,10 +12,12 @@
         copy.textContent = "Tersalin ✓";
         setTimeout(function () { copy.textContent = old; }, 2000);
       };
+      var refused = function () { manual(copy, source); };
+      // navigator.clipboard exists only in a secure context (https or localhost): phones on plain http fall back.
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, function () { fallback(source, done); });
+        navigator.clipboard.writeText(text).then(done, function () { fallback(source, done, refused); });
       } else {
-        fallback(source, done);
+        fallback(source, done, refused);
       }
       event.preventDefault();
       return;
@@ -26,17 +29,49 @@
     }
   });
 
-  // Plain http on a phone (no secure context): select the text and use the old copy command.
-  function fallback(source, done) {
+  // Plain http on a phone (no secure context): select the text in a textarea and use the old copy command.
+  // iOS Safari selects a textarea's text only when it is editable and given an explicit range.
+  function fallback(source, done, refused) {
     if (!source) { return; }
     var area = document.createElement("textarea");
     area.value = source.textContent;
-    area.setAttribute("readonly", "");
     area.style.position = "fixed";
+    area.style.top = "0";
     area.style.opacity = "0";
+    area.style.fontSize = "16px";  // smaller text makes iOS zoom in on focus
     document.body.appendChild(area);
-    area.select();
-    try { if (document.execCommand("copy")) { done(); } } finally { document.body.removeChild(area); }
+    var copied = false;
+    try {
+      area.focus();
+      area.select();
+      area.setSelectionRange(0, area.value.length);
+      copied = document.execCommand("copy");
+    } catch (e) {
+      copied = false;
+    } finally {
+      document.body.removeChild(area);
+    }
+    if (copied) { done(); } else { refused(); }
+  }
+
+  // The browser refused to copy: select the text itself and say how to copy it by hand.
+  function manual(button, source) {
+    if (!source) { return; }
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var note = document.getElementById(source.id + "-manual");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = source.id + "-manual";
+      note.className = "copy-manual";
+      note.setAttribute("role", "status");
+      button.parentNode.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = "HP ini tidak mengizinkan salin otomatis. Teksnya sudah dipilih: tekan lama pada teks, " +
+      "lalu pilih Salin.";
   }
 
   // Ask before destructive buttons (reject, skip), with the text the button carries.
