@@ -184,10 +184,17 @@ def test_the_admin_swaps_a_day_downloads_the_video_and_marks_the_day_posted(phon
         page.get_by_role("link", name="Unduh video").click()
     saved = tmp_path / info.value.suggested_filename
     info.value.save_as(saved)
-    assert saved.name == "video.mp4" and saved.read_bytes()[4:8] == b"ftyp"
+    slug = _plan(project.root)[str(TODAY)]
+    assert saved.name == f"{TODAY}-{slug}.mp4" and saved.read_bytes()[4:8] == b"ftyp"
     with page.expect_download() as zipped:
         page.get_by_role("link", name="Unduh semua slide (.zip)").click()
-    assert zipped.value.suggested_filename == f"etalase-{TODAY}-slide.zip"
+    assert zipped.value.suggested_filename == f"{TODAY}-{slug}-slide.zip"
+    with page.expect_download() as slide:
+        page.get_by_role("link", name="Unduh slide 1").click()
+    assert slide.value.suggested_filename == f"{TODAY}-{slug}-slide-01.jpg"
+    slide.value.save_as(tmp_path / "slide.jpg")
+    assert (tmp_path / "slide.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    assert page.get_by_role("button", name="Bagikan video…").is_hidden()  # no file sharing here: downloads only
 
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Kalender").click()
     shot(page, "03-kalender")

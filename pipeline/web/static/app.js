@@ -22,6 +22,12 @@
       event.preventDefault();
       return;
     }
+    var share = event.target.closest("[data-share]");
+    if (share) {
+      shareFiles(share);
+      event.preventDefault();
+      return;
+    }
     var back = event.target.closest("[data-back]");
     if (back && window.history.length > 1) {
       window.history.back();
@@ -72,6 +78,43 @@
     }
     note.textContent = "HP ini tidak mengizinkan salin otomatis. Teksnya sudah dipilih: tekan lama pada teks, " +
       "lalu pilih Salin.";
+  }
+
+  // Web Share with files (phones on https: straight into TikTok or the gallery). The buttons stay hidden where
+  // the browser cannot share files (plain http, desktops): the download links are always there.
+  function canShareFiles() {
+    try {
+      return !!(navigator.share && navigator.canShare && window.File &&
+        navigator.canShare({ files: [new File(["x"], "x.jpg", { type: "image/jpeg" })] }));
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function shareFiles(button) {
+    var items = JSON.parse(button.getAttribute("data-share") || "[]");
+    var old = button.textContent;
+    button.disabled = true;
+    button.textContent = "Menyiapkan…";
+    Promise.all(items.map(function (item) {
+      return fetch(item.url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { throw new Error(r.status); }
+        return r.blob();
+      }).then(function (blob) { return new File([blob], item.name, { type: blob.type }); });
+    })).then(function (files) {
+      return navigator.share({ files: files });
+    }).catch(function (e) {
+      if (e && e.name !== "AbortError") {
+        window.alert("Tidak bisa membagikan dari HP ini. Pakai tombol Unduh, lalu unggah dari galeri.");
+      }
+    }).then(function () {
+      button.disabled = false;
+      button.textContent = old;
+    });
+  }
+
+  if (canShareFiles()) {
+    document.querySelectorAll("[data-share], .share-hint").forEach(function (el) { el.hidden = false; });
   }
 
   // Ask before destructive buttons (reject, skip), with the text the button carries.
