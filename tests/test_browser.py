@@ -249,6 +249,24 @@ def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_visible(phone):
     assert page.evaluate("document.activeElement.id") == "isi"
 
 
+def test_the_admin_makes_a_calendar_link_on_buka_di_hp(phone):
+    page = phone
+    login(page, "ayu")
+    page.get_by_role("link", name="Buka di HP").click()
+    page.wait_for_url("**/hp")
+    page.get_by_role("button", name="Buat tautan kalender").click()
+    page.wait_for_url("**/hp*")
+    assert "Tautan kalender baru sudah dibuat" in page.content()
+    link = page.locator("#tautan-kalender").inner_text()
+    assert "/kalender.ics?kunci=" in link
+    assert page.get_by_role("link", name="Tambahkan ke kalender HP").get_attribute("href").startswith("webcal://")
+    shot(page, "14b-buka-di-hp-kalender")
+    page.on("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Matikan tautan").click()
+    page.wait_for_url("**/hp*")
+    assert "Tautan kalender dimatikan" in page.content()
+
+
 def _clipboard_denied(browser, base_url, *init_scripts: str):
     """A phone context whose clipboard permission is denied outright (CDP: Playwright only grants)."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=base_url)
