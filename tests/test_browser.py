@@ -184,10 +184,17 @@ def test_the_admin_swaps_a_day_downloads_the_video_and_marks_the_day_posted(phon
         page.get_by_role("link", name="Unduh video").click()
     saved = tmp_path / info.value.suggested_filename
     info.value.save_as(saved)
-    assert saved.name == "video.mp4" and saved.read_bytes()[4:8] == b"ftyp"
+    slug = _plan(project.root)[str(TODAY)]
+    assert saved.name == f"{TODAY}-{slug}.mp4" and saved.read_bytes()[4:8] == b"ftyp"
     with page.expect_download() as zipped:
         page.get_by_role("link", name="Unduh semua slide (.zip)").click()
-    assert zipped.value.suggested_filename == f"etalase-{TODAY}-slide.zip"
+    assert zipped.value.suggested_filename == f"{TODAY}-{slug}-slide.zip"
+    with page.expect_download() as slide:
+        page.get_by_role("link", name="Unduh slide 1").click()
+    assert slide.value.suggested_filename == f"{TODAY}-{slug}-slide-01.jpg"
+    slide.value.save_as(tmp_path / "slide.jpg")
+    assert (tmp_path / "slide.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    assert page.get_by_role("button", name="Bagikan video…").is_hidden()  # no file sharing here: downloads only
 
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Kalender").click()
     shot(page, "03-kalender")
@@ -222,7 +229,7 @@ def test_every_page_at_phone_size(phone):
                       ("07b-produk-bermasalah", "/produk/rusak"), ("08-produk-baru", "/produk/baru"),
                       ("09-pengrajin", "/pengrajin"), ("09b-pengrajin-ubah", "/pengrajin/ani"),
                       ("11-hari-lain", f"/hari/{TODAY + dt.timedelta(days=2)}"), ("12-api", "/api"),
-                      ("13-tidak-ditemukan", "/produk/tidak-ada")]:
+                      ("13-tidak-ditemukan", "/produk/tidak-ada"), ("14-buka-di-hp", "/hp")]:
         page.goto(url)
         shot(page, name)
     page.goto("/produk/baru")
@@ -240,3 +247,65 @@ def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_visible(phone):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "isi"
+
+
+def test_the_admin_makes_a_calendar_link_on_buka_di_hp(phone):
+    page = phone
+    login(page, "ayu")
+    page.get_by_role("link", name="Buka di HP").click()
+    page.wait_for_url("**/hp")
+    page.get_by_role("button", name="Buat tautan kalender").click()
+    page.wait_for_url("**/hp*")
+    assert "Tautan kalender baru sudah dibuat" in page.content()
+    link = page.locator("#tautan-kalender").inner_text()
+    assert "/kalender.ics?kunci=" in link
+    assert page.get_by_role("link", name="Tambahkan ke kalender HP").get_attribute("href").startswith("webcal://")
+    shot(page, "14b-buka-di-hp-kalender")
+    page.on("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Matikan tautan").click()
+    page.wait_for_url("**/hp*")
+    assert "Tautan kalender dimatikan" in page.content()
+
+
+def _clipboard_denied(browser, base_url, *init_scripts: str):
+    """A phone context whose clipboard permission is denied outright (CDP: Playwright only grants)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=base_url)
+    for script in init_scripts:
+        context.add_init_script(script)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    own = cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    for name in ("clipboard-write", "clipboard-read"):
+        cdp.send("Browser.setPermission", {"permission": {"name": name}, "setting": "denied", "origin": base_url,
+                                           "browserContextId": own})
+    return context, page
+
+
+def test_with_the_clipboard_permission_denied_copying_falls_back_to_the_copy_command(browser, base_url):
+    context, page = _clipboard_denied(browser, base_url)
+    try:
+        login(page, "ayu")
+        assert page.evaluate("navigator.clipboard.writeText('x').then(() => 'ok', e => e.name)") == "NotAllowedError"
+        page.get_by_role("button", name="Salin keterangan").click()
+        page.get_by_role("button", name="Tersalin ✓").wait_for()
+    finally:
+        context.close()
+
+
+def test_when_the_phone_refuses_to_copy_the_caption_is_selected_for_a_manual_copy(browser, base_url):
+    """Clipboard permission denied and the old copy command refused too (as iOS Safari may): the caption is
+    selected and the admin is told how to copy it by hand, instead of nothing happening."""
+    context, page = _clipboard_denied(browser, base_url, "document.execCommand = function () { return false; };")
+    try:
+        login(page, "ayu")
+        page.get_by_role("button", name="Salin keterangan").click()
+        note = page.get_by_role("status").filter(has_text="tekan lama pada teks")
+        note.wait_for()
+        assert "tidak mengizinkan salin otomatis" in note.inner_text()
+        selected = page.evaluate("window.getSelection().toString()")
+        assert "#BanggaBuatanIndonesia" in selected
+        assert selected.strip() == page.locator("#caption").inner_text().strip()
+        assert page.get_by_role("button", name="Salin keterangan").is_visible()  # never claims "Tersalin"
+        shot(page, "02b-salin-manual")
+    finally:
+        context.close()

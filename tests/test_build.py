@@ -94,7 +94,8 @@ def test_build_exports_complete_checked_days_on_wib_dates(shop, utc_process):
     report = run_build(shop.root)
     assert [(d.date, d.status) for d in report.days] == [(DAY1, B.BUILT), (DAY2, B.BUILT)]
     exports = shop.root / "exports"
-    assert sorted(p.name for p in exports.iterdir()) == [".building", "2026-10-01", "2026-10-02", "index.html"]
+    assert sorted(p.name for p in exports.iterdir()) == [".building", "2026-10-01", "2026-10-02", "index.html",
+                                                        "kalender.ics"]
     assert not list((exports / ".building").iterdir())
     for day in (DAY1, DAY2):
         folder = exports / day.isoformat()

@@ -86,12 +86,39 @@ def test_video_download_is_an_attachment_and_supports_ranges_for_phones(built):
     assert part.status_code == 206 and len(part.content) == 100
 
 
-def test_all_slides_come_as_one_zip(built):
+def test_all_slides_come_as_one_zip_named_by_day_and_product(built):
+    slug = planned(built, TODAY)
     r = app_client(built).get(f"/hari/{TODAY}/slides.zip")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert r.headers["content-disposition"] == f'attachment; filename="{TODAY}-{slug}-slide.zip"'
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
     manifest = X.read_manifest(X.day_dir(built.root / "exports", TODAY))
-    assert names == [s.split("/")[-1] for s in manifest["files"]["slides"]] and names
+    assert names == [f"{TODAY}-{slug}-slide-{i:02d}.jpg" for i in range(1, len(manifest["files"]["slides"]) + 1)]
+    assert names
+
+
+def test_downloads_are_named_by_day_and_product_so_the_phone_gallery_tells_them_apart(built):
+    slug = planned(built, TODAY)
+    c = app_client(built)
+    files = X.read_manifest(X.day_dir(built.root / "exports", TODAY))["files"]
+    wanted = {files["video"]: f"{TODAY}-{slug}.mp4", files["cover"]: f"{TODAY}-{slug}-sampul.jpg",
+              **{s: f"{TODAY}-{slug}-slide-{i:02d}.jpg" for i, s in enumerate(files["slides"], 1)}}
+    assert len(wanted) >= 3
+    html = c.get("/").text
+    for file, name in wanted.items():
+        r = c.get(f"/ekspor/{TODAY}/{file}?unduh=1")
+        assert r.status_code == 200
+        assert r.headers["content-disposition"] == f'attachment; filename="{name}"', file
+        assert f'href="/ekspor/{TODAY}/{file}?unduh=1" download="{name}"' in html  # each slide on its own too
+    assert "attachment" not in c.get(f"/ekspor/{TODAY}/{files['video']}").headers.get("content-disposition", "")
+    assert "Unduh slide 1" in html and "data-share=" in html
+
+
+def test_a_file_the_manifest_does_not_list_keeps_its_own_name(built):
+    folder = X.day_dir(built.root / "exports", TODAY)
+    (folder / "catatan.txt").write_text("x", encoding="utf-8")
+    r = app_client(built).get(f"/ekspor/{TODAY}/catatan.txt?unduh=1")
+    assert r.headers["content-disposition"] == 'attachment; filename="catatan.txt"'
 
 
 def test_marking_posted_with_a_link_fills_the_ledger_and_the_history(built):

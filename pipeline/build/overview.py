@@ -1,10 +1,12 @@
-"""exports/index.html, the week overview: the horizon and last week as they are on disk."""
+"""exports/index.html, the week overview: the horizon and last week as they are on disk (and kalender.ics
+beside it: the coming posts as reminders)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from pipeline.build.reminders import write_calendar
 from pipeline.build.report import BuildReport
 from pipeline.export import folders as X
 from pipeline.export.status import day_status
@@ -43,6 +45,7 @@ def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
     html = X.render_index(ctx.project, rows, ctx.now())
     path = exports / X.INDEX
     X.write_atomic(path, html)
+    write_calendar(ctx)
     return path
 
 

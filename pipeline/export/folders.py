@@ -20,7 +20,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -153,6 +153,33 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict) or not all((folder / f).is_file() for f in listed_files(data)):
         return None
     return data
+
+
+DOWNLOAD_ROLES = {"video": "", "cover": "-sampul", "caption": "-keterangan", "checklist": "-daftar-periksa"}
+
+
+def download_stem(manifest: dict[str, Any]) -> str:
+    """`2026-12-01-dompet-purun`: the day and the product's slug (kept to letters, digits and dashes)."""
+    slug = re.sub(r"[^a-z0-9-]+", "-", str((manifest.get("product") or {}).get("slug") or "").lower()).strip("-")
+    return "-".join(part for part in (str(manifest.get("date") or ""), slug) if part) or "etalase"
+
+
+def download_name(manifest: dict[str, Any] | None, file: str) -> str | None:
+    """The name a phone saves a listed file under, from the day and the product: `2026-12-01-dompet-purun.mp4`,
+    `...-sampul.jpg`, `...-slide-01.jpg` (a gallery full of `video.mp4`s tells the admin nothing). None when
+    the manifest does not list `file`."""
+    if not manifest:
+        return None
+    files = manifest.get("files") or {}
+    stem = download_stem(manifest)
+    suffix = PurePosixPath(file).suffix.lower()
+    slides = list(files.get("slides") or [])
+    if file in slides:
+        return f"{stem}-slide-{slides.index(file) + 1:02d}{suffix}"
+    for role, value in files.items():
+        if value == file and role != "slides":
+            return f"{stem}{DOWNLOAD_ROLES.get(role, '-' + role)}{suffix}"
+    return None
 
 
 def listed_files(manifest: dict[str, Any]) -> list[str]:

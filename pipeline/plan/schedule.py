@@ -116,6 +116,7 @@ class Settings:
     rotation: Rotation = field(default_factory=Rotation)
     blackout: tuple[tuple[dt.date, dt.date], ...] = ()
     render_cache: int = 2 * 1000**3  # bytes the render cache may keep
+    reminder_minutes: int = 30  # the calendar feed's alarm, this long before each suggested time
     source: str = "schedule.yaml"
     digest: str = ""  # sha256 of the file's text (a day's input hash takes only that day's settings)
     warnings: tuple = field(default=(), compare=False)  # Problems worth showing (unknown keys)
@@ -303,6 +304,8 @@ TOP_FIELDS = [
     F.Field("blackout", lambda v: v, default=None, help="dates (or start..end ranges) with no post"),
     F.Field("render_cache", byte_size, default=2 * 1000**3,
             help="how much disk finished renders may keep under state/cache/renders/ (oldest use goes first)"),
+    F.Field("reminder_minutes", non_negative, default=30,
+            help="the calendar feed (kalender.ics) reminds this many minutes before each suggested time"),
 ]
 
 WEEKDAY_FIELDS = [
@@ -373,7 +376,8 @@ def parse(doc: YamlDoc) -> tuple[Settings, list]:
         horizon_days=top["horizon_days"], max_days_ahead=top["max_days_ahead"], max_days_back=top["max_days_back"],
         keep_replaced=top["keep_replaced"], formats=top["formats"], template=top["template"],
         weekdays=weekdays, themes=themes, special_days=special, rotation=rotation, blackout=blackout,
-        render_cache=top["render_cache"], source=doc.path, digest=_digest(doc.text),
+        render_cache=top["render_cache"], reminder_minutes=top["reminder_minutes"], source=doc.path,
+        digest=_digest(doc.text),
         warnings=tuple(p for p in r.problems if not p.is_error))
     return settings, r.problems
 

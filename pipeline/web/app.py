@@ -48,7 +48,7 @@ STATIC = Path(__file__).with_name("static")
 def create_app(project: Project, *, require_login: bool, local_user: str | None = None,
                clock: Clock | None = None, loopback_only: bool = False,
                secure_cookies: bool = False, secret: str | None = None,
-               request_build: Callable[[dt.date], None] | None = None) -> FastAPI:
+               request_build: Callable[[dt.date], None] | None = None, lan_url: str | None = None) -> FastAPI:
     """The dashboard for `project`.
 
     require_login: every page needs a login (always when bound off loopback).
@@ -57,6 +57,7 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
         loopback without a proxy: stops DNS rebinding; the same rule as `is_loopback`).
     secure_cookies: mark the session cookie Secure (behind HTTPS).
     request_build: queue a build (the scheduler's, in `etalase serve`); None hides "Buat sekarang".
+    lan_url: the office-network URL (`etalase serve --lan`) that the "Buka di HP" page shows as a QR code.
     """
     state = WebState(project, require_login, local_user, **({"clock": clock} if clock else {}),
                      request_build=request_build)
@@ -64,6 +65,7 @@ def create_app(project: Project, *, require_login: bool, local_user: str | None 
                   docs_url=None, redoc_url=None, openapi_url=None,  # served by api.py, behind the login
                   dependencies=[Depends(check_csrf)])
     app.state.web = state
+    app.state.lan_url = lan_url
     app.state.login_limiter = LoginLimiter()
     app.add_middleware(SessionMiddleware, secret_key=secret or secret_key(project.state),
                        session_cookie="etalase_sesi", max_age=SESSION_DAYS * 24 * 3600, same_site="lax",

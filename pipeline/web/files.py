@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 from pipeline.catalog.media import MediaError, to_rgb
 from pipeline.common.atomic import write_bytes
 from pipeline.common.errors import NotFound
+from pipeline.export.folders import download_name, read_manifest
 from pipeline.web.auth import viewer, web
 
 THUMB_WIDTHS = (160, 480, 1080)
@@ -60,9 +61,14 @@ def media(request: Request, relative: str):
 
 @router.get("/ekspor/{relative:path}")
 def export_file(request: Request, relative: str):
-    path = safe_file(web(request).project.exports, relative)
+    exports = web(request).project.exports
+    path = safe_file(exports, relative)
     download = request.query_params.get("unduh") == "1"
-    return FileResponse(path, filename=path.name if download else None,
+    name = None
+    if download:  # a day's file saved on the phone under the day and product, not as one more `video.mp4`
+        day, *inside = PurePosixPath(relative).parts
+        name = download_name(read_manifest(exports / day), "/".join(inside)) or path.name
+    return FileResponse(path, filename=name,
                         content_disposition_type="attachment" if download else "inline",
                         headers={"Cache-Control": "private, no-cache"})
 
@@ -96,11 +102,12 @@ def _thumbnail(source: Path, width: int) -> bytes:
     return out.getvalue()
 
 
-def zip_response(files: list[Path], name: str) -> Response:
-    """A small zip (a day's slides) built in memory: JPEGs are stored, not recompressed."""
+def zip_response(files: list[tuple[Path, str]], name: str) -> Response:
+    """A small zip (a day's slides, each as (file, name inside)) built in memory: JPEGs are stored, not
+    recompressed."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        for path in files:
-            zf.write(path, path.name)
+        for path, inside in files:
+            zf.write(path, inside)
     return Response(buf.getvalue(), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

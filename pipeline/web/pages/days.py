@@ -21,7 +21,7 @@ from pipeline.common.errors import NotFound
 from pipeline.common.models import Artisan, Product
 from pipeline.curation import reviews
 from pipeline.export.failed import Note
-from pipeline.export.folders import day_dir
+from pipeline.export.folders import day_dir, download_name, download_stem
 from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
@@ -96,6 +96,20 @@ class Day:
     @property
     def slides(self) -> list[str]:
         return [f"/ekspor/{self.iso}/{s}" for s in self.files.get("slides") or []]
+
+    def saved_as(self, role: str, index: int = 0) -> dict | None:
+        """A file to save or share on the phone: its link, download link and the name it is saved under
+        (export.folders.download_name: day and product)."""
+        listed = self.files.get(role)
+        file = listed[index] if role == "slides" and isinstance(listed, list) and index < len(listed) else listed
+        if not isinstance(file, str):
+            return None
+        url = f"/ekspor/{self.iso}/{file}"
+        return {"url": url, "download": url + "?unduh=1", "name": download_name(self.manifest, file) or file}
+
+    @property
+    def slide_files(self) -> list[dict]:
+        return [self.saved_as("slides", i) for i in range(len(self.files.get("slides") or []))]
 
     @property
     def hero(self) -> str | None:
@@ -271,10 +285,11 @@ def slides_zip(request: Request, date: str):
     state = web(request)
     day = cached_day(state, parse_date(date))
     folder = day_dir(state.project.exports, day.date)
-    files = [folder / s for s in day.files.get("slides") or []]
-    if not files:
+    slides = day.files.get("slides") or []
+    if not slides:
         raise NotFound(f"{date} slides")
-    return zip_response(files, f"etalase-{date}-slide.zip")
+    named = [(folder / s, download_name(day.manifest, s) or s) for s in slides]
+    return zip_response(named, f"{download_stem(day.manifest or {})}-slide.zip")
 
 
 # Actions -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 // Etalase dashboard: the little JavaScript it needs. Everything works without it except copying.
+// No inline script anywhere: the Content-Security-Policy allows only this file.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -11,11 +12,19 @@
         copy.textContent = "Tersalin ✓";
         setTimeout(function () { copy.textContent = old; }, 2000);
       };
+      var refused = function () { manual(copy, source); };
+      // navigator.clipboard exists only in a secure context (https or localhost): phones on plain http fall back.
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, function () { fallback(source, done); });
+        navigator.clipboard.writeText(text).then(done, function () { fallback(source, done, refused); });
       } else {
-        fallback(source, done);
+        fallback(source, done, refused);
       }
+      event.preventDefault();
+      return;
+    }
+    var share = event.target.closest("[data-share]");
+    if (share) {
+      shareFiles(share);
       event.preventDefault();
       return;
     }
@@ -26,17 +35,86 @@
     }
   });
 
-  // Plain http on a phone (no secure context): select the text and use the old copy command.
-  function fallback(source, done) {
+  // Plain http on a phone (no secure context): select the text in a textarea and use the old copy command.
+  // iOS Safari selects a textarea's text only when it is editable and given an explicit range.
+  function fallback(source, done, refused) {
     if (!source) { return; }
     var area = document.createElement("textarea");
     area.value = source.textContent;
-    area.setAttribute("readonly", "");
     area.style.position = "fixed";
+    area.style.top = "0";
     area.style.opacity = "0";
+    area.style.fontSize = "16px";  // smaller text makes iOS zoom in on focus
     document.body.appendChild(area);
-    area.select();
-    try { if (document.execCommand("copy")) { done(); } } finally { document.body.removeChild(area); }
+    var copied = false;
+    try {
+      area.focus();
+      area.select();
+      area.setSelectionRange(0, area.value.length);
+      copied = document.execCommand("copy");
+    } catch (e) {
+      copied = false;
+    } finally {
+      document.body.removeChild(area);
+    }
+    if (copied) { done(); } else { refused(); }
+  }
+
+  // The browser refused to copy: select the text itself and say how to copy it by hand.
+  function manual(button, source) {
+    if (!source) { return; }
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var note = document.getElementById(source.id + "-manual");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = source.id + "-manual";
+      note.className = "copy-manual";
+      note.setAttribute("role", "status");
+      button.parentNode.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = "HP ini tidak mengizinkan salin otomatis. Teksnya sudah dipilih: tekan lama pada teks, " +
+      "lalu pilih Salin.";
+  }
+
+  // Web Share with files (phones on https: straight into TikTok or the gallery). The buttons stay hidden where
+  // the browser cannot share files (plain http, desktops): the download links are always there.
+  function canShareFiles() {
+    try {
+      return !!(navigator.share && navigator.canShare && window.File &&
+        navigator.canShare({ files: [new File(["x"], "x.jpg", { type: "image/jpeg" })] }));
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function shareFiles(button) {
+    var items = JSON.parse(button.getAttribute("data-share") || "[]");
+    var old = button.textContent;
+    button.disabled = true;
+    button.textContent = "Menyiapkan…";
+    Promise.all(items.map(function (item) {
+      return fetch(item.url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { throw new Error(r.status); }
+        return r.blob();
+      }).then(function (blob) { return new File([blob], item.name, { type: blob.type }); });
+    })).then(function (files) {
+      return navigator.share({ files: files });
+    }).catch(function (e) {
+      if (e && e.name !== "AbortError") {
+        window.alert("Tidak bisa membagikan dari HP ini. Pakai tombol Unduh, lalu unggah dari galeri.");
+      }
+    }).then(function () {
+      button.disabled = false;
+      button.textContent = old;
+    });
+  }
+
+  if (canShareFiles()) {
+    document.querySelectorAll("[data-share], .share-hint").forEach(function (el) { el.hidden = false; });
   }
 
   // Ask before destructive buttons (reject, skip), with the text the button carries.
