@@ -18,6 +18,7 @@ from test_build import CLOCK_AT, DAY1, DAY2
 
 from pipeline.build import orchestrate as B
 from pipeline.build.cache import RESULT, RenderCache
+from pipeline.build.jobs import process_pool
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
 from pipeline.common.project import PACKAGED_TEMPLATES, Project
@@ -158,7 +159,7 @@ def test_a_process_pool_builds_what_the_sequential_build_does(shop, tmp_path):
     twin = tmp_path / "twin"
     shutil.copytree(shop.root, twin)
     sequential = build(shop.root)
-    with cf.ProcessPoolExecutor(max_workers=2) as pool:
+    with process_pool(2) as pool:  # spawned workers, as the build's own pool
         pooled = build(twin, executor=pool)
     assert [d.status for d in pooled.days] == [d.status for d in sequential.days] == [B.BUILT, B.BUILT]
     assert pooled.renders == 2

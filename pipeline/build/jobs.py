@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
+import multiprocessing
 import sys
 import tempfile
 from collections.abc import Callable
@@ -58,8 +59,15 @@ class _LazyFuture(cf.Future):
         return super().exception(timeout)
 
 
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """Worker processes started fresh ("spawn", as Windows always does): a forked child of a process
+    with threads running (the dashboard's watcher, the scheduler, a video's frame pool) can inherit a
+    lock some thread held and hang for ever."""
+    return cf.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))
+
+
 def make_executor(workers: int) -> cf.Executor:
-    return LazyExecutor() if workers <= 1 else cf.ProcessPoolExecutor(max_workers=workers)
+    return LazyExecutor() if workers <= 1 else process_pool(workers)
 
 
 # Render jobs --------------------------------------------------------------------------------------

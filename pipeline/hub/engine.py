@@ -10,6 +10,7 @@ import concurrent.futures as cf
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from pipeline.build.jobs import process_pool
 from pipeline.common.errors import ConfigError
 
 
@@ -17,7 +18,7 @@ from pipeline.common.errors import ConfigError
 def executor_for(scheduler: str | None, workers: int = 2) -> Iterator[cf.Executor]:
     """A process pool of `workers`, or a Client of the Dask scheduler at `scheduler` (tcp://host:port)."""
     if not scheduler:
-        with cf.ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        with process_pool(workers) as pool:
             yield pool
         return
     try:
