@@ -181,6 +181,10 @@ def test_five_channels_cost_one_render_and_a_failing_channel_is_only_that_channe
     for c in channels.values():
         assert c["caption_length"] <= c["caption_limit"] == SPECS[c["name"]].caption_max
     assert channels["youtube"]["title_length"] <= channels["youtube"]["title_limit"] == 100
+    assert channels["instagram"]["caption"] + "\n" == (folder / "caption-instagram.txt").read_text(encoding="utf-8")
+    page = (folder / "checklist.html").read_text(encoding="utf-8")
+    instagram = page.split('id="kanal-instagram"')[1].split("</section>")[0]
+    assert "video.mp4" not in instagram and 'data-copy="caption-instagram"' in instagram
     bad = [c for c in post["checks"] if "channel" in c and not c["ok"]]
     assert [(c["channel"], c["name"], c["severity"]) for c in bad] == [("youtube", "duration", "warning")]
 

@@ -16,21 +16,21 @@ import av
 import pytest
 from conftest import web_approve
 from PIL import Image
-from test_build import CLOCK_AT, DAY1, REPO
+from test_build import CLOCK_AT, DAY1
 
 from pipeline.build import jobs as J
 from pipeline.build import orchestrate as B
 from pipeline.build.cache import RenderCache
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import FixedClock
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.export import folders as X
 from pipeline.render import inputs as I
 from pipeline.render.blobs import BlobStore
 from pipeline.render.encode import ffmpeg_exe
 from pipeline.render.post import render
 
-PACKAGED = REPO / "templates"
+PACKAGED = PACKAGED_TEMPLATES  # the packaged defaults (pipeline/defaults/templates)
 
 
 def run_build(root: Path) -> B.BuildReport:
@@ -236,7 +236,8 @@ def test_render_reads_nothing_from_the_project(shop, tmp_path):
     result = J.run_job(pickle.loads(job))
     out = tmp_path / "out"
     assert not result.failed_checks
-    assert sorted(result.paths()) == ["caption.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4"]
+    assert sorted(result.paths()) == ["caption-tiktok.txt", "caption.txt", "cover.jpg", "slides/01.jpg",
+                                      "slides/02.jpg", "video.mp4"]
     assert (out / "caption.txt").read_text(encoding="utf-8").startswith(result.caption)
     assert "Produk tas-purun" in result.caption
     with av.open(str(out / "video.mp4")) as box:

@@ -20,7 +20,7 @@ from pipeline.build import orchestrate as B
 from pipeline.build.cache import RESULT, RenderCache
 from pipeline.cli import main
 from pipeline.common.clock import FixedClock
-from pipeline.common.project import Project
+from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.export import folders as X
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import SWAPPED
@@ -55,7 +55,8 @@ def test_two_days_with_the_same_inputs_render_once(shop):
     entries = cache_entries(shop.root)
     assert len(entries) == 1
     cached = {p.relative_to(entries[0]).as_posix() for p in entries[0].rglob("*") if p.is_file()}
-    assert cached == {"caption.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4", RESULT}
+    assert cached == {"caption.txt", "caption-tiktok.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4",
+                      RESULT}
     days = [shop.root / "exports" / d.isoformat() for d in (DAY1, DAY2)]
     posts = [X.read_manifest(d) for d in days]
     assert posts[0]["input_hash"] == posts[1]["input_hash"] == entries[0].name
@@ -133,7 +134,7 @@ def test_every_build_trims_the_cache_to_the_setting(shop):
     assert len(first) == 2  # this build's own renders stay, whatever the limit
     own = shop.root / "templates" / "captions" / "default.j2"
     own.parent.mkdir(parents=True)
-    own.write_text((Path(__file__).parent.parent / "templates" / "captions" / "default.j2").read_text(
+    own.write_text((PACKAGED_TEMPLATES / "captions" / "default.j2").read_text(
         encoding="utf-8") + "Salam.\n", encoding="utf-8")
     report = build(shop.root)
     assert report.renders == 2

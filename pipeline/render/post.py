@@ -119,7 +119,7 @@ def _channel(inputs: RenderInputs, catalog, product, brand, channel, out: Path, 
     title, body = split_title(cap.text) if spec.title_max else ("", cap.text)
     entry = {
         "name": channel.name, "label": channel.label, "handle": channel.handle, "takes": wants,
-        "files": uploads, "caption_file": name,
+        "files": uploads, "caption_file": name, "caption": body,
         "caption_length": utf16_length(body), "caption_limit": spec.caption_max,
         "hashtags": list(cap.hashtags), "ready": not problems, "problems": problems,
         "warnings": [f"{channel.label}: {w}" for w in cap.warnings]
