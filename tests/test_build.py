@@ -99,8 +99,8 @@ def test_build_exports_complete_checked_days_on_wib_dates(shop, utc_process):
     assert not list((exports / ".building").iterdir())
     for day in (DAY1, DAY2):
         folder = exports / day.isoformat()
-        assert files_in(folder) == {"caption.txt", "checklist.html", "cover.jpg", "post.json", "slides/01.jpg",
-                                    "slides/02.jpg", "video.mp4"}
+        assert files_in(folder) == {"caption.txt", "caption-tiktok.txt", "checklist.html", "cover.jpg", "post.json",
+                                    "slides/01.jpg", "slides/02.jpg", "video.mp4"}
         video = probe(folder / "video.mp4")
         assert (video["size"], video["codec"], video["pix_fmt"], video["audio"]) == ((540, 960), "h264", "yuv420p",
                                                                                      "aac")
@@ -115,7 +115,8 @@ def test_build_exports_complete_checked_days_on_wib_dates(shop, utc_process):
         assert {"etalase", "moviepy", "pillow", "ffmpeg"} <= set(post["versions"])
         assert post["built_at"].endswith("+07:00")
         names = {c["file"] for c in post["checks"]}
-        assert names == {"cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4", "caption.txt"}
+        assert names == {"cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4", "caption.txt",
+                         "caption-tiktok.txt"}
         assert not [c for c in post["checks"] if not c["ok"] and c["severity"] == "error"]
         caption = (folder / "caption.txt").read_text(encoding="utf-8")
         page = (folder / "checklist.html").read_text(encoding="utf-8")

@@ -172,6 +172,42 @@ def test_checklist_page_golden():
     golden("checklist.html", html)
 
 
+CHANNELS = [
+    {"name": "tiktok", "label": "TikTok", "handle": "@dekranasda.sergai", "takes": "both",
+     "files": {"video": "video.mp4", "slides": ["slides/01.jpg", "slides/02.jpg"]},
+     "caption_file": "caption-tiktok.txt",
+     "caption": "Selamat Hari Batik!\n#Batik", "caption_length": 48, "caption_limit": 2200, "hashtags": ["#Batik"],
+     "ready": True, "problems": []},
+    {"name": "instagram", "label": "Instagram", "handle": "", "takes": "carousel",
+     "files": {"slides": ["slides/01.jpg", "slides/02.jpg"]}, "caption_file": "caption-instagram.txt",
+     "caption": "Kain <Batik> Instagram\n#Batik", "caption_length": 30, "caption_limit": 2200, "hashtags": ["#Batik"],
+     "ready": True, "problems": []},
+    {"name": "youtube", "label": "YouTube Shorts", "handle": "", "takes": "video", "files": {"video": "video.mp4"},
+     "caption_file": "caption-youtube.txt", "caption": "Deskripsi YouTube", "caption_length": 17,
+     "caption_limit": 5000, "hashtags": [], "title": "Kain Batik Sergai #Shorts", "title_length": 25,
+     "title_limit": 100, "ready": False,
+     "problems": ["YouTube Shorts: 95.00 detik; YouTube Shorts menerima 3-60 detik"]},
+]
+
+
+def test_checklist_page_shows_one_block_per_channel():
+    project = Project.at(Path(__file__).resolve().parent.parent)
+    html = X.render_checklist(project, {**json.loads(json.dumps(MANIFEST)), "channels": CHANNELS}, "Selamat")
+    blocks = {name: html.split(f'id="kanal-{name}"')[1].split("</section>")[0]
+              for name in ("tiktok", "instagram", "youtube")}
+    assert "video.mp4" not in blocks["instagram"] and "2 foto <code>slides/01.jpg</code>" in blocks["instagram"]
+    assert "slides/" not in blocks["youtube"] and "<code>video.mp4</code>" in blocks["youtube"]
+    assert 'data-copy="caption-instagram"' in blocks["instagram"] and "Kain &lt;Batik&gt; Instagram" in blocks[
+        "instagram"]
+    assert "30 dari 2.200 karakter" in blocks["instagram"] and "17 dari 5.000 karakter deskripsi" in blocks["youtube"]
+    assert 'data-copy="judul-youtube"' in blocks["youtube"] and "25 dari 100 karakter judul" in blocks["youtube"]
+    assert "belum siap" in blocks["youtube"] and "3-60 detik" in blocks["youtube"] and "siap" in blocks["instagram"]
+    assert "data-copy" not in blocks["tiktok"]  # TikTok's caption is the page's main one
+    golden("checklist-channels.html", html)
+    single = X.render_checklist(project, {**json.loads(json.dumps(MANIFEST)), "channels": CHANNELS[:1]}, "Selamat")
+    assert "Per kanal" not in single  # TikTok alone: the page as before
+
+
 def test_index_page_golden():
     project = Project.at(Path(__file__).resolve().parent.parent)
     base = {"past": False, "today": False, "warning": "", "note": None, "post": None, "suggested": "19:00 WIB"}

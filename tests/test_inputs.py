@@ -30,7 +30,7 @@ from pipeline.render.blobs import BlobStore
 from pipeline.render.encode import ffmpeg_exe
 from pipeline.render.post import render
 
-PACKAGED = PACKAGED_TEMPLATES
+PACKAGED = PACKAGED_TEMPLATES  # the packaged defaults (pipeline/defaults/templates)
 
 
 def run_build(root: Path) -> B.BuildReport:
@@ -236,7 +236,8 @@ def test_render_reads_nothing_from_the_project(shop, tmp_path):
     result = J.run_job(pickle.loads(job))
     out = tmp_path / "out"
     assert not result.failed_checks
-    assert sorted(result.paths()) == ["caption.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4"]
+    assert sorted(result.paths()) == ["caption-tiktok.txt", "caption.txt", "cover.jpg", "slides/01.jpg",
+                                      "slides/02.jpg", "video.mp4"]
     assert (out / "caption.txt").read_text(encoding="utf-8").startswith(result.caption)
     assert "Produk tas-purun" in result.caption
     with av.open(str(out / "video.mp4")) as box:

@@ -56,7 +56,8 @@ def test_two_days_with_the_same_inputs_render_once(shop):
     entries = cache_entries(shop.root)
     assert len(entries) == 1
     cached = {p.relative_to(entries[0]).as_posix() for p in entries[0].rglob("*") if p.is_file()}
-    assert cached == {"caption.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4", RESULT}
+    assert cached == {"caption.txt", "caption-tiktok.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4",
+                      RESULT}
     days = [shop.root / "exports" / d.isoformat() for d in (DAY1, DAY2)]
     posts = [X.read_manifest(d) for d in days]
     assert posts[0]["input_hash"] == posts[1]["input_hash"] == entries[0].name

@@ -119,7 +119,8 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             _no_post(ctx, slot, report)
             continue
         product = ctx.catalog.products[slot.product]
-        inputs = loader.inputs(slot.product, DaySettings.of(slot, draft=options.draft, timezone=ctx.settings.timezone))
+        day = DaySettings.of(slot, draft=options.draft, timezone=ctx.settings.timezone, channels=ctx.settings.channels)
+        inputs = loader.inputs(slot.product, day)
         digest = inputs.digest()
         manifest = X.read_manifest(folder)
         if manifest and manifest.get("input_hash") == digest:
@@ -315,6 +316,7 @@ def _manifest(ctx: Context, item: _Pending, result: PostResult, page_hash: str) 
         "template": slot.template, "intro": slot.intro, "theme": slot.theme, "special_day": slot.special,
         "reason": slot.reason, "reason_id": slot.reason_id, "flags": sorted(slot.flags),
         "hashtags": result.hashtags, "caption_length": result.caption_length,
+        "channels": result.channels,
         "files": files,
         "video": result.video,
         "checks": result.checks,

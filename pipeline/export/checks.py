@@ -256,3 +256,73 @@ def check_caption(text: str, max_hashtags: int = 5, max_length: int = 2200) -> l
         _check("hashtags", len(tags) <= max_hashtags, f"{len(tags)} hashtag",
                f"{len(tags)} hashtag; beberapa akun melaporkan batas {max_hashtags}", "warning"),
     ]
+
+
+# Channels -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VideoFacts:
+    """What the channel checks compare: probed once from the one rendered video."""
+
+    seconds: float
+    fps: float
+    width: int
+    height: int
+    size: int
+
+
+def video_facts(path: Path | str) -> VideoFacts | None:
+    """Duration, frame rate, size and bytes of an MP4; None when it cannot be read."""
+    path = Path(path)
+    try:
+        with av.open(str(path)) as box:
+            v = box.streams.video[0]
+            fps = float(v.average_rate or v.guessed_rate or 0)
+            frames = sum(1 for p in box.demux(v) if p.size)
+            return VideoFacts(frames / fps if fps else 0.0, fps, v.codec_context.width, v.codec_context.height,
+                              path.stat().st_size)
+    except (av.FFmpegError, OSError, ValueError, IndexError):
+        return None
+
+
+def check_channel_video(facts: VideoFacts | None, channel, *, draft: bool = False) -> list[CheckResult]:
+    """One channel's own video rules (duration, frame rate, size, file size) on the shared video.
+    Warnings, never errors: a channel the video does not suit is not ready; the day still is."""
+    spec, label = channel.spec, channel.label
+    if facts is None:
+        return [_bad("video", f"{label}: video tidak bisa dibaca", "warning")]
+    low, high = channel.seconds
+    mw, mh = spec.min_size
+    out = [
+        _check("duration", low <= facts.seconds <= high, f"{label}: {facts.seconds:.2f} detik",
+               f"{label}: {facts.seconds:.2f} detik; {label} menerima {low:g}-{high:g} detik", "warning"),
+        _check("fps", spec.min_fps <= facts.fps <= spec.max_fps, f"{label}: {facts.fps:g} fps",
+               f"{label}: {facts.fps:g} fps; {label} menerima {spec.min_fps:g}-{spec.max_fps:g} fps", "warning"),
+        _check("file_size", facts.size <= spec.max_bytes, f"{label}: {facts.size / MB:.1f} MB",
+               f"{label}: {facts.size / MB:.1f} MB, di atas batas {spec.max_bytes / MB:.0f} MB", "warning"),
+    ]
+    if not draft:
+        out.append(_check("min_size", facts.width >= mw and facts.height >= mh,
+                          f"{label}: {facts.width}x{facts.height}",
+                          f"{label}: {facts.width}x{facts.height}; {label} meminta minimal {mw}x{mh}", "warning"))
+    return out
+
+
+def check_channel_caption(text: str, channel, hashtags: int) -> list[CheckResult]:
+    """One channel's caption against its limits (YouTube: title and description apart)."""
+    spec, label = channel.spec, channel.label
+    out = []
+    if spec.title_max:
+        title, _, body = text.partition("\n")
+        units = utf16_units(title)
+        out.append(_check("title_length", 0 < units <= spec.title_max, f"{label}: judul {units} karakter",
+                          f"{label}: judul {units} karakter; batas {spec.title_max}", "warning"))
+        text = body.strip("\n")
+    units = utf16_units(text)
+    out.append(_check("caption_length", units <= spec.caption_max, f"{label}: {units}/{spec.caption_max} karakter",
+                      f"{label}: {units} karakter, di atas batas {spec.caption_max}", "warning"))
+    cap = spec.max_hashtags if channel.max_hashtags is None else channel.max_hashtags
+    if channel.name != "tiktok":  # TikTok's own hashtag check is the caption.txt one
+        out.append(_check("hashtags", hashtags <= cap, f"{label}: {hashtags} hashtag",
+                          f"{label}: {hashtags} hashtag, lebih dari {cap}", "warning"))
+    return out

@@ -212,6 +212,7 @@ def environment(project: Project) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["tanggal"] = tanggal
     env.filters["jam"] = lambda t: t.strftime("%H:%M") if hasattr(t, "strftime") else str(t)[11:16]
+    env.filters["angka"] = lambda n: f"{int(n):,}".replace(",", ".")  # 2.200, as Indonesian writes numbers
     return env
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.common import fields as F
+from pipeline.common.channels import DEFAULT_CHANNELS, KNOWN, SPECS, TAKES, Channel
 from pipeline.common.errors import ConfigError, ContentError
 from pipeline.common.yamlread import YamlDoc, load
 
@@ -117,6 +118,7 @@ class Settings:
     blackout: tuple[tuple[dt.date, dt.date], ...] = ()
     render_cache: int = 2 * 1000**3  # bytes the render cache may keep
     reminder_minutes: int = 30  # the calendar feed's alarm, this long before each suggested time
+    channels: tuple[Channel, ...] = DEFAULT_CHANNELS  # where the council posts the same render
     source: str = "schedule.yaml"
     digest: str = ""  # sha256 of the file's text (a day's input hash takes only that day's settings)
     warnings: tuple = field(default=(), compare=False)  # Problems worth showing (unknown keys)
@@ -306,6 +308,19 @@ TOP_FIELDS = [
             help="how much disk finished renders may keep under state/cache/renders/ (oldest use goes first)"),
     F.Field("reminder_minutes", non_negative, default=30,
             help="the calendar feed (kalender.ics) reminds this many minutes before each suggested time"),
+    F.Field("channels", lambda v: v, default=None,
+            help="where the council posts the same video and slides: " + ", ".join(KNOWN) + " (default tiktok)"),
+]
+
+CHANNEL_FIELDS = [
+    F.Field("handle", F.text, default="", help="the council's account on that channel, e.g. @dekranasda.sergai"),
+    F.Field("max_hashtags", non_negative, default=None,
+            help="hashtags kept in that channel's caption (instagram 5, facebook 3, youtube 3, whatsapp 0; "
+                 "tiktok: brand.yaml's max_hashtags)"),
+    F.Field("takes", F.choice(*TAKES), default=None,
+            help="what is uploaded there: video, carousel (the slides) or both (youtube and whatsapp: video)"),
+    F.Field("max_seconds", positive(15 * 60), default=None,
+            help="longest video that channel accepts, where sources disagree (youtube 60, whatsapp 30)"),
 ]
 
 WEEKDAY_FIELDS = [
@@ -338,7 +353,7 @@ ROTATION_FIELDS = [
 def documented() -> dict[str, list[F.Field]]:
     """Every declared setting by section, for docs and the test that keeps them documented."""
     return {"": TOP_FIELDS, "weekdays.<day>": WEEKDAY_FIELDS, "themes.<name>": THEME_FIELDS,
-            "special_days.<date>": SPECIAL_FIELDS, "rotation": ROTATION_FIELDS}
+            "special_days.<date>": SPECIAL_FIELDS, "rotation": ROTATION_FIELDS, "channels.<name>": CHANNEL_FIELDS}
 
 
 def load_settings(path: Path | str, shown: str | None = None) -> Settings:
@@ -368,6 +383,7 @@ def parse(doc: YamlDoc) -> tuple[Settings, list]:
         special = _national(exclude={(s.month, s.day) for s in special if s.year is None}) + special
     rotation = _rotation(r, top["rotation"])
     blackout = _blackout(r, top["blackout"])
+    channels = _channels(r, top["channels"])
     if top["horizon_days"] - 1 > top["max_days_ahead"]:
         r.error(("horizon_days",), f"{top['horizon_days']} days reach beyond max_days_ahead ({top['max_days_ahead']})",
                 "raise max_days_ahead or lower horizon_days")
@@ -376,8 +392,8 @@ def parse(doc: YamlDoc) -> tuple[Settings, list]:
         horizon_days=top["horizon_days"], max_days_ahead=top["max_days_ahead"], max_days_back=top["max_days_back"],
         keep_replaced=top["keep_replaced"], formats=top["formats"], template=top["template"],
         weekdays=weekdays, themes=themes, special_days=special, rotation=rotation, blackout=blackout,
-        render_cache=top["render_cache"], reminder_minutes=top["reminder_minutes"], source=doc.path,
-        digest=_digest(doc.text),
+        render_cache=top["render_cache"], reminder_minutes=top["reminder_minutes"], channels=channels,
+        source=doc.path, digest=_digest(doc.text),
         warnings=tuple(p for p in r.problems if not p.is_error))
     return settings, r.problems
 
@@ -459,6 +475,39 @@ def _rotation(r: F.FieldReader, raw: Any) -> Rotation:
         return Rotation()
     v = r.mapping(("rotation",), ROTATION_FIELDS)
     return Rotation(v["product_days"], v["artisan_days"], v["balance"]) if v else Rotation()
+
+
+def _channels(r: F.FieldReader, raw: Any) -> tuple[Channel, ...]:
+    """`channels: [tiktok, instagram]` or a mapping of name -> settings; unknown names are errors."""
+    if raw is None:
+        return DEFAULT_CHANNELS
+    hint = "known channels: " + ", ".join(KNOWN)
+    if isinstance(raw, list):
+        names = {item: ("channels", i) for i, item in enumerate(raw)}
+    elif isinstance(raw, dict):
+        names = {name: ("channels", name) for name in raw}
+    else:
+        r.error(("channels",), f"expected a list or a mapping, got {F.type_name(raw)}",
+                "e.g.\n      channels:\n        tiktok: {handle: \"@dekranasda\"}\n"
+                "        instagram: {max_hashtags: 5}")
+        return DEFAULT_CHANNELS
+    out = []
+    for name, key in names.items():
+        if not isinstance(name, str) or name.strip().lower() not in SPECS:
+            r.error(key, f"`{name}` is not a channel Etalase knows", hint)
+            continue
+        slug = name.strip().lower()
+        value = raw[name] if isinstance(raw, dict) else None
+        v = r.mapping(key, CHANNEL_FIELDS) if value is not None else {f.name: f.default for f in CHANNEL_FIELDS}
+        if v is None:
+            continue
+        if v["takes"] in ("carousel", "both") and not SPECS[slug].carousel:
+            r.error((*key, "takes"), f"{SPECS[slug].label} takes no photo carousel", "use takes: video")
+            continue
+        out.append(Channel(slug, v["handle"] or "", v["max_hashtags"], v["takes"], v["max_seconds"]))
+    if not out and not any(p.is_error for p in r.problems):
+        r.error(("channels",), "no channel listed", hint)
+    return tuple(out) or DEFAULT_CHANNELS
 
 
 def _blackout(r: F.FieldReader, raw: Any) -> tuple[tuple[dt.date, dt.date], ...]:

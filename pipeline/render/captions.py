@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import FunctionLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
 
+from pipeline.common.channels import Channel
 from pipeline.common.errors import ConfigError, ContentError, Problem
 from pipeline.common.models import Catalog, Product
 from pipeline.common.project import Project
@@ -68,30 +69,84 @@ def build_caption(source: Project | TemplateTexts, product: Product, catalog: Ca
     en_ctx = post_context(product, catalog, brand, intro=intro, language="en") if english else None
     ctx.update(english=english, english_ctx=en_ctx, hashtags=tags, hashtags_text=" ".join(tags),
                cta_en=en_ctx["cta"] if en_ctx else "")
-    warnings: list[Problem] = []
     limit = brand.caption.max_length
-    text = _render(tmpl, ctx)
-    original = utf16_length(text)
-    for key in ("story", "story_en"):
-        while utf16_length(text) > limit and ctx[key]:
-            ctx[key] = shorten(ctx[key], utf16_length(ctx[key]) - (utf16_length(text) - limit))
-            text = _render(tmpl, ctx)
-    if original > limit:
-        warnings.append(Problem(product.source, None, "story",
-                                f"caption is {original} UTF-16 units, over the limit of {limit}: "
-                                "the story is shortened to fit",
-                                "shorten the story so the caption ends where you want it"
-                                if utf16_length(text) <= limit else "", "warning"))
-    if utf16_length(text) > limit:
-        raise ContentError(Problem(
-            tmpl.filename or f"templates/captions/{name}.j2", None, "",
-            f"caption is {utf16_length(text)} UTF-16 units even without a story (limit {limit})",
-            "shorten the template's fixed text, the call to action or the hashtags"))
+    text, warnings = _fit(tmpl, ctx, name, product, limit)
     if len(tags) > brand.max_hashtags:
         warnings.append(Problem(brand.source, brand.lines.get("max_hashtags"), "hashtags",
                                 f"{len(tags)} hashtags ({' '.join(tags)}), more than {brand.max_hashtags}",
                                 "some accounts report TikTok keeps only 5: remove tags in brand.yaml, "
                                 "crafts.yaml or the product's tags, or raise max_hashtags", "warning"))
+    return Caption(text, tags, warnings, utf16_length(text), name, english)
+
+
+def _fit(tmpl: Template, ctx: dict[str, Any], name: str, product: Product, limit: int, *,
+         measure=utf16_length, what: str = "caption") -> tuple[str, list[Problem]]:
+    """Render, shortening the story (then its English) until `measure(text)` fits the limit."""
+    warnings: list[Problem] = []
+    text = _render(tmpl, ctx)
+    original = measure(text)
+    for key in ("story", "story_en"):
+        while measure(text) > limit and ctx[key]:
+            ctx[key] = shorten(ctx[key], utf16_length(ctx[key]) - (measure(text) - limit))
+            text = _render(tmpl, ctx)
+    if original > limit:
+        warnings.append(Problem(product.source, None, "story",
+                                f"{what} is {original} UTF-16 units, over the limit of {limit}: "
+                                "the story is shortened to fit",
+                                "shorten the story so the caption ends where you want it"
+                                if measure(text) <= limit else "", "warning"))
+    if measure(text) > limit:
+        raise ContentError(Problem(
+            tmpl.filename or f"templates/captions/{name}.j2", None, "",
+            f"{what} is {measure(text)} UTF-16 units even without a story (limit {limit})",
+            "shorten the template's fixed text, the call to action or the hashtags"))
+    return text, warnings
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """A YouTube caption file: its first line is the title, the rest (after a blank line) the description."""
+    title, _, rest = text.partition("\n")
+    return title.strip(), rest.strip("\n")
+
+
+def channel_caption(source: Project | TemplateTexts, product: Product, catalog: Catalog, brand: Brand,
+                    channel: Channel, *, template: str | None = None, intro: str | None = None) -> Caption:
+    """One channel's caption: captions/<channel>.j2, else the day's caption template; that channel's
+    length limit and hashtag cap (TikTok keeps brand.yaml's, and warns rather than drops)."""
+    texts = as_texts(source)
+    own = f"captions/{channel.name}.j2" in texts.texts
+    name = channel.name if own else (template or brand.caption.template)
+    if channel.name == "tiktok" and not own:
+        return build_caption(texts, product, catalog, brand, template=name, intro=intro)
+    spec = channel.spec
+    cap = spec.max_hashtags if channel.max_hashtags is None else channel.max_hashtags
+    if channel.name == "tiktok" and channel.max_hashtags is None:
+        cap = brand.max_hashtags
+    tmpl = caption_template(texts, name)
+    english = "en" in brand.caption.languages
+    ctx = post_context(product, catalog, brand, intro=intro)
+    tags = collect_hashtags(brand, catalog, product)[:cap]
+    en_ctx = post_context(product, catalog, brand, intro=intro, language="en") if english else None
+    ctx.update(english=english, english_ctx=en_ctx, hashtags=tags, hashtags_text=" ".join(tags),
+               cta_en=en_ctx["cta"] if en_ctx else "", channel=channel.name, channel_label=spec.label,
+               handle=channel.handle or ctx["handle"])
+    warnings: list[Problem] = []
+    if spec.title_max:  # YouTube: the title line has its own limit, the description the caption's
+        text = _render(tmpl, ctx)
+        title, body = split_title(text)
+        if utf16_length(title) > spec.title_max:
+            short = shorten(title, spec.title_max)
+            warnings.append(Problem(product.source, None, "name",
+                                    f"{spec.label} title is {utf16_length(title)} units, over {spec.title_max}: "
+                                    "shortened", "use a shorter product name", "warning"))
+            title = short
+        body, more = _fit(tmpl, ctx, name, product, spec.caption_max, measure=lambda t: utf16_length(split_title(t)[1]),
+                          what=f"{spec.label} description")
+        text = f"{title}\n\n{split_title(body)[1]}"
+        warnings += more
+    else:
+        text, more = _fit(tmpl, ctx, name, product, spec.caption_max, what=f"{spec.label} caption")
+        warnings += more
     return Caption(text, tags, warnings, utf16_length(text), name, english)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.common.channels import DEFAULT_CHANNELS, Channel
 from pipeline.common.errors import ContentError, Problem
 from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product, Region
 from pipeline.common.project import Project
@@ -29,7 +30,7 @@ from pipeline.render.blobs import Blobs, FileBlobs, digest_file
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.templates import TemplateTexts, template_texts
 
-RENDER_VERSION = "2"  # bump when the day folder's layout or the renderers' output changes
+RENDER_VERSION = "3"  # bump when the day folder's layout or the renderers' output changes
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,14 @@ class DaySettings:
     draft: bool = False
     timezone: str = "Asia/Jakarta"
     caption: str | None = None  # caption template; None: the day's template (a preview: brand.yaml's)
+    channels: tuple[Channel, ...] = DEFAULT_CHANNELS  # each gets a caption and checks inside the render
 
     @classmethod
-    def of(cls, slot: Any, *, draft: bool, timezone: str) -> DaySettings:
+    def of(cls, slot: Any, *, draft: bool, timezone: str,
+           channels: tuple[Channel, ...] = DEFAULT_CHANNELS) -> DaySettings:
         """From a planner Slot (any object with its day fields)."""
         return cls(slot.template, slot.intro, slot.formats, slot.post_at, slot.special, slot.theme, draft, timezone,
-                   slot.template)
+                   slot.template, channels)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.export.checks import check_caption, check_image, check_video
+from pipeline.common import atomic
+from pipeline.export.checks import (
+    check_caption,
+    check_channel_caption,
+    check_channel_video,
+    check_image,
+    check_video,
+    video_facts,
+)
 from pipeline.render.blobs import Blobs
+from pipeline.render.captions import channel_caption, split_title, utf16_length
 from pipeline.render.images import render_post_images
 from pipeline.render.inputs import RenderInputs
 from pipeline.render.video import render_video
@@ -30,6 +39,7 @@ class PostResult:
     video: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     caption_length: int = 0  # UTF-16 units, as TikTok counts
+    channels: list[dict[str, Any]] = field(default_factory=list)  # per channel: files, caption, checks, ready
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
@@ -73,8 +83,51 @@ def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *, progress:
         # render_video probed the file it wrote (and refuses to leave one that fails); keep its results
         checks += _checks("video.mp4", result.checks or check_video(out / "video.mp4", draft=day.draft))
     checks += _checks("caption.txt", check_caption(caption.text, brand.max_hashtags))
+    channels = []
+    facts = video_facts(out / "video.mp4") if "video" in files else None
+    for channel in day.channels:
+        entry, more = _channel(inputs, catalog, product, brand, channel, out, files, facts)
+        files[f"caption_{channel.name}"] = entry["caption_file"]
+        checks += more
+        warnings += [w for w in entry.pop("warnings") if w not in warnings]
+        channels.append(entry)
     return PostResult(files, caption.text, list(caption.hashtags), checks, warnings, video,
-                      round(time.monotonic() - started, 2), caption.utf16_length)
+                      round(time.monotonic() - started, 2), caption.utf16_length, channels)
+
+
+def _channel(inputs: RenderInputs, catalog, product, brand, channel, out: Path, files: dict[str, Any],
+             facts) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One channel's caption file and checks on the shared files; a failure marks only it not ready."""
+    day = inputs.day
+    cap = channel_caption(inputs.templates, product, catalog, brand, channel, template=day.caption, intro=day.intro)
+    name = channel.caption_file()
+    atomic.write_bytes(out / name, (cap.text + "\n").encode("utf-8"))
+    wants = channel.wants
+    uploads: dict[str, Any] = {}
+    if wants in ("video", "both") and "video" in files:
+        uploads["video"] = files["video"]
+    if wants in ("carousel", "both") and "slides" in files:
+        uploads["slides"] = files["slides"]
+    checks = _checks(name, check_channel_caption(cap.text, channel, len(cap.hashtags)))
+    if "video" in uploads:
+        checks += _checks(files["video"], check_channel_video(facts, channel, draft=day.draft))
+    checks = [{**c, "channel": channel.name} for c in checks]
+    problems = [c["message"] for c in checks if not c["ok"]]
+    if not uploads:
+        problems.append(f"{channel.label}: tidak ada yang diunggah (hari ini {day.formats}, kanal ini {wants})")
+    spec = channel.spec
+    title, body = split_title(cap.text) if spec.title_max else ("", cap.text)
+    entry = {
+        "name": channel.name, "label": channel.label, "handle": channel.handle, "takes": wants,
+        "files": uploads, "caption_file": name, "caption": body,
+        "caption_length": utf16_length(body), "caption_limit": spec.caption_max,
+        "hashtags": list(cap.hashtags), "ready": not problems, "problems": problems,
+        "warnings": [f"{channel.label}: {w}" for w in cap.warnings]
+        + [f"{p} (belum siap untuk {channel.label})" for p in problems],
+    }
+    if spec.title_max:
+        entry.update(title=title, title_length=utf16_length(title), title_limit=spec.title_max)
+    return entry, checks
 
 
 def _checks(target: str, results: list) -> list[dict[str, Any]]:
