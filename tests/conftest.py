@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -375,3 +376,30 @@ def wait_for_point(markers: Path, proc, name: str = "", timeout: float = 120.0) 
 def release(markers: Path) -> None:
     """Let a process paused at its point go on."""
     (markers / "release").touch()
+
+
+@contextlib.contextmanager
+def served(app, timeout: float = 120.0):
+    """The app in a real uvicorn server on 127.0.0.1 (a free port, a thread of this process); yields its URL.
+    The deadline only bounds a hang: the wait ends as soon as uvicorn says it has started."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, WEB_PASSWORDS, Scratch, web_approve, web_built_day
+from conftest import REPO, WEB_PASSWORDS, Scratch, served, web_approve, web_built_day
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
@@ -90,23 +87,10 @@ def _plan(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def base_url(project) -> str:
-    import uvicorn
-
     from pipeline.web import create_app
     app = create_app(Project.at(project.root), require_login=True, clock=FixedClock(NOW))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120  # bounds a hang only
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

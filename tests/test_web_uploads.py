@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
 import threading
-import time
 
 import httpx
 import pytest
+from conftest import served
 from icc_profiles import matrix_profile
 from PIL import Image, ImageCms
 
@@ -32,22 +31,9 @@ def jpeg(colour=(200, 100, 50), **save) -> bytes:
 @pytest.fixture
 def live(web_office):
     """The dashboard in a real uvicorn server on 127.0.0.1 (in this process), editor budi acting on loopback."""
-    import uvicorn
-
     app = create_app(Project.at(web_office.root), require_login=False, local_user="budi")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app, timeout=30) as url:
+        yield url
 
 
 @pytest.fixture
