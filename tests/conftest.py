@@ -403,3 +403,15 @@ def served(app, timeout: float = 120.0):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def assert_golden(path: Path, text: str) -> None:
+    """`text` equals the golden file at `path`, byte for byte (CRLF kept); `UPDATE_GOLDEN=1` rewrites it.
+    The one golden-file rule for every module that keeps golden files."""
+    import os
+
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    assert path.exists(), f"missing golden file {path}: run the test with UPDATE_GOLDEN=1"
+    assert text == path.read_bytes().decode("utf-8")

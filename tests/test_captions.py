@@ -5,11 +5,11 @@ Regenerate the golden files with: UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_ca
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from conftest import assert_golden
 
 from pipeline.common.errors import ConfigError
 from pipeline.render.captions import build_caption, collect_hashtags, shorten, utf16_length
@@ -36,12 +36,7 @@ def rich(post):
 
 
 def golden(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.txt", text)
 
 
 def caption(post, slug="tikar", **kw):

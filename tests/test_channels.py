@@ -8,11 +8,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import assert_golden
 
 from pipeline.build import orchestrate as B
 from pipeline.common.channels import KNOWN, SPECS, Channel
@@ -30,12 +30,7 @@ CLOCK = FixedClock(dt.datetime(2026, 9, 30, 22, 0, tzinfo=dt.UTC))  # 05:00 WIB 
 
 
 def golden(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.txt", text)
 
 
 def schedule(tmp_path: Path, text: str) -> Path:

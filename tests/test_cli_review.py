@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
+from conftest import assert_golden
 
 from pipeline.catalog.reader import load_catalog
 from pipeline.cli import main
@@ -156,11 +156,7 @@ def test_golden_outputs(office, capsys, name, args):
     out(capsys)
     assert cli(office.root, *args) == 0
     got = _normalise(out(capsys)[0], office, hashes)
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8")
-    assert got == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.txt", got)
     if name == "export-json":
         assert [d["action"] for d in json.loads(got)] == ["approve", "request_changes", "submit"]
 

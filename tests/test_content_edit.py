@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import assert_golden
 from PIL import Image
 
 from pipeline.catalog import edit as E
@@ -40,12 +41,7 @@ tags:
 
 
 def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1"
-    assert text == path.read_bytes().decode("utf-8")
+    assert_golden(GOLDEN / name, text)
 
 
 @pytest.fixture

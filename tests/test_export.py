@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import outside_details
+from conftest import assert_golden, outside_details
 
 from pipeline.common.project import PACKAGED_TEMPLATES, Project
 from pipeline.export import failed as F
@@ -25,12 +24,7 @@ NOW = dt.datetime(2026, 10, 1, 5, 0, tzinfo=WIB)
 
 
 def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / name, text)
 
 
 def stage(exports: Path, day: dt.date, product: str = "tas-purun") -> Path:
