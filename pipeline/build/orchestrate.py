@@ -101,7 +101,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     else:
         wanted = dates(ctx, options.start or today, options.days)  # OutOfRange beyond max_days_ahead
     _reconcile(ctx, wanted)
-    slots = _plan(ctx, wanted)
+    slots = plan_days(ctx, wanted)  # the plan from today: earlier days' choices shape later ones
     loader = Loader(project, ctx.catalog)
     cache = RenderCache.of(project.state, ctx.settings.render_cache)
     cache.clear_tmp()
@@ -186,11 +186,6 @@ def _raised(exc: BaseException) -> cf.Future:
     future: cf.Future = cf.Future()
     future.set_exception(exc)
     return future
-
-
-def _plan(ctx: Context, wanted: list[dt.date]) -> list[Slot]:
-    """The wanted days as the plan from today has them (earlier days' choices shape later ones)."""
-    return plan_days(ctx, wanted)
 
 
 def _reconcile(ctx: Context, days: list[dt.date]) -> None:
