@@ -73,7 +73,7 @@ def test_today_shows_video_caption_downloads_time_and_the_posted_form(built):
     assert f'poster="/ekspor/{TODAY}/cover.jpg"' in html
     assert 'id="caption"' in html and "#BanggaBuatanIndonesia" in html and 'data-copy="caption"' in html
     assert f'href="/ekspor/{TODAY}/video.mp4?unduh=1"' in html and f'href="/hari/{TODAY}/slides.zip"' in html
-    assert "28 November 2026 pukul 19.00" in html
+    assert "28 Nov 2026, 19.00 WIB" in html  # the shared label table (pipeline/common/labels.py)
     assert f'action="/hari/{TODAY}/diunggah"' in html and "Sudah diunggah" in html
 
 

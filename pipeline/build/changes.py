@@ -1,5 +1,7 @@
 """The admin's changes to a day, as the CLI and the dashboard apply them: the rule-checked use-case
-from pipeline/plan/admin.py, then exports/index.html refreshed so it never disagrees with them.
+from pipeline/plan/admin.py, then exports/index.html refreshed so it never disagrees with them. A
+curator's decision and a saved content edit refresh it too (an approval can make a day stale, an edit
+sends a product back to review and its day to another product).
 
 Lives at the edge (build/) because the overview does: plan/ must not import what comes after it.
 """
@@ -13,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.build.overview import write_index
+from pipeline.curation import reviews
+from pipeline.curation import rules as C
+from pipeline.curation import users as U
 from pipeline.plan import admin as P
 
 # Each takes (context, date, acting user's name, product for a swap, URL for a post).
@@ -39,6 +44,20 @@ def apply(ctx: P.Context, action: str, day: dt.date, who: str, *, product: str |
     """Apply one of CHANGES (raises what the use-case raises), then refresh the overview."""
     result = CHANGES[action](ctx, day, who, product, url)
     return Applied(result, *refresh_index(ctx))
+
+
+def decide(ctx: P.Context, slug: str, action: str, user: U.User, note: str = "", checks: C.Checks | None = None,
+           *, settings: C.CurationSettings = C.CurationSettings(), expected_hash: str | None = None) -> Applied:
+    """A review decision (raises what reviews.decide raises), then the overview refreshed."""
+    decision = reviews.decide(ctx.conn, ctx.catalog, slug, action, user, note, checks, settings=settings,
+                              clock=ctx.clock, expected_hash=expected_hash)
+    ctx.approved = reviews.approved_products(ctx.conn, ctx.catalog)  # the decision may have changed them
+    return Applied(decision, *refresh_index(ctx))
+
+
+def edited(ctx: P.Context) -> Applied:
+    """After a product or artisan file was saved: `ctx` loaded after the save, so the overview sees it."""
+    return Applied(None, *refresh_index(ctx))
 
 
 def refresh_index(ctx: P.Context) -> tuple[Path | None, str]:

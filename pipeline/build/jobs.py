@@ -80,7 +80,7 @@ class RenderJob:
     inputs: RenderInputs
     blobs: Blobs
     out_dir: Path | None = None
-    video_progress: bool = False
+    video_progress: bool | Callable[[int, int], None] = False  # a callable only in-process (it does not pickle)
 
 
 def run_job(job: RenderJob) -> PostResult:

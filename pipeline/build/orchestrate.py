@@ -19,9 +19,18 @@ from typing import Any
 
 from pipeline.build.cache import RenderCache
 from pipeline.build.failures import explain, log_failure, tree_size
-from pipeline.build.jobs import RenderJob, ShippedJob, _versions, make_executor, render_shipped, run_job
+from pipeline.build.jobs import (
+    LazyExecutor,
+    RenderJob,
+    ShippedJob,
+    _versions,
+    make_executor,
+    render_shipped,
+    run_job,
+)
 from pipeline.build.lock import BuildLock
 from pipeline.build.overview import write_index
+from pipeline.build.progress import Both, ProgressFile
 from pipeline.build.report import (
     BUILT,
     FAILED,
@@ -70,9 +79,12 @@ def build(project: Project, options: Options | None = None, *, clock=None, execu
         ctx = open_context(project, clock)
         own = executor is None
         executor = executor or make_executor(options.workers)
+        progress = ProgressFile(project.state, ctx.now)  # what the dashboard's progress bar reads
         try:
-            return _build(ctx, options, executor, reporter or QuietReporter(), stop or threading.Event())
+            return _build(ctx, options, executor, Both(reporter or QuietReporter(), progress),
+                          stop or threading.Event())
         finally:
+            progress.finished()
             if own:
                 executor.shutdown(wait=True, cancel_futures=True)
             ctx.conn.close()
@@ -133,7 +145,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
                                     _raised(exc), manifest, options.draft))
             continue
         if digest not in jobs:  # two days with the same inputs share one render
-            jobs[digest] = _render(inputs, loader, cache, executor, options)
+            jobs[digest] = _render(inputs, loader, cache, executor, options, reporter)
         future, rendered = jobs[digest]
         pending.append(_Pending(slot, product, digest, staged, future, manifest, options.draft, rendered))
     reporter.start([s.date for s in slots], len(pending))
@@ -147,7 +159,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
                 report.stopped = True
                 outcome = DayOutcome(item.slot.date, STOPPED, item.product.slug, item.slot.reason)
             else:
-                outcome = _finish(ctx, item, page_hash, cache)
+                outcome = _finish(ctx, item, page_hash, cache, reporter)
             report.days.append(outcome)
             reporter.day(outcome)
     except BaseException:  # Ctrl-C mid-render: nothing half-made stays visible
@@ -168,7 +180,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
 
 
 def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: cf.Executor,
-            options: Options) -> tuple[cf.Future, Path | None]:
+            options: Options, reporter: Reporter) -> tuple[cf.Future, Path | None]:
     """A finished render from the cache, else a job rendering into the cache's private folder (or, for
     workers without shared disk, a shipped job whose files come back as bytes: no folder)."""
     hit = cache.get(inputs.digest())
@@ -179,7 +191,10 @@ def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: 
     if options.ship_blobs:
         return executor.submit(render_shipped, ShippedJob.of(inputs, loader.blobs(inputs))), None
     out = cache.reserve()
-    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, options.video_progress)), out
+    progress = options.video_progress
+    if not progress and isinstance(executor, LazyExecutor) and isinstance(reporter, Both):
+        progress = reporter.progress.frames  # in this thread: the video's percent reaches the dashboard
+    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out
 
 
 def _raised(exc: BaseException) -> cf.Future:
@@ -233,9 +248,10 @@ def _discard(item: _Pending) -> None:
         X.discard(item.rendered)
 
 
-def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache) -> DayOutcome:
+def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache, reporter: Reporter) -> DayOutcome:
     slot, exports = item.slot, ctx.project.exports
     try:
+        getattr(reporter, "rendering", lambda _day: None)(slot.date)
         testhook.point("render-start", day=slot.date)  # in-process: the day's render starts here
         result: PostResult = item.future.result()
         if isinstance(result, tuple):  # a shipped job: the files came back as bytes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pipeline.build.freshness import InputHashes
 from pipeline.build.reminders import write_calendar
 from pipeline.build.report import BuildReport
 from pipeline.export import folders as X
@@ -19,7 +20,8 @@ from pipeline.plan.schedule import zone_label
 def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
     """exports/index.html: the horizon from today plus the last week, from what is on disk.
 
-    Each day's status comes from pipeline/export/status.py, as on the dashboard."""
+    Each day's status comes from pipeline/export/status.py, as on the dashboard, stale days included
+    (their inputs changed since the folder was made: the card says so and links to "Buat ulang")."""
     exports, today = ctx.project.exports, ctx.today
     horizon = [today + dt.timedelta(days=i) for i in range(ctx.settings.horizon_days)]
     outcomes = {d.date for d in (report.days if report else [])}
@@ -27,19 +29,21 @@ def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
                    | {d for d in X.failed_days(exports) if d >= today})
     posts = S.posts(ctx.conn)
     slots = {s.date: s for s in plan_days(ctx, dates)}
+    hashes = InputHashes(ctx)
     rows = []
     for d in dates:
         slot, post = slots.get(d), posts.get(d)
         slug = post.product if post else (slot.product if slot else None)
         state = day_status(exports, d, slug, posted=post is not None, today=today,
-                           no_post=bool(slot) and (not slot.product or bool(slot.flags & {SKIPPED, BLACKOUT})))
+                           no_post=bool(slot) and (not slot.product or bool(slot.flags & {SKIPPED, BLACKOUT})),
+                           input_hash=hashes.of(slot) if slot else None)
         manifest = state.manifest
         rows.append({
             "date": d.isoformat(), "past": d < today, "today": d == today, "status": state.code,
             "status_label": state.label, "warning": state.warning, "note": state.note, "manifest": manifest,
             "folder": d.isoformat(), "reason": (manifest or {}).get("reason") or (slot.reason if slot else ""),
             "product": None if state.gone_by else (manifest or {}).get("product", {}).get("name") or _name(ctx, slug),
-            "post": post,
+            "post": post, "stale": state.stale,
             "suggested": ctx.settings.post_time(d).strftime("%H:%M") + " " + zone_label(ctx.settings.timezone),
         })
     html = X.render_index(ctx.project, rows, ctx.now())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.build import changes
 from pipeline.catalog.reader import load_catalog
 from pipeline.catalog.rupiah import format_rupiah
 from pipeline.cli.common import project
@@ -22,6 +23,7 @@ from pipeline.common.project import Project
 from pipeline.curation import reviews as R
 from pipeline.curation import rules as C
 from pipeline.curation import users as U
+from pipeline.plan.admin import open_context
 from pipeline.plan.schedule import load_settings
 from pipeline.store import db as store
 
@@ -286,8 +288,12 @@ def run_decide(args: argparse.Namespace) -> int:
     with context(args) as ctx:
         user = U.acting(ctx.conn, args.actor)
         checks = C.parse_checks(ctx.settings, getattr(args, "check", []))
-        d = R.decide(ctx.conn, ctx.catalog(), args.product, args.action, user, args.note, checks,
-                     settings=ctx.settings, clock=ctx.clock(), expected_hash=getattr(args, "hash", None))
+        plan = open_context(ctx.project, ctx.clock(), ctx.conn)
+        applied = changes.decide(plan, args.product, args.action, user, args.note, checks, settings=ctx.settings,
+                                 expected_hash=getattr(args, "hash", None))  # exports/index.html follows
+        d = applied.result
+        if applied.problem:
+            print(f"warning: {applied.problem}", file=sys.stderr)
         print(f"{args.product}: {label(d.from_state)} -> {label(d.to_state)} "
               f"(decision #{d.id} by {d.user}, {when(d.at)}, version {d.content_hash[:12]})")
     return 0

@@ -26,9 +26,9 @@ from typing import Any
 import jinja2
 
 from pipeline.common import atomic
+from pipeline.common import labels as L
 from pipeline.common.errors import EtalaseError
 from pipeline.common.project import Project
-from pipeline.plan.schedule import HARI
 
 STAGING = ".building"
 REPLACED = ".replaced"
@@ -211,19 +211,19 @@ def environment(project: Project) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["tanggal"] = tanggal
-    env.filters["jam"] = lambda t: t.strftime("%H:%M") if hasattr(t, "strftime") else str(t)[11:16]
+    env.filters["jam"] = L.jam_zona  # "19.00 WIB": every time through the shared label table
+    env.filters["waktu"] = L.waktu  # "20 Des 2026, 20.45 WIB"
+    env.filters["pemeriksaan"] = L.check_line  # a check's Indonesian name, never `file_size`
     env.filters["angka"] = lambda n: f"{int(n):,}".replace(",", ".")  # 2.200, as Indonesian writes numbers
     return env
 
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
+BULAN = L.BULAN
 
 
 def tanggal(value: dt.date | str) -> str:
-    """2026-10-02 -> "Jumat, 2 Oktober 2026"."""
-    d = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{HARI[d.weekday()]}, {d.day} {BULAN[d.month - 1]} {d.year}"
+    """2026-10-02 -> "Jumat, 2 Oktober 2026" (pipeline/common/labels.py, as on the dashboard)."""
+    return L.tanggal(dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value)
 
 
 def render_checklist(project: Project, manifest: dict[str, Any], caption: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.common import fields as F
+from pipeline.common import labels as L
 from pipeline.common.channels import DEFAULT_CHANNELS, KNOWN, SPECS, TAKES, Channel
 from pipeline.common.errors import ConfigError, ContentError
 from pipeline.common.yamlread import YamlDoc, load
@@ -25,7 +26,7 @@ BALANCE = ("craft", "kecamatan")
 # Monday first, as datetime.weekday() counts. Both English and Indonesian names are accepted.
 WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS_ID = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+HARI = L.HARI
 
 # Dates that suit themed posts (DOMAIN.md); `national_days: false` turns them off. The intros name no
 # regency: a council's schedule.yaml gives its own wording under special_days (same date replaces).
@@ -525,5 +526,4 @@ def _blackout(r: F.FieldReader, raw: Any) -> tuple[tuple[dt.date, dt.date], ...]
 
 
 def zone_label(timezone: str) -> str:
-    return {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-            "Asia/Jayapura": "WIT"}.get(timezone, timezone)
+    return L.zone_label(timezone)

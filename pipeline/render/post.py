@@ -9,6 +9,7 @@ made. Day-specific parts (manifest, checklist page, suggested time) are the publ
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ class PostResult:
         return [p for v in self.files.values() for p in (v if isinstance(v, list) else [v])]
 
 
-def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *, progress: bool = False) -> PostResult:
+def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *,
+           progress: bool | Callable[[int, int], None] = False) -> PostResult:
     """Render and check one post into out_dir (created if needed)."""
     started = time.monotonic()
     out = Path(out_dir)

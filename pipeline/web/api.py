@@ -166,7 +166,7 @@ def _save_product(request: Request, slug: str, body: ContentValues, create: bool
     values = _known_values(body, PRODUCT_FIELDS, f"content/products/{slug}.yaml")
     saved = E.save_product(state.project.content, slug, values, create=create, base_hash=body.base_hash,
                            known_artisans=cat.artisans, known_crafts=cat.crafts)
-    state.wrote(content=True)
+    D.content_saved(state)  # exports/index.html follows the edit
     return {"slug": slug, "created": saved.created, "text_hash": saved.text_hash}
 
 
@@ -190,7 +190,7 @@ def add_photo(request: Request, slug: str, file: UploadFile = File(...)):
         if new:
             (content / "media" / name).unlink(missing_ok=True)
         raise
-    state.wrote(content=True)
+    D.content_saved(state)
     return {"file": name}
 
 
@@ -220,7 +220,7 @@ def _save_artisan(request: Request, slug: str, body: ContentValues, create: bool
     values = _known_values(body, ARTISAN_FIELDS, f"content/artisans/{slug}.yaml")
     saved = E.save_artisan(state.project.content, slug, values, create=create, base_hash=body.base_hash,
                            known_crafts=state.catalog().crafts)
-    state.wrote(content=True)
+    D.content_saved(state)
     return {"slug": slug, "created": saved.created, "text_hash": saved.text_hash}
 
 
@@ -271,7 +271,7 @@ def _day_json(d: D.Day) -> dict:
             "artisan": d.artisan.slug if d.artisan else None, "reason": d.reason, "flags": sorted(d.slot.flags),
             "files": {role: d.url(role) for role in ("video", "cover", "caption")} | {"slides": d.slides},
             "posted": {"url": d.post.url, "by": d.post.actor, "at": d.post.at} if d.post else None,
-            "failed": _note_json(d), "warning": d.state.warning or None}
+            "failed": _note_json(d), "warning": d.state.warning or None, "stale": d.stale or None}
 
 
 def _note_json(d: D.Day) -> dict | None:

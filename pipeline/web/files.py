@@ -8,8 +8,10 @@ source's name, size and mtime: their names are never built from the request.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -68,9 +70,27 @@ def export_file(request: Request, relative: str):
     if download:  # a day's file saved on the phone under the day and product, not as one more `video.mp4`
         day, *inside = PurePosixPath(relative).parts
         name = download_name(read_manifest(exports / day), "/".join(inside)) or path.name
-    return FileResponse(path, filename=name,
-                        content_disposition_type="attachment" if download else "inline",
-                        headers={"Cache-Control": "private, no-cache"})
+    headers = {"Cache-Control": "private, no-cache"}
+    if path.suffix == ".html" and not download:
+        headers["Content-Security-Policy"] = page_csp(path.read_bytes())
+    return FileResponse(path, filename=name, content_disposition_type="attachment" if download else "inline",
+                        headers=headers)
+
+
+INLINE = re.compile(rb"<(script|style)>(.*?)</\1>", re.S)
+
+
+def page_csp(html: bytes) -> str:
+    """The dashboard's CSP for an export page, plus the hashes of that page's own inline <style> and <script>
+    blocks: the pages work opened from a folder, so they carry their style and script inside (the export
+    templates escape every value, so only the template's own blocks are there to be hashed)."""
+    hashes = {"script": [], "style": []}
+    for kind, body in INLINE.findall(html):
+        hashes[kind.decode()].append("'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'")
+    style, script = " ".join(hashes["style"]), " ".join(hashes["script"])
+    return (f"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' {style}; "
+            f"script-src 'self' {script}; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'")
 
 
 @router.get("/foto/{width}/{relative:path}")

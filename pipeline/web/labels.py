@@ -1,4 +1,7 @@
-"""Bahasa Indonesia for what the dashboard shows: field names, roles, dates, and the core's messages.
+"""Bahasa Indonesia for what the dashboard shows: field names, roles, and the core's messages.
+
+Dates, times and check names come from the shared table in pipeline/common/labels.py (the export pages
+use it too).
 
 The core speaks English to the CLI; curators and the admin read Indonesian. Known messages are
 translated by pattern; anything unknown is shown as it is rather than hidden.
@@ -7,11 +10,9 @@ translated by pattern; anything unknown is shown as it is rather than hidden.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
+from pipeline.common.labels import jam, jam_zona, tanggal, waktu  # noqa: F401 - the shared table, re-exported
 from pipeline.curation.rules import STATE_LABELS_ID
-from pipeline.export.folders import BULAN as MONTHS
-from pipeline.export.folders import HARI as WEEKDAYS
 
 FIELD_LABELS = {
     "name": "Nama", "artisan": "Pengrajin", "craft": "Jenis kerajinan", "photos": "Foto", "price": "Harga",
@@ -33,32 +34,6 @@ def state_label(state: str) -> str:
 def field_label(name: str) -> str:
     base = re.sub(r"\[\d+\].*$", "", name or "")
     return FIELD_LABELS.get(base, name)
-
-
-def tanggal(value: date | datetime | str | None, with_weekday: bool = True) -> str:
-    """2026-11-28 -> "Sabtu, 28 November 2026"."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    day = value.date() if isinstance(value, datetime) else value
-    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]}, {text}" if with_weekday else text
-
-
-def waktu(value: datetime | str | None) -> str:
-    """An aware time -> "28 November 2026 pukul 19.00" (Indonesian writes hours with a dot)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return f"{tanggal(value, with_weekday=False)} pukul {value:%H.%M}"
 
 
 _MESSAGES = [

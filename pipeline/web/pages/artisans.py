@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from pipeline.catalog import edit as E
 from pipeline.catalog.reader import ARTISAN_FIELDS
@@ -122,6 +123,8 @@ async def _save(request: Request, slug: str, form, *, create: bool):
     except ContentError as exc:
         fields["crafts"] = form.getlist("crafts")
         return _form(request, None if create else slug, fields, _by_field(exc.problems), exc.problems, 400)
-    state.wrote(content=True)
+    from pipeline.web.pages.days import content_saved  # days.py imports the products module, which imports us
+
+    await run_in_threadpool(content_saved, state)  # reloads and plans: off the event loop
     flash(request, "Data pengrajin tersimpan." if not create else "Pengrajin baru tersimpan.")
     return RedirectResponse(f"/pengrajin/{slug}", status_code=303)

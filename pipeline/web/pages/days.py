@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from pipeline.build import changes
+from pipeline.build import progress as G
+from pipeline.build.freshness import InputHashes
 from pipeline.common.errors import NotFound
 from pipeline.common.models import Artisan, Product
 from pipeline.curation import reviews
@@ -54,6 +56,11 @@ class Day:
     def note(self) -> Note | None:
         """The latest build failure: the day's whole story when failed, a warning when ready."""
         return self.state.note
+
+    @property
+    def stale(self) -> str:
+        """Why the files on disk no longer match the day ("" when they do): offer "Buat ulang"."""
+        return self.state.stale
 
     @property
     def iso(self) -> str:
@@ -128,7 +135,8 @@ def context(state: WebState) -> P.Context:
 def days(ctx: P.Context, first: dt.date, last: dt.date) -> list[Day]:
     """Days from `first` to `last`, planned the way the build plans them (from today onwards)."""
     posts = S.posts(ctx.conn)
-    return [_day(ctx, slot, posts.get(slot.date), ctx.today)
+    hashes = InputHashes(ctx)  # stale days: the same digest the build compares
+    return [_day(ctx, slot, posts.get(slot.date), ctx.today, hashes)
             for slot in P.plan_days(ctx, P.dates(ctx, first, (last - first).days + 1))]
 
 
@@ -141,10 +149,11 @@ def cached_day(state: WebState, date: dt.date) -> Day:
     return cached_days(state, date, date)[0]
 
 
-def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day:
+def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date, hashes: InputHashes) -> Day:
     slug = post.product if post else slot.product
     state = day_status(ctx.project.exports, slot.date, slug, posted=post is not None,
-                       no_post=not slot.product or bool(slot.flags & {SKIPPED, BLACKOUT}), today=today)
+                       no_post=not slot.product or bool(slot.flags & {SKIPPED, BLACKOUT}), today=today,
+                       input_hash=hashes.of(slot))
     product = ctx.catalog.products.get(slug) if slug and not state.gone_by else None
     artisan = ctx.catalog.artisans.get(product.artisan) if product else None
     return Day(slot.date, slot, state.code, product, artisan, state.manifest, post, state, today)
@@ -201,6 +210,14 @@ def cached_history(state: WebState) -> dict:
     return state.memo("history", lambda: history(context(state)))
 
 
+def content_saved(state: WebState) -> None:
+    """A product or artisan file was saved: drop what was derived from content/, then let exports/index.html
+    follow (the core's refresh: an edit sends an approved product back to review, and its day elsewhere).
+    Blocking (reloads the catalogue, plans): call it from a worker thread."""
+    state.wrote(content=True)
+    changes.edited(context(state))
+
+
 CHANGES = changes.CHANGES  # what the admin may change about a day: one table for the pages, API and CLI
 
 
@@ -236,7 +253,7 @@ def _day_page(request: Request, ctx: P.Context, day: Day):
     state = web(request)
     return page(request, "today.html", title="Hari ini" if day.is_today else day.iso, day=day,
                 caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
-                zone=ctx.settings.timezone,
+                zone=ctx.settings.timezone, progress=G.of_day(state.project.state, day.date, state.clock.now()),
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
                 prepare_at=ctx.settings.prepare_at)
 
@@ -278,6 +295,18 @@ def history_page(request: Request, halaman: int = 1):
     summary = cached_history(state)
     return page(request, "history.html", title="Riwayat", catalog=state.catalog(), **summary,
                 **paged(summary["posts"], halaman, "/riwayat"))
+
+
+@router.get("/hari/{date}/kemajuan.json")
+def progress(request: Request, date: str):
+    """What the day page polls while its build runs (and the served checklist asks once): the build's
+    progress for the day, and whether its files are stale. A plain def: FastAPI runs it in a worker thread."""
+    state = web(request)
+    day = parse_date(date)
+    shown = cached_day(state, day)
+    return JSONResponse({"date": day.isoformat(), "status": shown.status, "stale": shown.stale,
+                         **G.of_day(state.project.state, day, state.clock.now())},
+                        headers={"Cache-Control": "no-store"})
 
 
 @router.get("/hari/{date}/slides.zip")
@@ -346,7 +375,9 @@ def build_now(request: Request, date: str, kembali: str = Form("/")):
     require(request, PLANNERS, "membuat ulang posting")
     if state.request_build is None:
         raise NotFound("build")
-    state.request_build(parse_date(date))
-    flash(request, "Sedang dibuat. Muat ulang halaman ini dalam satu atau dua menit.")
+    day = parse_date(date)
+    G.queue(state.project.state, day, state.clock.now())  # the page shows it waiting at once
+    state.request_build(day)
+    flash(request, "Sedang dibuat. Halaman ini diperbarui sendiri setelah selesai.")
     return RedirectResponse(kembali if kembali.startswith("/") and not kembali.startswith("//") else "/",
                             status_code=303)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from pipeline.catalog.importer import plan as P
@@ -24,6 +25,7 @@ from pipeline.catalog.importer.template import write_template
 from pipeline.common import atomic
 from pipeline.common.errors import ContentError
 from pipeline.web.auth import EDITORS, require, viewer, web
+from pipeline.web.pages.days import content_saved
 from pipeline.web.render import flash, page
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a 1,000-row product list is well under 1 MB
@@ -89,7 +91,7 @@ async def import_apply(request: Request):
     except ContentError as exc:
         return _error(request, "; ".join(p.message for p in exc.problems))
     done = apply(plan, state.project.state)
-    state.wrote(content=True)
+    await run_in_threadpool(content_saved, state)  # exports/index.html follows replaced products
     shutil.rmtree(source.parent, ignore_errors=True)
     skipped = sum(1 for e in plan.artisans + plan.products if e.status in (P.ERROR, P.EDITED))
     flash(request, f"Impor selesai: {len(done.written)} file ditulis"

@@ -232,7 +232,9 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
         shown = {k: v for k, v in form.items() if isinstance(v, str)}
         shown["photos"] = [p for p in photos if (content / "media" / p).exists()]
         return _form(request, None if create else slug, shown, _by_field(exc.problems), exc.problems, 400)
-    state.wrote(content=True)
+    from pipeline.web.pages.days import content_saved  # days.py imports this module
+
+    content_saved(state)  # _save runs in a worker thread
     message = "Produk baru tersimpan." if create else "Perubahan tersimpan."
     if form.get("submit_review"):
         message += _submit(state, slug, user)

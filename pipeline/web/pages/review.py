@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from pipeline.build import changes
 from pipeline.common.errors import NotFound
 from pipeline.curation import reviews
 from pipeline.curation import rules as C
@@ -57,10 +58,12 @@ def record(request: Request, slug: str, action: str, note: str, checks: dict, ex
     act = C.ACTIONS[action]
     user = require(request, act.roles, f"melakukan '{act.label_id}'")
     settings, _ = state.curation_settings()
-    decision = reviews.decide(state.db(), state.catalog(), slug, action, user, note, checks, settings=settings,
-                              clock=state.clock, expected_hash=expected_hash)
+    from pipeline.web.pages.days import context  # days.py imports this package's products module
+
+    applied = changes.decide(context(state), slug, action, user, note, checks, settings=settings,
+                             expected_hash=expected_hash)  # exports/index.html follows the decision
     state.wrote()
-    return decision
+    return applied.result
 
 
 router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API

@@ -117,6 +117,24 @@
     document.querySelectorAll("[data-share], .share-hint").forEach(function (el) { el.hidden = false; });
   }
 
+  // "Buat sekarang"/"Buat ulang": while the day's build runs, poll its progress and reload when it is done.
+  var box = document.getElementById("kemajuan");
+  if (box && !box.hidden && window.fetch) {
+    var text = document.getElementById("kemajuan-teks"), bar = document.getElementById("kemajuan-bar");
+    var poll = function () {
+      fetch(box.getAttribute("data-kemajuan"), { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (s) {
+        if (!s) { setTimeout(poll, 3000); return; }
+        if (!s.active) { window.location.reload(); return; }
+        text.textContent = s.label;
+        if (s.percent === null || s.percent === undefined) { bar.removeAttribute("value"); } else { bar.value = s.percent; }
+        setTimeout(poll, 1000);
+      }).catch(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 1000);
+  }
+
   // Ask before destructive buttons (reject, skip), with the text the button carries.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

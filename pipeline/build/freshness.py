@@ -1,0 +1,45 @@
+"""Does a day's folder still match its inputs? The input hash the build would give a day now.
+
+The build skips a day whose folder's `input_hash` equals the digest of its RenderInputs; the pages use
+the same digest to say a ready day is stale (an approved edit, a template or brand change). One Loader
+per view: the brand, templates, fonts and music are read once, each day's hash is then cheap.
+"""
+
+from __future__ import annotations
+
+from pipeline.common.errors import EtalaseError
+from pipeline.export.status import InputHash
+from pipeline.plan.admin import Context
+from pipeline.plan.planner import Slot
+from pipeline.render.inputs import DaySettings, Loader
+
+
+class InputHashes:
+    """`of(slot)` -> a function of `draft` giving the day's current input hash, None when it cannot be told
+    (a broken brand or template, an unknown artisan: the build will say what is wrong)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._loader: Loader | None | bool = False  # False: not tried yet; None: cannot be made
+
+    def loader(self) -> Loader | None:
+        if self._loader is False:
+            try:
+                self._loader = Loader(self.ctx.project, self.ctx.catalog)
+            except (EtalaseError, OSError):
+                self._loader = None
+        return self._loader
+
+    def digest(self, slot: Slot, draft: bool) -> str | None:
+        loader = self.loader()
+        if loader is None or not slot.product or slot.product not in self.ctx.catalog.products:
+            return None
+        settings = self.ctx.settings
+        day = DaySettings.of(slot, draft=draft, timezone=settings.timezone, channels=settings.channels)
+        try:
+            return loader.inputs(slot.product, day).digest()
+        except (EtalaseError, OSError):
+            return None
+
+    def of(self, slot: Slot) -> InputHash:
+        return lambda draft: self.digest(slot, draft)
