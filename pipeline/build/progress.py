@@ -75,7 +75,7 @@ def of_day(state: Path, day: dt.date, now: dt.datetime) -> dict[str, Any]:
     active = stage in ACTIVE and (stage == QUEUED or bool(data.get("running")))
     if active and updated is not None and now - updated > ABANDONED:
         active, stage = False, ""
-    percent = entry.get("percent") if stage == RENDERING else None
+    percent = entry.get("percent")  # after the day: how far its video got
     label = LABELS.get(stage, "")
     if stage == RENDERING:
         label += f": video {percent}%" if percent is not None else ": gambar dan caption"
@@ -117,7 +117,11 @@ class ProgressFile:
             self._save()
 
     def day(self, outcome: DayOutcome) -> None:
-        self.data["days"][outcome.date.isoformat()] = {"stage": outcome.status}
+        before = self.data["days"].get(outcome.date.isoformat()) or {}
+        entry = {"stage": outcome.status}
+        if before.get("percent") is not None:  # how far its video got (100 when it was made)
+            entry["percent"] = before["percent"]
+        self.data["days"][outcome.date.isoformat()] = entry
         self._save()
 
     def finished(self) -> None:
