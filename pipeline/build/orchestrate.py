@@ -193,7 +193,7 @@ def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: 
     out = cache.reserve()
     progress = options.video_progress
     if not progress and isinstance(executor, LazyExecutor) and isinstance(reporter, Both):
-        progress = reporter.progress.frames  # in this thread: the video's percent reaches the dashboard
+        progress = reporter.frames  # in this thread: the video's percent reaches the dashboard
     return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out
 
 

@@ -148,5 +148,11 @@ class Both:
         self.progress.day(outcome)
 
     def rendering(self, day: dt.date) -> None:
+        self.progress.rendering(day)  # the page hears first
         getattr(self.first, "rendering", lambda _d: None)(day)
-        self.progress.rendering(day)
+
+    def frames(self, done: int, total: int) -> None:
+        """The encoder's callback: the progress file, then the caller's `video(day, done, total)` if it has one."""
+        self.progress.frames(done, total)
+        if self.progress.current is not None and hasattr(self.first, "video"):
+            self.first.video(self.progress.current, done, total)

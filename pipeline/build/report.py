@@ -61,6 +61,10 @@ class BuildReport:
 
 
 class Reporter(Protocol):
+    """Told what a build does. Optional, looked up when present: `rendering(day)` as a day's render starts,
+    `video(day, done, total)` with the video's frames (in-process renders; the dashboard's progress file
+    gets both from pipeline/build/progress.py)."""
+
     def start(self, days: list[dt.date], to_render: int) -> None: ...
     def day(self, outcome: DayOutcome) -> None: ...
 

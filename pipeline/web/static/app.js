@@ -128,7 +128,7 @@
         if (!s) { setTimeout(poll, 3000); return; }
         if (!s.active) { window.location.reload(); return; }
         text.textContent = s.label;
-        if (s.percent === null || s.percent === undefined) { bar.removeAttribute("value"); } else { bar.value = s.percent; }
+        if (s.percent === null || s.percent === undefined) { bar.removeAttribute("value"); } else { bar.setAttribute("value", s.percent); }
         setTimeout(poll, 1000);
       }).catch(function () { setTimeout(poll, 3000); });
     };
