@@ -164,7 +164,8 @@ def test_the_admin_marks_the_day_posted_from_the_checklist_link(phone, project):
 
     page.goto("/ekspor/index.html")  # the overview followed the mark
     cards = [c for c in page.locator("article").all() if X.tanggal(DAY1) in c.inner_text()]
-    assert len(cards) == 1 and "sudah diunggah" in cards[0].inner_text() and "siap diunggah" not in cards[0].inner_text()
+    assert len(cards) == 1
+    assert "sudah diunggah" in cards[0].inner_text() and "siap diunggah" not in cards[0].inner_text()
     shot(page, "22-ringkasan-ekspor")
 
 

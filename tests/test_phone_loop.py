@@ -104,7 +104,7 @@ def test_pages_show_checks_and_times_in_indonesian_never_raw_names(shop):
     assert "Ditandai sudah diunggah oleh ayu, 1 Okt 2026, 05.00 WIB." in day_page
     assert "1 Okt 2026, 19.00 WIB" in day_page  # the suggested time
     index = visible((shop.root / "exports" / "index.html").read_text(encoding="utf-8"))
-    assert "Diperbarui 1 Okt 2026, 05.00 WIB" in index
+    assert "Diperbarui 1 Okt 2026, 05.00 WIB" in index and "Unggah 19.00 WIB" in index
     for html in (day_page, index):
         assert not ISO_MOMENT.search(html), ISO_MOMENT.search(html)
 
@@ -211,7 +211,7 @@ def test_a_progress_file_left_by_a_killed_build_stops_counting_as_running(tmp_pa
     assert not G.of_day(tmp_path, DAY1, CLOCK_AT + G.ABANDONED + dt.timedelta(seconds=1))["active"]
 
 
-def test_a_curator_decision_from_the_cli_refreshes_the_overview(shop, monkeypatch):
+def test_a_curator_decision_from_the_cli_refreshes_the_overview_and_plan_says_stale(shop, monkeypatch, capsys):
     from pipeline.cli import main
 
     build(shop.root)
@@ -226,6 +226,10 @@ def test_a_curator_decision_from_the_cli_refreshes_the_overview(shop, monkeypatc
     code = main(["--root", str(shop.root), "review", "approve", slug, "--as", "siti", "--check", "all"])
     assert code == 0
     assert "Perlu dibuat ulang" in card(shop.root, DAY1)
+    capsys.readouterr()
+    assert main(["--root", str(shop.root), "plan"]) == 0
+    rows = {line[:10]: line for line in capsys.readouterr().out.splitlines()}
+    assert "[STALE:" in rows[DAY1.isoformat()] and "[STALE:" not in rows[DAY2.isoformat()]
 
 
 @pytest.fixture(autouse=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 from pipeline.build.freshness import InputHashes
 from pipeline.build.reminders import write_calendar
 from pipeline.build.report import BuildReport
+from pipeline.common.labels import jam_zona
 from pipeline.export import folders as X
 from pipeline.export.status import day_status
 from pipeline.plan import ledger as S
 from pipeline.plan.admin import Context, plan_days
 from pipeline.plan.planner import BLACKOUT, SKIPPED
-from pipeline.plan.schedule import zone_label
 
 
 def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
@@ -44,7 +44,7 @@ def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
             "folder": d.isoformat(), "reason": (manifest or {}).get("reason") or (slot.reason if slot else ""),
             "product": None if state.gone_by else (manifest or {}).get("product", {}).get("name") or _name(ctx, slug),
             "post": post, "stale": state.stale,
-            "suggested": ctx.settings.post_time(d).strftime("%H:%M") + " " + zone_label(ctx.settings.timezone),
+            "suggested": jam_zona(ctx.settings.post_time(d), ctx.settings.timezone),  # "19.00 WIB"
         })
     html = X.render_index(ctx.project, rows, ctx.now())
     path = exports / X.INDEX

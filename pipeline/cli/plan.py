@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pipeline.build import changes
+from pipeline.build.freshness import InputHashes
 from pipeline.cli.common import project
 from pipeline.export.status import FAILED, READY, SKIPPED, day_status
 from pipeline.plan import admin as P
@@ -82,15 +83,18 @@ def context(args: argparse.Namespace) -> Iterator[P.Context]:
         ctx.conn.close()
 
 
-def status(ctx: P.Context, slot: Slot) -> tuple[str, str]:
+def status(ctx: P.Context, slot: Slot, hashes: InputHashes | None = None) -> tuple[str, str]:
     """(status word, reason): the plan's own marks first, then the day's build status as the dashboard
     and exports/index.html have it (pipeline/export/status.py); an exported day says why it was chosen."""
     st = day_status(ctx.project.exports, slot.date, slot.product, posted=POSTED in slot.flags, today=ctx.today,
-                    no_post=not slot.product or bool(slot.flags & {SKIPPED_FLAG, BLACKOUT}))
+                    no_post=not slot.product or bool(slot.flags & {SKIPPED_FLAG, BLACKOUT}),
+                    input_hash=hashes.of(slot) if hashes else None)
     built = st.manifest
     reason = f"{slot.reason} ({built['reason']})" if built and EXPORTED in slot.flags else slot.reason
     if st.warning:
         reason += f" [latest attempt FAILED: see {st.note.file}]"
+    if st.stale:
+        reason += " [STALE: its inputs changed since the folder was made; run `etalase build`]"
     for flag, word in STATUS:
         if flag in slot.flags:
             return word, reason
@@ -101,8 +105,10 @@ def status(ctx: P.Context, slot: Slot) -> tuple[str, str]:
 
 def table(ctx: P.Context, slots: list[Slot]) -> str:
     rows = [("DATE", "DAY", "PRODUCT", "ARTISAN", "STATUS", "REASON")]
+    hashes = InputHashes(ctx)  # stale days, by the digest the build compares
     for s in slots:
-        rows.append((s.date.isoformat(), HARI[s.date.weekday()], s.product or "-", s.artisan or "-", *status(ctx, s)))
+        rows.append((s.date.isoformat(), HARI[s.date.weekday()], s.product or "-", s.artisan or "-",
+                     *status(ctx, s, hashes)))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
                      for r in rows)
