@@ -18,6 +18,10 @@ BULAN_PENDEK = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "
 ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 OFFSETS = {7: "WIB", 8: "WITA", 9: "WIT"}  # an aware time read back from ISO text knows only its offset
 
+# A day's status (pipeline/export/status.py decides it) as every page and message names it.
+DAY_STATUS = {"planned": "belum dibuat", "ready": "siap diunggah", "failed": "gagal dibuat",
+              "posted": "sudah diunggah", "skipped": "tanpa unggahan"}
+
 # TikTok checks (pipeline/export/checks.py names them) as the admin reads them.
 CHECKS = {
     "file": "File ada", "file_size": "Ukuran file", "container": "Jenis file video", "faststart":

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.common.labels import DAY_STATUS
 from pipeline.export import failed
 from pipeline.export.folders import day_dir, read_manifest
 
 PLANNED, READY, FAILED, POSTED, SKIPPED = "planned", "ready", "failed", "posted", "skipped"
-LABELS = {PLANNED: "belum dibuat", READY: "siap diunggah", FAILED: "gagal dibuat", POSTED: "sudah diunggah",
-          SKIPPED: "tanpa unggahan"}
+LABELS = DAY_STATUS  # the shared label table's words: {PLANNED: "belum dibuat", READY: "siap diunggah", ...}
 STALE_WARNING = "Pembuatan ulang terakhir gagal; versi sebelumnya masih ada dan tetap bisa diunggah."
 STALE_INPUTS = ("Isi posting ini sudah berubah sejak berkasnya dibuat (produk disunting dan disetujui lagi, atau "
                 "templat atau jadwal diubah). Buat ulang agar berkas yang diunggah sesuai.")

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from pipeline.build import changes
 from pipeline.build import progress as G
-from pipeline.build.freshness import InputHashes
+from pipeline.build.freshness import InputHashes, make_loader
 from pipeline.common.errors import NotFound
 from pipeline.common.models import Artisan, Product
 from pipeline.curation import reviews
@@ -132,17 +132,22 @@ def context(state: WebState) -> P.Context:
     return P.Context(state.project, settings, cat, conn, state.clock, list(approved))
 
 
-def days(ctx: P.Context, first: dt.date, last: dt.date) -> list[Day]:
+def days(ctx: P.Context, first: dt.date, last: dt.date, hashes: InputHashes | None = None) -> list[Day]:
     """Days from `first` to `last`, planned the way the build plans them (from today onwards)."""
     posts = S.posts(ctx.conn)
-    hashes = InputHashes(ctx)  # stale days: the same digest the build compares
+    hashes = hashes or InputHashes(ctx)  # stale days: the same digest the build compares
     return [_day(ctx, slot, posts.get(slot.date), ctx.today, hashes)
             for slot in P.plan_days(ctx, P.dates(ctx, first, (last - first).days + 1))]
 
 
 def cached_days(state: WebState, first: dt.date, last: dt.date) -> list[Day]:
     """`days` once per state version: ranking a thousand products takes the planner a while."""
-    return state.memo(("days", first, last), lambda: days(context(state), first, last))
+    def compute() -> list[Day]:
+        ctx = context(state)
+        # one Loader per state version for every view (10 s at most behind a template edit, as every memo)
+        loader = state.memo("loader", lambda: make_loader(ctx))
+        return days(ctx, first, last, InputHashes(ctx, lambda: loader))
+    return state.memo(("days", first, last), compute)
 
 
 def cached_day(state: WebState, date: dt.date) -> Day:
