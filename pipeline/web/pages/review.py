@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from pipeline.build import changes
 from pipeline.common.errors import NotFound
@@ -93,6 +94,7 @@ async def decide(request: Request, slug: str):
         raise NotFound(action)
     settings, _ = state.curation_settings()
     checks = {item.id: bool(form.get(f"check_{item.id}")) or None for item in settings.checklist}
-    record(request, slug, action, str(form.get("note") or ""), checks, str(form.get("expected_hash") or "") or None)
+    await run_in_threadpool(record, request, slug, action, str(form.get("note") or ""), checks,
+                            str(form.get("expected_hash") or "") or None)  # decision + overview: off the loop
     flash(request, DONE_MESSAGES.get(action, "Tersimpan."))
     return RedirectResponse("/kurasi", status_code=303)
