@@ -26,7 +26,6 @@ from pipeline.export import folders as X
 from pipeline.export import status as ST
 from pipeline.store import db as store
 from pipeline.web import create_app
-from pipeline.web import labels as web_labels
 
 CLOCK_AT = dt.datetime(2026, 9, 30, 22, 0, tzinfo=dt.UTC)  # 05:00 WIB, Thursday 1 October 2026
 DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)
@@ -67,19 +66,6 @@ def api_token(c: TestClient) -> dict:
 
 
 # One label table ---------------------------------------------------------------------------------------
-
-def test_times_read_the_indonesian_way_from_one_table():
-    wib = dt.timezone(dt.timedelta(hours=7))
-    assert L.waktu(dt.datetime(2026, 12, 20, 20, 45, tzinfo=wib)) == "20 Des 2026, 20.45 WIB"
-    assert L.waktu("2026-12-20T20:45:00+07:00") == "20 Des 2026, 20.45 WIB"
-    assert L.waktu("2026-12-20T13:45:00+00:00", "Asia/Jakarta") == "20 Des 2026, 20.45 WIB"
-    assert L.waktu("2026-12-20T21:45:00+08:00") == "20 Des 2026, 21.45 WITA"
-    assert L.jam_zona("2026-12-20T19:00:00+07:00") == "19.00 WIB"
-    assert L.tanggal(DAY1) == "Kamis, 1 Oktober 2026"
-    # the dashboard and the export pages format through the same functions, not copies of them
-    env = X.environment(Project.at(Path(__file__).resolve().parent.parent))
-    assert web_labels.waktu is L.waktu and env.filters["waktu"] is L.waktu and env.filters["jam"] is L.jam_zona
-
 
 def test_pages_show_checks_and_times_in_indonesian_never_raw_names(shop):
     build(shop.root)
