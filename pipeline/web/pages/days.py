@@ -118,9 +118,9 @@ class Day:
 
 def context(state: WebState) -> P.Context:
     """planning's Context from the dashboard's caches (the catalogue is not re-read per request)."""
-    settings = state.settings()
-    cat = state.catalog()
     conn = state.db()
+    settings = state.memo("learned settings", lambda: P.learned(state.settings(), conn))
+    cat = state.catalog()
     approved = state.memo("approved", lambda: reviews.approved_products(conn, cat))
     return P.Context(state.project, settings, cat, conn, state.clock, list(approved))
 
