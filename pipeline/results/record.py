@@ -18,6 +18,7 @@ from pipeline.results.readings import COUNTS, Reading, add_reading
 
 LABELS_ID = {"views": "tayangan", "likes": "suka", "comments": "komentar", "shares": "dibagikan",
              "saves": "disimpan", "followers": "pengikut baru"}
+FIELDS_ID = [(name, LABELS_ID[name].capitalize()) for name in COUNTS]  # (field, label) as forms show them
 
 
 def posted_days(conn: sqlite3.Connection) -> set[dt.date]:
