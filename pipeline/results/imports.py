@@ -23,7 +23,7 @@ from pipeline.catalog.importer.columns import normal
 from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, read_workbook
 from pipeline.common.errors import ContentError, Problem
 from pipeline.results.numbers import parse_optional, parse_signed
-from pipeline.results.readings import COUNTS, Reading, readings
+from pipeline.results.readings import COUNTS, Reading, add_readings, readings
 from pipeline.results.record import LABELS_ID, channel_name, has_table, posted_days
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -110,11 +110,8 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, chann
 
 
 def apply_import(conn: sqlite3.Connection, plan: ImportPlan, *, actor: str, now: dt.datetime) -> int:
-    """Store the plan's new readings; returns how many were stored."""
-    from pipeline.results.readings import add_reading
-
-    for m in plan.new:
-        add_reading(conn, m.reading, actor=actor, now=now)
+    """Store the plan's new readings in one transaction; returns how many were stored."""
+    add_readings(conn, [m.reading for m in plan.new], actor=actor, now=now)
     return len(plan.new)
 
 
