@@ -44,7 +44,7 @@ def test_too_few_posts_with_results_keep_the_configured_time(conn):
     seed(conn, [(20, 5000)] * 19)
     best = best_time_from(conn, configured=dt.time(19), needed=20, zone=WIB)
     assert (best.at, best.learned, best.posts) == (dt.time(19), False, 19)
-    assert best.reason == ("jam 19:00 dari schedule.yaml; jam terbaik dihitung setelah 20 posting punya hasil "
+    assert best.reason == ("jam 19.00 dari schedule.yaml; jam terbaik dihitung setelah 20 posting punya hasil "
                            "(baru 19)")
 
 
@@ -54,7 +54,7 @@ def test_enough_posts_switch_to_the_hour_that_drew_most_views(conn):
     seed(conn, [(19, 1000), (20, 5000)] * 5 + [(21, 40000)] + [(19, 1000), (20, 5000)] * 5 + [(21, 40000)])
     best = best_time_from(conn, configured=dt.time(19), needed=20, zone=WIB)
     assert (best.at, best.learned, best.posts, best.hour_posts) == (dt.time(20), True, 22, 10)
-    assert best.reason == ("jam terbaik dari hasil 22 posting sendiri: 20:00 (rata-rata 5.000 tayangan dari 10 "
+    assert best.reason == ("jam terbaik dari hasil 22 posting sendiri: 20.00 (rata-rata 5.000 tayangan dari 10 "
                            "posting pada jam itu)")
     # A third good post at 21h: now tried three times; (3*40.000 + 3*overall) / 6 beats (10*5.000 + 3*overall) / 13
     seed(conn, [(21, 40000)], first=START + dt.timedelta(days=22))
@@ -94,7 +94,7 @@ def test_the_suggested_time_switches_on_at_the_configured_post_count(shop):
     assert ctx.settings.post_time(monday) == dt.datetime(2026, 2, 2, 20, 0, tzinfo=WIB)
     assert ctx.settings.post_time(saturday).time() == dt.time(10, 0)  # a weekday's own time stays
     assert [s.post_at for s in P.plan_days(ctx, [monday])] == [dt.time(20, 0)]
-    assert ctx.settings.post_at_reason.startswith("jam terbaik dari hasil 6 posting sendiri: 20:00")
+    assert ctx.settings.post_at_reason.startswith("jam terbaik dari hasil 6 posting sendiri: 20.00")
     conn.close()
 
 

@@ -116,7 +116,7 @@ def test_the_day_page_and_the_api_suggest_the_learned_time_with_its_reason(offic
     conn.close()
     assert c.get(f"/api/days/{monday}").json()["suggested_time"] == f"{monday}T21:00:00+07:00"
     page = c.get(f"/hari/{tomorrow + dt.timedelta(days=1)}").text  # a Monday
-    assert "jam terbaik dari hasil 3 posting sendiri: 21:00 (rata-rata 2.500 tayangan dari 3 posting pada jam itu)" \
+    assert "jam terbaik dari hasil 3 posting sendiri: 21.00 (rata-rata 2.500 tayangan dari 3 posting pada jam itu)" \
         in page
     sunday = c.get(f"/hari/{tomorrow}").text  # its own post_at: 10:00, and no reason that is not its own
-    assert "pukul 10.00" in sunday and "jam terbaik" not in sunday
+    assert "10.00 WIB" in sunday and "jam terbaik" not in sunday

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from pipeline.common.labels import jam
 from pipeline.results.numbers import format_count
 from pipeline.results.readings import Reading, latest_readings
 
@@ -45,7 +46,7 @@ def best_time(moments: Iterable[tuple[dt.date, dt.datetime]], latest: Mapping[tu
         if day in views_by_day:
             by_hour.setdefault(at.astimezone(zone).hour, []).append(views_by_day[day])
     count = sum(len(v) for v in by_hour.values())
-    shown = configured.strftime("%H:%M")
+    shown = jam(configured)
     if needed <= 0:
         return BestTime(configured, False, count, needed, reason=f"jam {shown} dari schedule.yaml "
                         "(jam terbaik dimatikan: best_time_posts 0)")
@@ -69,7 +70,7 @@ def best_time(moments: Iterable[tuple[dt.date, dt.datetime]], latest: Mapping[tu
     mean = round(sum(views) / len(views))
     at = dt.time(hour, 0)
     return BestTime(at, True, count, needed, len(views),
-                    reason=f"jam terbaik dari hasil {count} posting sendiri: {at.strftime('%H:%M')} "
+                    reason=f"jam terbaik dari hasil {count} posting sendiri: {jam(at)} "
                            f"(rata-rata {format_count(mean)} tayangan dari {len(views)} posting pada jam itu)")
 
 
