@@ -184,13 +184,6 @@ def choose_bed(music: Project | Mapping[str, Path], settings: AudioSettings, pro
     return pool[(zlib.crc32(product.slug.encode()) + turn) % len(pool)], problems
 
 
-def choose_music(music: Project | Mapping[str, Path], settings: AudioSettings, product: Product, source: str = "",
-                 line: int | None = None) -> Path | None:
-    """The chosen bed's file (see choose_bed), for callers that need only the sound."""
-    bed, _ = choose_bed(music, settings, product, source=source, line=line)
-    return bed.path if bed else None
-
-
 def prepare(ffmpeg: str, music: Path | None, duration: float, settings: AudioSettings) -> AudioBed:
     """Measure the segment that will play and work out its gain; silence needs no measuring."""
     if music is None:
