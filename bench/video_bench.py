@@ -1,22 +1,29 @@
-"""Etalase's product video against the fastest hand-written ffmpeg filtergraph of the same scenes.
+"""Etalase's product video against the fastest hand-written ffmpeg filtergraph of the same scenes,
+and against the encode-only floor.
 
-Both render one 15 s, 1080x1920, 30 fps video of a product with four 3000x4000 photos: a cover
-with a slow zoom under the cover layout's text, three photo scenes (pan, zoom in, zoom out)
-under the slide layout, the details card (the hero zooming in the card's lower box) and the
-call-to-action card, with 0.5 s crossfades and a 0.4 s slide; silent AAC; x264 with the same
-preset, crf and threads; faststart.
+All render one ~15 s, 1080x1920, 30 fps video of a product with four 3000x4000 photos, with the
+story, music and transition features on: a cover with a slow zoom under the cover layout's
+text, three photo scenes (pan, zoom in, zoom out) under the slide layout with the story's
+phrases, the details card (the hero zooming in the card's lower box) and the call-to-action
+card; a 0.5 s crossfade, then slide, zoom-through, push-up and slide (0.4 s); cuts on the beats
+of the upbeat music bed, which is mixed in at its measured gain; x264 with the same preset, crf
+and threads; faststart.
 
 (a) Etalase: `render_video` in a child process (so the child's whole tree, ffmpeg included, is
     what the RSS sampler sees); timed around the call, plus the process's total wall.
 (b) ffmpeg alone: each photo decoded once and pre-scaled once in the graph, zoompan for zooms,
     crop with a per-frame x for pans (the cheapest pan there is), loop for still cards,
     overlay of the very same text layers (RGBA PNGs cropped to what they cover), xfade for
-    the transitions. Its inputs (PNGs) are made beforehand and not timed.
+    the transitions, story phrases as PNG overlays enabled in their frames, the same audio
+    filter. Its inputs (PNGs, the music's gain) are made beforehand and not timed.
+(c) the encode-only floor: Etalase's own frames, made beforehand into a raw I420 file, read by
+    the very encoder command Etalase runs (same x264 settings, same audio): what encoding alone
+    costs, so (a)'s CPU over (c)'s is what making the frames adds.
 
-Runs alternate a, b, a, b ... (--rounds, default 3) so both see the same machine load; prints
-each run, the median ratio a/b of wall times, CPU seconds, Etalase's peak RSS (Python +
-ffmpeg), and a jitter figure for each: the frame-to-frame change of the apparent motion of
-image patches during a zoom and a pan (px; 0 is perfectly even motion).
+Runs alternate a, b, c, a, b, c ... (--rounds, default 3) so all see the same machine load;
+prints each run, the median ratio a/b of wall times per second of video, the CPU ratio a/c,
+Etalase's peak RSS (Python + ffmpeg), and a jitter figure for each: the frame-to-frame change of
+the apparent motion of image patches during a zoom and a pan (px; 0 is perfectly even motion).
 
     .venv/bin/python bench/video_bench.py [--rounds 3] [--keep DIR]
 """
@@ -50,15 +57,16 @@ from make_photos import draw_photo  # noqa: E402
 
 from pipeline.catalog.reader import load_catalog  # noqa: E402
 from pipeline.common.project import Project  # noqa: E402
+from pipeline.render import audio as sound  # noqa: E402
 from pipeline.render.brand import load_brand  # noqa: E402
 from pipeline.render.context import post_context  # noqa: E402
 from pipeline.render.draw import render  # noqa: E402
-from pipeline.render.encode import ffmpeg_exe  # noqa: E402
+from pipeline.render.encode import Encoding, command, ffmpeg_exe  # noqa: E402
 from pipeline.render.layout import load_layout  # noqa: E402
 from pipeline.render.motion import PAD, Pan, Zoom, plan_motion  # noqa: E402
 from pipeline.render.photo import crop_box, upright_size  # noqa: E402
 from pipeline.render.scenes import load_video_template, plan_video  # noqa: E402
-from pipeline.render.video import photo_box, photo_layer  # noqa: E402
+from pipeline.render.video import build_clip, photo_box, photo_layer  # noqa: E402
 
 SIZE = (1080, 1920)
 PHOTO = (3000, 4000)
@@ -66,16 +74,25 @@ TEMPLATE = """
 description: benchmark scene list, 15 s
 fps: 30
 zoom: 1.12
-length: {min: 15, max: 15, cap: 15}
+length: {min: 15, max: 15, cap: 16}
 transition: {type: crossfade, duration: 0.5}
 scenes:
   - {type: cover, layout: cover, duration: 3, motion: zoom_in}
-  - {type: photos, layout: slide, duration: [3, 3], motion: [pan, zoom_in, zoom_out]}
+  - type: photos
+    layout: slide
+    duration: [3, 3]
+    motion: [pan, zoom_in, zoom_out]
+    transition: {type: [slide, zoom, push_up], duration: 0.4}
   - {type: card, layout: details, duration: 3, motion: zoom_in, transition: {type: slide, duration: 0.4}}
   - {type: card, layout: cta, duration: 2.4}
-audio: {music: none}
+story: {show: true}
+audio: {music: BED}
 encode: {preset: veryfast, crf: 20, threads: 0, workers: 2}
 """
+BED = "semangat-ketuk.m4a"  # upbeat, 124 bpm: the most cuts moved
+STORY = ("Tas jinjing dari purun yang dijemur dan diwarnai sendiri, dianyam rapat dengan motif pucuk rebung. "
+         "Kuat untuk belanja ke pasar, ringan dibawa ke mana saja. Setiap tas dibuat satu per satu.")
+XFADE = {"crossfade": "fade", "slide": "slideleft", "push_up": "slideup", "zoom": "zoomin"}
 
 
 # The scratch project --------------------------------------------------------------------------
@@ -84,7 +101,7 @@ def make_project(root: Path) -> Project:
     content = root / "content"
     if (content / "products" / "bench-product.yaml").exists():  # --keep: reuse the photos made last time
         return Project.at(root)
-    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("products", "media", "music"))
+    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("products", "media"))
     (content / "products").mkdir()
     media = content / "media"
     media.mkdir()
@@ -106,11 +123,12 @@ def make_project(root: Path) -> Project:
         price: 185000
         materials: [purun, pewarna alami]
         size: 35 x 28 x 12 cm
+        story: "{STORY}"
         photos:
         """) + photos + "\n", encoding="utf-8")
     videos = root / "templates" / "videos"
     videos.mkdir(parents=True)
-    (videos / "bench.yaml").write_text(TEMPLATE.lstrip(), encoding="utf-8")
+    (videos / "bench.yaml").write_text(TEMPLATE.replace("BED", BED).lstrip(), encoding="utf-8")
     return Project.at(root)
 
 
@@ -129,13 +147,47 @@ def child(root: str, out: str) -> None:
 
 # (b) the hand-written filtergraph -------------------------------------------------------------
 
-def reference_command(project: Project, work: Path, out: Path) -> list[str]:
+def bench_plan(project: Project):
+    """The plan render_video makes: the template's scenes with the bed's beats."""
     catalog = load_catalog(project.content)
     product = catalog.products["bench-product"]
-    brand = load_brand(project)
     tpl = load_video_template(project, "bench")
-    plan = plan_video(tpl, product)
+    bed, _ = sound.choose_bed(project, tpl.audio, product)
+    return catalog, product, tpl, bed, plan_video(tpl, product, beat=bed.beat)
+
+
+def audio_bed(project: Project):
+    catalog, product, tpl, bed, plan = bench_plan(project)
+    return sound.prepare(ffmpeg_exe(), bed.path, plan.duration, tpl.audio)
+
+
+def floor_command(project: Project, frames: Path, out: Path) -> list[str]:
+    """Etalase's own encoder command, reading the frames from a file instead of its pipe."""
+    _, _, tpl, _, _ = bench_plan(project)
+    enc = Encoding(tpl.fps, tpl.encode.preset, tpl.encode.crf, tpl.encode.threads, tpl.encode.workers)
+    cmd = command(SIZE, enc, audio_bed(project), out)
+    cmd[cmd.index("pipe:0")] = str(frames)
+    return cmd
+
+
+def make_frames(project: Project, path: Path) -> int:
+    """Etalase's frames for the bench video, raw I420 on disk (the floor's input; not timed)."""
+    catalog, product, tpl, _, plan = bench_plan(project)
+    clip, _, _ = build_clip(project, catalog, product, template=tpl, plan=plan)
+    with open(path, "wb") as f:
+        for i in range(plan.frames):
+            f.write(memoryview(clip.frame_i420(i).buf))
+    clip.timeline.pool.shutdown(wait=True)
+    return plan.frames
+
+
+def reference_command(project: Project, work: Path, out: Path) -> list[str]:
+    catalog, product, tpl, bed, plan = bench_plan(project)
+    brand = load_brand(project)
     ctx = post_context(product, catalog, brand)
+    _, _, prep = build_clip(project, catalog, product, template=tpl, plan=plan)  # for the story's phrases
+    story = load_layout(project, tpl.story.layout, brand)
+    audio = audio_bed(project)
     fps, zoom = tpl.fps, tpl.zoom
     inputs: list[str] = []
     graph: list[str] = []
@@ -216,27 +268,34 @@ def reference_command(project: Project, work: Path, out: Path) -> list[str]:
                       overlay=True).image
         ov, ox, oy = png(over, f"over{k}")
         graph.append(f"[{ov}:v]scale=out_color_matrix=bt709:out_range=tv,format=yuva420p[o{k}]")
-        graph.append(f"[{moving}][o{k}]overlay=x={ox}:y={oy}:format=yuv420:eof_action=repeat,{timing}[s{k}]")
+        graph.append(f"[{moving}][o{k}]overlay=x={ox}:y={oy}:format=yuv420:eof_action=repeat,{timing}[t{k}]")
+        last = f"t{k}"
+        for m, phrase in enumerate(p for p in prep.phrases if p.scene == k):
+            pctx = {key: v for key, v in ctx.items() if key != "product"} | {"phrase": phrase.text}
+            ph, px, py = png(render(story, pctx, photo=None, size=SIZE, overlay=True).image, f"phrase{k}-{m}")
+            graph.append(f"[{ph}:v]scale=out_color_matrix=bt709:out_range=tv,format=yuva420p[p{k}-{m}]")
+            graph.append(f"[{last}][p{k}-{m}]overlay=x={px}:y={py}:format=yuv420:eof_action=repeat:"
+                         f"enable='between(n,{phrase.start},{phrase.end - 1})'[t{k}-{m}]")
+            last = f"t{k}-{m}"
+        graph.append(f"[{last}]{timing}[s{k}]")
         labels.append(f"s{k}")
     current, at = labels[0], 0
     for k in range(1, len(labels)):
         before = plan.scenes[k - 1]
         at += before.frames - before.overlap
-        kind = {"crossfade": "fade", "slide": "slideleft"}[before.transition.kind]
+        kind = XFADE[before.transition.kind]
         graph.append(f"[{current}][{labels[k]}]xfade=transition={kind}:duration={before.overlap / fps:.4f}:"
                      f"offset={at / fps:.4f}[x{k}]")
         current = f"x{k}"
     graph.append(f"[{current}]format=yuv420p[vout]")
-    seconds = plan.frames / fps
     audio_index = len(inputs) // 6
     enc = tpl.encode
-    return [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *inputs,
-            "-f", "lavfi", "-t", f"{seconds:.6f}", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000",
+    return [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *inputs, *audio.input_args(),
             "-filter_complex", ";".join(graph), "-map", "[vout]", "-map", f"{audio_index}:a",
             "-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf), "-profile:v", "high",
             "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
             "-color_range", "tv", *(["-threads", str(enc.threads)] if enc.threads else []),
-            "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2", "-frames:v", str(plan.frames),
+            *audio.output_args(), "-frames:v", str(plan.frames),
             "-movflags", "+faststart", str(out)]
 
 
@@ -333,30 +392,40 @@ def main(argv: list[str] | None = None) -> int:
         project = make_project(root / "project")
         work = root / "layers"
         work.mkdir(exist_ok=True)
-        out_a, out_b = root / "etalase.mp4", root / "ffmpeg.mp4"
+        out_a, out_b, out_c = root / "etalase.mp4", root / "ffmpeg.mp4", root / "floor.mp4"
         ref = reference_command(project, work, out_b)
-        print(f"setup {time.perf_counter() - t:.1f} s (photos {PHOTO[0]}x{PHOTO[1]}, layers as PNG)")
+        frames_file = root / "frames.yuv"
+        n_frames = make_frames(project, frames_file)
+        floor = floor_command(project, frames_file, out_c)
+        seconds = n_frames / 30
+        print(f"setup {time.perf_counter() - t:.1f} s (photos {PHOTO[0]}x{PHOTO[1]}, layers as PNG, "
+              f"{n_frames} frames made for the floor); video {seconds:.2f} s")
         a_cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(project.root), str(out_a)]
         rows = []
         for r in range(args.rounds):
             a = run(a_cmd)
             a.update(json.loads(a["stdout"]))
             b = run(ref)
-            rows.append((a, b))
+            c = run(floor)
+            rows.append((a, b, c))
             print(f"round {r + 1}: etalase {a['wall']:.2f} s wall (render call {a['render_s']:.2f} s), "
                   f"{a['cpu']:.1f} s CPU, peak RSS {a['rss'] / 1e6:.0f} MB | ffmpeg {b['wall']:.2f} s wall, "
-                  f"{b['cpu']:.1f} s CPU, peak RSS {b['rss'] / 1e6:.0f} MB | ratio {a['render_s'] / b['wall']:.3f}",
-                  flush=True)
-        ratio = statistics.median(a["render_s"] / b["wall"] for a, b in rows)
-        ratio_process = statistics.median(a["wall"] / b["wall"] for a, b in rows)
-        cpu_ratio = statistics.median(a["cpu"] / b["cpu"] for a, b in rows)
-        peak = max(a["rss"] for a, _ in rows)
-        print(f"median ratio a/b (render call / ffmpeg): {ratio:.3f}  (target <= 1.1)")
+                  f"{b['cpu']:.1f} s CPU | floor {c['wall']:.2f} s wall, {c['cpu']:.1f} s CPU | "
+                  f"ratio {a['render_s'] / b['wall']:.3f}, CPU / floor {a['cpu'] / c['cpu']:.3f}", flush=True)
+        ratio = statistics.median(a["render_s"] / b["wall"] for a, b, _ in rows)
+        ratio_process = statistics.median(a["wall"] / b["wall"] for a, b, _ in rows)
+        cpu_ratio = statistics.median(a["cpu"] / b["cpu"] for a, b, _ in rows)
+        floor_ratio = statistics.median(a["cpu"] / c["cpu"] for a, _, c in rows)
+        peak = max(a["rss"] for a, _, _ in rows)
+        per_a = statistics.median(a["render_s"] for a, _, _ in rows) / seconds
+        per_b = statistics.median(b["wall"] for _, b, _ in rows) / seconds
+        print(f"Etalase / zoompan reference, wall s per s of video: {per_a:.3f} / {per_b:.3f}; "
+              f"median ratio {ratio:.3f}  (target <= 1.0)")
         print(f"median ratio a/b (whole process incl. Python start and imports): {ratio_process:.3f}")
         print(f"median CPU ratio a/b: {cpu_ratio:.3f}")
+        print(f"Etalase CPU s / encode-only floor CPU s: {floor_ratio:.3f}  (target <= 1.15)")
         print(f"Etalase peak RSS (Python + ffmpeg): {peak / 1e6:.0f} MB  (target <= 600 MB)")
-        catalog = load_catalog(project.content)
-        plan = plan_video(load_video_template(project, "bench"), catalog.products["bench-product"])
+        _, _, _, _, plan = bench_plan(project)
         starts = plan.starts
         for k, scene in enumerate(plan.scenes[:4]):
             lo = starts[k] + (plan.scenes[k - 1].overlap if k else 0)

@@ -243,6 +243,9 @@ def test_render_reads_nothing_from_the_project(shop, tmp_path):
     with av.open(str(out / "video.mp4")) as box:
         assert box.streams.audio and box.streams.video[0].codec_context.width == 540
     assert result.video["frames"] > 90
+    # what the video did, for post.json: this shop's one bed has no beds.yaml entry, so no mood or tempo
+    assert (result.video["bed"], result.video["mood"], result.video["tempo"]) == ("bed.m4a", None, None)
+    assert result.video["transitions"]
 
     again, payload = J.render_bytes(J.RenderJob(inputs, store))  # the hub's way: files come back as bytes
     assert sorted(payload) == sorted(result.paths()) and again.caption == result.caption

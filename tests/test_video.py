@@ -246,14 +246,21 @@ def test_crossfade_frames_are_blends_of_their_neighbours(scratch, tmp_path):
     start = plan.starts[1]
     for j in range(first.overlap):
         i = start + j
-        a = clip.timeline._scene(0).result().frame(i, first.frames)
-        b = clip.timeline._scene(1).result().frame(j, plan.scenes[1].frames)
+        a = clip.timeline._scene(0).result().picture(i, first.frames)
+        b = clip.timeline._scene(1).result().picture(j, plan.scenes[1].frames)
         q = (j + 1) / (first.overlap + 1)
-        blend = clip.frame_i420(i)
-        assert np.abs(blend.buf.astype(int) - crossfade(a, b, q).buf).max() == 0
+        pictures = clip.timeline.frame(i, text=False)
+        assert np.abs(pictures.buf.astype(int) - crossfade(a, b, q).buf).max() == 0
         expected = (1 - q) * a.buf.astype(np.float32) + q * b.buf.astype(np.float32)
-        assert np.abs(blend.buf - expected).max() <= 1
-    # and in the decoded file: between two still cards the middle frame is their average
+        assert np.abs(pictures.buf - expected).max() <= 1
+        # the text goes on top of the blend, each scene's at its own fade, never both at once
+        blend = crossfade(a, b, q)
+        for _, layer, opacity in clip.timeline._texts(i):
+            layer.overlay.apply(blend, opacity)
+        assert np.array_equal(clip.frame_i420(i).buf, blend.buf)
+        assert len({s.scene for s in clip.timeline.texts(i)}) <= 1
+    # and in the decoded file: between two still cards the middle frame is their pictures' average,
+    # with neither card's text at full strength
     use_template(scratch, "cards", """
         fps: 30
         draft_size: [360, 640]
@@ -266,11 +273,14 @@ def test_crossfade_frames_are_blends_of_their_neighbours(scratch, tmp_path):
     """.replace("\n        ", "\n"))
     out = tmp_path / "cards.mp4"
     render_video(project, catalog, catalog.products["tas-dua"], out, template="cards", draft=True, progress=False)
+    clip, _, _ = build_clip(project, catalog, catalog.products["tas-dua"], template="cards", draft=True)
     frames = [i420_to_rgb(f).astype(np.float32) for f in frames_of(out)]
-    before, after, middle = frames[41], frames[60], frames[51]  # the overlap is frames 42-59
-    q = (51 - 42 + 1) / 19
-    assert_close(middle, (1 - q) * before + q * after, mean=3.0, p99=16)
-    assert np.abs(before - after).mean() > 20  # the two cards really differ
+    before, after = (i420_to_rgb(clip.timeline.frame(i, text=False)).astype(np.float32) for i in (41, 60))
+    q = (51 - 42 + 1) / 19  # the overlap is frames 42-59
+    assert_close(i420_to_rgb(clip.timeline.frame(51, text=False)).astype(np.float32),
+                 (1 - q) * before + q * after, mean=1.0, p99=3)
+    assert_close(frames[51], i420_to_rgb(clip.timeline.frame(51)).astype(np.float32), mean=3.0, p99=16)
+    assert np.abs(frames[41] - frames[60]).mean() > 20  # the two cards really differ
 
 
 def test_odd_sized_landscape_and_tiny_photos(scratch, tmp_path):

@@ -20,7 +20,7 @@ from pipeline.catalog.rupiah import parse_price
 from pipeline.common import fields as F
 from pipeline.common import safefile
 from pipeline.common.errors import ContentError, Problem
-from pipeline.common.models import Artisan, Catalog, Craft, Photo, Product, Region
+from pipeline.common.models import MOODS, Artisan, Catalog, Craft, Photo, Product, Region
 from pipeline.common.yamlread import YamlDoc, load
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,6 +62,7 @@ CRAFT_FIELDS = [
     F.Field("name_en", F.text, default="", help="name in English, for Go Global captions"),
     F.Field("hashtags", hashtags, default=(), help="hashtags added to every post of this craft"),
     F.Field("color", F.hex_colour, default="#8A6D3B", help="accent colour for this craft's posts"),
+    F.Field("mood", F.choice(*MOODS), default=None, help="music mood of its videos: " + ", ".join(MOODS)),
 ]
 
 ARTISAN_FIELDS = [
@@ -88,6 +89,8 @@ PRODUCT_FIELDS = [
     F.Field("tags", F.text_list, default=(), help="free tags, also used for weekday themes"),
     F.Field("certifications", F.text_list, default=(), help="e.g. [OVOP Bintang 3]"),
     F.Field("availability", F.choice(*AVAILABILITY), default="in_stock", help="in_stock or made_to_order"),
+    F.Field("mood", F.choice(*MOODS), default=None, help="music mood of its video, over the craft's: "
+            + ", ".join(MOODS)),
 ]
 
 REGION_FIELDS = [
@@ -232,7 +235,8 @@ def _load_crafts(root: Path, cat: Catalog) -> None:
         if v["slug"] in cat.crafts:
             r.error(("crafts", i, "slug"), f"duplicate craft slug `{v['slug']}`", "each craft needs its own slug")
             continue
-        cat.crafts[v["slug"]] = Craft(v["slug"], v["name"], v["name_en"], v["hashtags"], v["color"])
+        cat.crafts[v["slug"]] = Craft(v["slug"], v["name"], v["name_en"], v["hashtags"], v["color"],
+                                       v["mood"])
     cat.problems.extend(r.problems)
 
 
@@ -409,7 +413,7 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
     cat.products[key] = Product(
         key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
         v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],
-        doc.path, digest)
+        doc.path, digest, mood=v["mood"])
 
 
 def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Music moods a craft or product may name; content/music/beds.yaml gives each bed one.
+MOODS = ("calm", "cheerful", "traditional", "upbeat")
+
 
 @dataclass(frozen=True)
 class Craft:
@@ -13,6 +16,7 @@ class Craft:
     name_en: str
     hashtags: tuple[str, ...] = ()
     color: str = "#8A6D3B"
+    mood: str | None = None  # music mood for its videos (MOODS), None: the template's rotation
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Product:
     availability: str = "in_stock"
     source: str = ""
     content_hash: str = ""
+    mood: str | None = None  # music mood for its video (MOODS), over the craft's
 
     @property
     def hero(self) -> Photo:

@@ -9,6 +9,7 @@ white and a black stand-in so the text reads whatever ends up behind it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -74,13 +75,15 @@ class _Surfaces:
             self.out = Image.new("RGBA", size, (0, 0, 0, 0))
             self.measures = [Image.new("RGB", size, c) for c in ((255, 255, 255), (0, 0, 0))]
             self.photo_targets = []
+        self.measure_only = False  # the layer being painted lies behind the overlay's text, not in it
 
     @property
     def all(self) -> list[Image.Image]:
         return [self.out, *(m for m in self.measures if m is not self.out)]
 
     def composite(self, piece: Image.Image, at: tuple[int, int], photo: bool = False) -> None:
-        for target in (self.photo_targets if photo else self.all):
+        targets = self.photo_targets if photo else self.all
+        for target in (t for t in targets if not (self.measure_only and t is self.out)):
             if target.mode == "RGBA":
                 target.alpha_composite(piece, dest=at)
             else:
@@ -99,13 +102,18 @@ def resolve_colour(ref: str, brand: Brand, ctx: dict[str, Any]) -> str:
 
 
 def render(layout: Layout, ctx: dict[str, Any], *, photo: Any = None, size: tuple[int, int] = (1080, 1920),
-           overlay: bool = False) -> Rendered:
-    """Paint every layer of `layout` for this post's context at `size` (any size; boxes scale)."""
+           overlay: bool = False, only: Callable[[Layer], bool] | None = None) -> Rendered:
+    """Paint every layer of `layout` for this post's context at `size` (any size; boxes scale).
+
+    `only` (overlays): layers it refuses are painted where text contrast is measured but not into
+    the overlay, so the video can keep a scene's text apart from its graphics and still place
+    the text exactly as the still image does."""
     if photo is None and "product" in ctx:
         photo = ctx["product"].hero
     painter = _Painter(layout, ctx, photo, size, overlay)
     for layer in layout.layers:
         if painter.wanted(layer):
+            painter.s.measure_only = overlay and only is not None and not only(layer)
             getattr(painter, "paint_" + layer.kind)(layer)
     return Rendered(painter.s.out, painter.texts, painter.warnings)
 

@@ -329,12 +329,26 @@ class Overlay:
         inv.v[:] = inv.u
         return _Strip(y0, y1, x0, x1, bool((inv.y == 0).all() and (inv.u == 0).all()), pm, inv)
 
-    def apply(self, frame: Planes) -> None:
-        """Lay the overlay over `frame` in place: out = frame * (1 - alpha) + premultiplied colour."""
+    @property
+    def box(self) -> tuple[int, int, int, int] | None:
+        """Where the overlay has pixels (x0, y0, x1, y1, strip-aligned rows), None when empty."""
+        if not self.strips:
+            return None
+        return (min(s.x0 for s in self.strips), self.strips[0].y0, max(s.x1 for s in self.strips),
+                self.strips[-1].y1)
+
+    def apply(self, frame: Planes, opacity: float = 1.0) -> None:
+        """Lay the overlay over `frame` in place: out = frame * (1 - alpha) + premultiplied colour,
+        mixed in at `opacity` (text fading in or out)."""
+        if opacity <= 0:
+            return
         for s in self.strips:
             for dst, pm, inv, k in zip(frame.planes(), s.pm.planes(), s.inv.planes(), (1, 2, 2), strict=True):
                 roi = dst[s.y0 // k:s.y1 // k, s.x0 // k:s.x1 // k]
-                if s.opaque:
+                if opacity < 1:
+                    laid = cv2.add(cv2.multiply(roi, inv, scale=1 / 255), pm)
+                    cv2.addWeighted(roi, 1 - opacity, laid, opacity, 0, dst=roi)
+                elif s.opaque:
                     roi[:] = pm
                 else:
                     cv2.multiply(roi, inv, dst=roi, scale=1 / 255)

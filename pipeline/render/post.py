@@ -80,7 +80,7 @@ def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *,
         result = render_video(inputs.templates, catalog, product, out / "video.mp4", brand=brand,
                               template=day.template, draft=day.draft, progress=progress, music=music)
         files["video"] = "video.mp4"
-        video = {"duration": round(result.duration, 3), "frames": result.frames}
+        video = {"duration": round(result.duration, 3), "frames": result.frames, **result.facts}
         warnings += [str(w) for w in result.warnings if str(w) not in warnings]  # the cover repeats the images'
         # render_video probed the file it wrote (and refuses to leave one that fails); keep its results
         checks += _checks("video.mp4", result.checks or check_video(out / "video.mp4", draft=day.draft))

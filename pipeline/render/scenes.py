@@ -3,28 +3,30 @@
 A template lists scenes (the cover, one scene per further photo, cards such as details and the
 call to action), each drawn by a layout of the images renderer, with a duration, a motion and
 the transition that hands over to the next scene; plus a length range with a cap for products
-with many photos, the music bed and the encoder settings. Planning is pure, (template, product)
--> scenes counted in whole frames, so the renderer, the tests and the benchmark agree on every
-frame.
+with many photos, the music bed, the story shown on screen and the encoder settings. Planning is
+pure, (template, product, the bed's beat) -> scenes counted in whole frames, so the renderer, the
+tests and the benchmark agree on every frame. With a beat, every cut (the middle of a transition)
+is moved to the nearest beat of the music, which lands it within half a frame of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.common import fields as F
 from pipeline.common.errors import ConfigError, Problem
-from pipeline.common.models import Photo, Product
+from pipeline.common.models import MOODS, Photo, Product
 from pipeline.common.project import Project
 from pipeline.common.yamlread import YamlDoc
 from pipeline.render.motion import MOTIONS
 from pipeline.render.templates import TemplateTexts, as_texts
 
 SCENE_TYPES = ("cover", "photos", "card")
-TRANSITIONS = ("crossfade", "slide", "cut")
+TRANSITIONS = ("crossfade", "slide", "push_up", "zoom", "cut")
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
 
@@ -45,6 +47,17 @@ class SceneSpec:
     motions: tuple[str, ...]
     transition: Transition  # how this scene hands over to the next
     line: int | None = None
+    kinds: tuple[str, ...] = ()  # photo scenes: transition kinds cycled like motions (empty: transition.kind)
+
+
+@dataclass(frozen=True)
+class StorySettings:
+    """The product's story as timed phrases over the photo scenes (story.py)."""
+
+    show: bool = True
+    layout: str = "story"  # the layout with the phrase's text box
+    per_scene: int = 2  # most phrases one photo scene shows, one after the other
+    fade: float = 0.2  # seconds a phrase takes to fade in or out inside a scene
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class AudioSettings:
     fade_out: float = 1.5
     sample_rate: int = 48000
     bitrate: str = "128k"
+    moods: tuple[str, ...] = MOODS  # the moods `auto` may choose among (content/music/beds.yaml)
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,8 @@ class VideoTemplate:
     digest: str
     warnings: tuple[Problem, ...] = ()
     lines: dict[str, int | None] = field(default_factory=dict)  # "audio.music" -> its line, for messages
+    story: StorySettings = StorySettings()
+    transition_kinds: tuple[str, ...] = tuple(k for k in TRANSITIONS if k != "cut")  # what a chooser may use
 
 
 @dataclass(frozen=True)
@@ -98,10 +114,37 @@ class Scene:
 
 
 @dataclass(frozen=True)
+class Beat:
+    """The music's beat grid: a beat every `period` seconds from `offset`."""
+
+    period: float
+    offset: float = 0.0
+
+    @classmethod
+    def of(cls, tempo: float | None, offset: float = 0.0) -> Beat | None:
+        return cls(60.0 / tempo, offset) if tempo else None
+
+    def nearest(self, t: float) -> float:
+        return self.offset + round((t - self.offset) / self.period) * self.period
+
+
+@dataclass(frozen=True)
 class Plan:
     scenes: tuple[Scene, ...]
     fps: int
     warnings: list[Problem] = field(default_factory=list)
+    beat: Beat | None = None
+
+    @property
+    def cuts(self) -> list[int]:
+        """Frame of each cut between scenes: the middle of its transition (the first frame of the
+        next scene for a hard cut). The text switches there and, with a beat, the music hits."""
+        return [start + before.overlap // 2 for start, before in zip(self.starts[1:], self.scenes, strict=False)]
+
+    @property
+    def transitions(self) -> list[str]:
+        """Transition kinds used, in order (what post.json records)."""
+        return [s.transition.kind for s in self.scenes[:-1]]
 
     @property
     def starts(self) -> list[int]:
@@ -162,8 +205,24 @@ def _raw(value: Any) -> Any:
     return value
 
 
+def _kinds(value: Any) -> tuple[str, ...]:
+    """One transition kind, or a list cycled over the photo scenes."""
+    names = F.text_list(value)
+    if not names:
+        raise ValueError("name a transition: " + ", ".join(TRANSITIONS))
+    return tuple(F.choice(*TRANSITIONS)(n) for n in names)
+
+
+def _moods(value: Any) -> tuple[str, ...]:
+    names = F.text_list(value)
+    if not names:
+        raise ValueError("name at least one mood: " + ", ".join(MOODS))
+    return tuple(F.choice(*MOODS)(n) for n in names)
+
+
 TRANSITION_FIELDS = [
-    F.Field("type", F.choice(*TRANSITIONS), default="crossfade", help="crossfade, slide (push left) or cut"),
+    F.Field("type", _kinds, default=("crossfade",),
+            help="crossfade, slide (push left), push_up, zoom (zoom-through) or cut; a list is cycled over photos"),
     F.Field("duration", _between(0.0, 3.0), default=0.5, help="seconds both scenes share"),
 ]
 SCENE_FIELDS = [
@@ -188,6 +247,13 @@ AUDIO_FIELDS = [
     F.Field("fade_out", _between(0, 10), default=1.5),
     F.Field("sample_rate", F.choice("44100", "48000"), default="48000"),
     F.Field("bitrate", F.choice("96k", "128k", "160k", "192k"), default="128k"),
+    F.Field("moods", _moods, default=MOODS, help="moods `auto` chooses among; a craft or product may name one"),
+]
+STORY_FIELDS = [
+    F.Field("show", F.boolean, default=True, help="false: no story phrases on screen"),
+    F.Field("layout", F.nonempty_text, default="story", help="the layout whose text box shows a phrase"),
+    F.Field("per_scene", _between(1, 4, whole=True), default=2, help="most phrases one photo scene shows"),
+    F.Field("fade", _between(0, 1), default=0.2, help="seconds a phrase fades in or out within a scene"),
 ]
 ENCODE_FIELDS = [
     F.Field("preset", F.choice(*PRESETS), default="veryfast",
@@ -207,8 +273,11 @@ TOP = [
             help="show photos again (with another motion) when there are too few to reach length.min"),
     F.Field("length", _raw, default=None, help="{min, max, cap} in seconds"),
     F.Field("transition", _raw, default=None, help="the default {type, duration} between scenes"),
+    F.Field("transitions", _kinds, default=tuple(k for k in TRANSITIONS if k != "cut"),
+            help="the transition kinds a per-post chooser may pick among"),
     F.Field("scenes", _raw, required=True, help="the scenes in order"),
-    F.Field("audio", _raw, default=None, help="the music bed: {music, loudness, fade_in, fade_out}"),
+    F.Field("story", _raw, default=None, help="the story on screen: {show, layout, per_scene, fade}"),
+    F.Field("audio", _raw, default=None, help="the music bed: {music, moods, loudness, fade_in, fade_out}"),
     F.Field("encode", _raw, default=None, help="{preset, crf, threads, draft_preset, workers}"),
 ]
 
@@ -231,6 +300,7 @@ def parse_template(doc: YamlDoc, name: str) -> VideoTemplate:
     audio = _section(r, top, "audio", AUDIO_FIELDS)
     audio["sample_rate"] = int(audio["sample_rate"])
     encode = _section(r, top, "encode", ENCODE_FIELDS)
+    story = _section(r, top, "story", STORY_FIELDS)
     scenes = _scenes(r, top.get("scenes"), default)
     if length["min"] > length["max"] or length["max"] > length["cap"]:
         r.error(("length",), f"length needs min <= max <= cap, got {length['min']:g}, {length['max']:g}, "
@@ -242,7 +312,8 @@ def parse_template(doc: YamlDoc, name: str) -> VideoTemplate:
         name, doc.path, top["fps"], top["size"], top["draft_size"], (length["min"], length["max"], length["cap"]),
         top["zoom"], top["repeat_photos"], tuple(scenes), AudioSettings(**audio), EncodeSettings(**encode),
         hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), tuple(p for p in r.problems if not p.is_error),
-        {"audio.music": doc.line("audio", "music")})
+        {"audio.music": doc.line("audio", "music"), "story.layout": doc.line("story", "layout")},
+        StorySettings(**story), top["transitions"])
 
 
 def _section(r: F.FieldReader, top: dict, key: str, fields: list[F.Field]) -> dict[str, Any]:
@@ -252,7 +323,7 @@ def _section(r: F.FieldReader, top: dict, key: str, fields: list[F.Field]) -> di
 
 
 def _renamed(values: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": values["type"], "duration": values["duration"]}
+    return {"kind": values["type"][0], "duration": values["duration"]}
 
 
 def _scenes(r: F.FieldReader, raw: Any, default: Transition) -> list[SceneSpec]:
@@ -280,11 +351,13 @@ def _scenes(r: F.FieldReader, raw: Any, default: Transition) -> list[SceneSpec]:
         if v["type"] != "photos" and v["duration"][0] != v["duration"][1]:
             r.warn((*key, "duration"), "only photo scenes stretch within a range; the longest value is used")
             v["duration"] = (v["duration"][1],) * 2
-        transition = default
+        transition, kinds = default, ()
         if v["transition"] is not None:
             t = r.mapping((*key, "transition"), TRANSITION_FIELDS)
             transition = Transition(**_renamed(t)) if t else default
-        out.append(SceneSpec(v["type"], v["layout"], v["duration"], v["motion"], transition, r.doc.line(*key)))
+            kinds = t["type"] if t and v["type"] == "photos" else ()
+        out.append(SceneSpec(v["type"], v["layout"], v["duration"], v["motion"], transition, r.doc.line(*key),
+                             kinds))
     if sum(s.kind == "cover" for s in out) > 1:
         r.error(("scenes",), "more than one cover scene", "keep one `type: cover`, first")
     return out
@@ -292,10 +365,22 @@ def _scenes(r: F.FieldReader, raw: Any, default: Transition) -> list[SceneSpec]:
 
 # Planning -------------------------------------------------------------------------------------
 
-def plan_video(template: VideoTemplate, product: Product) -> Plan:
+def plan_video(template: VideoTemplate, product: Product, *, beat: Beat | None = None,
+               transitions: Sequence[str] | None = None) -> Plan:
     """Scenes for this product: photo scenes stretched within their range to land inside
-    length.min-max, photos repeated to reach min, dropped (with a warning) beyond the cap."""
+    length.min-max, photos repeated to reach min, dropped (with a warning) beyond the cap.
+
+    `beat`: move every cut onto the music's nearest beat. `transitions`: kinds (from the
+    template's `transitions`) cycled over the photo scenes instead of the template's own, for a
+    chooser that varies posts."""
     fps = template.fps
+    if transitions is not None:
+        unknown = [k for k in transitions if k not in template.transition_kinds]
+        if unknown or not transitions:
+            raise ConfigError.single(template.source, None, "transitions",
+                                     f"transition kinds {list(transitions)} are not all in the template's "
+                                     f"transitions {list(template.transition_kinds)}",
+                                     "choose among the kinds the template allows")
     specs = list(template.scenes)
     has_cover = any(s.kind == "cover" for s in specs)
     own = list(product.photos[1:] if has_cover else product.photos)
@@ -337,7 +422,9 @@ def plan_video(template: VideoTemplate, product: Product) -> Plan:
             for photo in photos:
                 number += 1
                 motion = spec.motions[(number - 1) % len(spec.motions)]
-                scenes.append(_scene(spec, photo, motion, d, fps, number))
+                kinds = tuple(transitions or ()) or spec.kinds
+                kind = kinds[(number - 1) % len(kinds)] if kinds else spec.transition.kind
+                scenes.append(_scene(spec, photo, motion, d, fps, number, kind))
         elif spec.kind == "cover":
             scenes.append(_scene(spec, product.hero, spec.motions[0], spec.duration[1], fps, 0))
         else:
@@ -346,13 +433,48 @@ def plan_video(template: VideoTemplate, product: Product) -> Plan:
         last = scenes[-1]
         scenes[-1] = Scene(last.kind, last.layout, last.photo, last.motion, last.frames, Transition("cut", 0), 0,
                            last.number)
+    if beat is not None and len(scenes) > 1:
+        scenes = _on_beats(scenes, beat, fps, cap * fps)
     _check_overlaps(template, specs, scenes)
-    return Plan(tuple(scenes), fps, warnings)
+    return Plan(tuple(scenes), fps, warnings, beat)
 
 
-def _scene(spec: SceneSpec, photo: Photo | None, motion: str, seconds: float, fps: int, number: int) -> Scene:
-    return Scene(spec.kind, spec.layout, photo, motion, max(1, round(seconds * fps)), spec.transition,
-                 spec.transition.frames(fps), number)
+def _scene(spec: SceneSpec, photo: Photo | None, motion: str, seconds: float, fps: int, number: int,
+           kind: str | None = None) -> Scene:
+    t = spec.transition if kind is None or kind == spec.transition.kind else Transition(kind, spec.transition.duration)
+    return Scene(spec.kind, spec.layout, photo, motion, max(1, round(seconds * fps)), t, t.frames(fps), number)
+
+
+def _on_beats(scenes: list[Scene], beat: Beat, fps: int, cap_frames: float) -> list[Scene]:
+    """Each cut moved to the beat nearest to where it was planned (later if that would make a
+    scene too short to hold its transitions); the last scene keeps its length, and the last cut
+    goes a beat earlier while the video would pass the cap."""
+    starts = Plan(tuple(scenes), fps).starts
+    cuts = [starts[k] + scenes[k - 1].overlap // 2 for k in range(1, len(scenes))]
+    moved: list[int] = []
+    at = 0  # start of the scene before the cut
+    for k, planned in enumerate(cuts, start=1):
+        before = scenes[k - 1]
+        half = before.overlap // 2
+        shortest = max(2 * before.overlap, 2 * (scenes[k - 2].overlap if k > 1 else 0), round(0.6 * fps))
+        t = beat.nearest(planned / fps)
+        while round(t * fps) - half - at + before.overlap < shortest:
+            t += beat.period
+        moved.append(round(t * fps))
+        at = moved[-1] - half
+    while len(moved) > 0 and moved[-1] - scenes[-2].overlap // 2 + scenes[-1].frames > cap_frames:
+        earlier = round((moved[-1] / fps - beat.period) * fps)
+        before_last = (moved[-2] - scenes[-3].overlap // 2) if len(moved) > 1 else 0
+        if earlier - scenes[-2].overlap // 2 - before_last + scenes[-2].overlap < 2 * scenes[-2].overlap + 1:
+            break
+        moved[-1] = earlier
+    out, start = [], 0
+    for k, scene in enumerate(scenes[:-1]):
+        next_start = moved[k] - scene.overlap // 2
+        out.append(replace(scene, frames=next_start - start + scene.overlap))
+        start = next_start
+    out.append(scenes[-1])
+    return out
 
 
 def _check_overlaps(template: VideoTemplate, specs: list[SceneSpec], scenes: list[Scene]) -> None:

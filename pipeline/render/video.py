@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,15 +33,18 @@ from pipeline.common.models import Catalog, Photo, Product
 from pipeline.common.project import Project
 from pipeline.export.checks import CheckResult, check_video, failed, summary
 from pipeline.render import audio as sound
+from pipeline.render import story
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.context import post_context
-from pipeline.render.draw import render, resolve_colour, rgb
+from pipeline.render.draw import PlacedText, render, resolve_colour, rgb
 from pipeline.render.encode import Encoding, ffmpeg_exe, return_freed_memory, write_clip
 from pipeline.render.layout import Layer, Layout, load_layout
 from pipeline.render.motion import Motion, Overlay, Planes, Zoom, i420_to_rgb, plan_motion, rgb_to_i420, shifted
 from pipeline.render.photo import cover_keeps, fit_photo, upright_size
 from pipeline.render.scenes import Plan, Scene, VideoTemplate, load_video_template, plan_video
+from pipeline.render.story import Phrase
 from pipeline.render.templates import TemplateTexts, as_texts
+from pipeline.render.text import fit
 
 # The images renderer keeps a small decode cache that is not made for threads: every call
 # into it (drawing a layout that holds a photo) goes through this lock.
@@ -57,41 +60,84 @@ class VideoResult:
     frames: int
     warnings: list[Problem] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)  # mood, bed, tempo, transitions: for post.json
 
 
 # Scenes as frame sources ---------------------------------------------------------------------
 
+TEXT_KINDS = ("text", "price_tag", "logo")  # the layers a scene's text layer holds
+
+
+def is_text(layer: Layer) -> bool:
+    return layer.kind in TEXT_KINDS
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    """A scene's text (its layout's text, price and logo layers, or one story phrase) as its own
+    overlay, so a transition can fade the outgoing text out before the incoming text fades in."""
+
+    name: str
+    overlay: Overlay
+    box: tuple[int, int, int, int] | None  # where its pixels are, x0 y0 x1 y1 (None: nothing drawn)
+    phrase: Phrase | None = None  # a story phrase shows only in its frames; None: the whole scene
+    placed: tuple[PlacedText, ...] = ()  # what the renderer placed (size, contrast), for tests
+
+    def opacity(self, j: int) -> float:
+        return 1.0 if self.phrase is None else self.phrase.opacity(j)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One text layer visible in a frame: the metadata tests assert on (no two scenes' text at once)."""
+
+    scene: int
+    name: str
+    box: tuple[int, int, int, int] | None  # at rest: slide, push_up and zoom carry it with its picture
+    opacity: float
+
+
 class Still:
-    """A card without motion: one picture, the same buffer for every frame."""
+    """A card without motion: one picture (without its text), the same buffer for every frame."""
 
-    def __init__(self, picture: Planes):
-        self.picture = picture
+    def __init__(self, picture: Planes, texts: list[TextLayer]):
+        self.texts = texts
+        self._picture = picture
+        self.full: Planes | None = None  # the picture with its text, when that never changes
+        if all(t.phrase is None for t in texts):
+            self.full = picture.copy()
+            for t in texts:
+                t.overlay.apply(self.full)
 
-    def frame(self, j: int, n: int) -> Planes:
-        return self.picture
+    def picture(self, j: int, n: int) -> Planes:
+        return self._picture  # shared: callers copy before drawing on it
+
+    def first(self, j: int) -> Planes | None:
+        return self.full
 
 
 class Moving:
-    """A photo moving in its box, with the layout's layers under and over it.
+    """A photo moving in its box, with the layout's graphics under and over it (text apart).
 
     `first`, when given, is frame 0 exactly as the images renderer draws it: the cover scene
     starts on the very pixels of cover.jpg (the motion's own frame 0 has the same geometry but
     another resampling filter, a few levels apart on fine texture)."""
 
     def __init__(self, size: tuple[int, int], source: Planes, motion: Motion, box: tuple[int, int, int, int],
-                 under: Planes | None, overlay: Overlay, first: Planes | None = None):
+                 under: Planes | None, overlay: Overlay, texts: list[TextLayer], first: Planes | None = None):
         if isinstance(motion, Zoom):  # its quadrants flipped once here, not on every frame
             source = motion.cut(source, (box[2] - box[0], box[3] - box[1]))
         self.size, self.source, self.motion, self.box = size, source, motion, box
-        self.under, self.overlay, self.first = under, overlay, first
+        self.under, self.overlay, self.texts, self._first = under, overlay, texts, first
 
-    def frame(self, j: int, n: int) -> Planes:
-        if j == 0 and self.first is not None:
-            return self.first
+    def picture(self, j: int, n: int) -> Planes:
         out = self.under.copy() if self.under is not None else Planes(*self.size)
         self.motion.draw(self.source, j / max(1, n - 1), out, self.box)
         self.overlay.apply(out)
         return out
+
+    def first(self, j: int) -> Planes | None:
+        return self._first if j == 0 else None
 
 
 def crossfade(a: Planes, b: Planes, q: float) -> Planes:
@@ -100,10 +146,13 @@ def crossfade(a: Planes, b: Planes, q: float) -> Planes:
     return out
 
 
+def _ease(q: float) -> float:
+    return q * q * (3 - 2 * q)
+
+
 def slide(a: Planes, b: Planes, q: float) -> Planes:
     """The next scene pushes the current one out to the left (eased; whole chroma pixels)."""
-    eased = q * q * (3 - 2 * q)
-    s = min(a.w, round(eased * a.w / 2) * 2)
+    s = min(a.w, round(_ease(q) * a.w / 2) * 2)
     out = Planes(a.w, a.h)
     for dst, pa, pb, k in zip(out.planes(), a.planes(), b.planes(), (1, 2, 2), strict=True):
         cut, width = s // k, a.w // k
@@ -112,11 +161,55 @@ def slide(a: Planes, b: Planes, q: float) -> Planes:
     return out
 
 
-TRANSITIONS: dict[str, Callable[[Planes, Planes, float], Planes]] = {"crossfade": crossfade, "slide": slide}
+def push_up(a: Planes, b: Planes, q: float) -> Planes:
+    """The next scene pushes the current one up and out, the way a feed scrolls (eased)."""
+    s = min(a.h, round(_ease(q) * a.h / 2) * 2)
+    out = Planes(a.w, a.h)
+    for dst, pa, pb, k in zip(out.planes(), a.planes(), b.planes(), (1, 2, 2), strict=True):
+        cut, height = s // k, a.h // k
+        dst[:height - cut] = pa[cut:]
+        dst[height - cut:] = pb[:cut]
+    return out
+
+
+ZOOM_THROUGH = 0.35  # how far the outgoing scene grows (and the incoming one starts enlarged)
+
+
+def zoom(a: Planes, b: Planes, q: float) -> Planes:
+    """Zoom-through: the current scene grows toward the viewer as it fades, the next one settles
+    from slightly enlarged to its own framing."""
+    e = _ease(q)
+    return crossfade(_enlarged(a, 1 + ZOOM_THROUGH * e), _enlarged(b, 1 + ZOOM_THROUGH * (1 - e)), e)
+
+
+def _enlarged(frame: Planes, scale: float) -> Planes:
+    if scale <= 1.0005:
+        return frame
+    out = Planes(frame.w, frame.h)
+    for src, dst in zip(frame.planes(), out.planes(), strict=True):
+        h, w = src.shape
+        cw, ch = w / scale, h / scale
+        m = np.array([[scale, 0, -(w - cw) / 2 * scale], [0, scale, -(h - ch) / 2 * scale]], np.float64)
+        cv2.warpAffine(src, m, (w, h), dst=dst, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out
+
+
+TRANSITIONS: dict[str, Callable[[Planes, Planes, float], Planes]] = {
+    "crossfade": crossfade, "slide": slide, "push_up": push_up, "zoom": zoom}
+CARRY_TEXT = ("slide", "push_up", "zoom")  # transitions that move each scene's text with its picture
+
+
+def text_fades(q: float) -> tuple[float, float]:
+    """(outgoing, incoming) text opacity at transition progress q: the outgoing text is gone by
+    the middle, where the incoming text starts, so the two are never visible together."""
+    return max(0.0, 1 - 2 * q), max(0.0, 2 * q - 1)
+
+
+Source = Still | Moving
 
 
 class Timeline:
-    """Frame i -> the scene (or the two scenes of a transition) that show it.
+    """Frame i -> the scene (or the two scenes of a transition) that show it, with their text.
 
     Scenes are prepared a few ahead of the frames asked for and let go once the frames have
     moved on, so a 30-photo product needs no more memory than a 3-photo one. Asking for an
@@ -126,7 +219,7 @@ class Timeline:
     AHEAD = 1  # scenes prepared beyond the current one
     BEHIND = 2  # scenes kept behind it (workers may still be finishing their frames)
 
-    def __init__(self, plan: Plan, prepare: Callable[[Scene], Still | Moving], pool: ThreadPoolExecutor):
+    def __init__(self, plan: Plan, prepare: Callable[[int, Scene], Source], pool: ThreadPoolExecutor):
         self.plan, self.prepare, self.pool = plan, prepare, pool
         self.starts = plan.starts
         self.frames = plan.frames
@@ -138,22 +231,59 @@ class Timeline:
         with self._lock:
             for m in range(k, min(k + 1 + self.AHEAD, len(self.plan.scenes))):
                 if m not in self._ready:
-                    self._ready[m] = self.pool.submit(self.prepare, self.plan.scenes[m])
+                    self._ready[m] = self.pool.submit(self.prepare, m, self.plan.scenes[m])
             for m in [m for m in self._ready if m < k - self.BEHIND]:
                 del self._ready[m]
             return self._ready[k]
 
-    def frame(self, i: int) -> Planes:
+    def _where(self, i: int) -> tuple[int, int, float | None]:
+        """(scene, frame within it, transition progress q or None outside transitions)."""
         k = bisect.bisect_right(self.starts, i) - 1
         j = i - self.starts[k]
-        current = self._scene(k).result().frame(j, self.plan.scenes[k].frames)
-        if k == 0:
-            return current
-        before = self.plan.scenes[k - 1]
-        if j >= before.overlap:
-            return current
-        previous = self._scene(k - 1).result().frame(i - self.starts[k - 1], before.frames)
-        return TRANSITIONS[before.transition.kind](previous, current, (j + 1) / (before.overlap + 1))
+        if k == 0 or j >= self.plan.scenes[k - 1].overlap:
+            return k, j, None
+        return k, j, (j + 1) / (self.plan.scenes[k - 1].overlap + 1)
+
+    def _texts(self, i: int) -> list[tuple[int, TextLayer, float]]:
+        k, j, q = self._where(i)
+        out = []
+        fade_in = 1.0
+        if q is not None:
+            fade_out, fade_in = text_fades(q)
+            jp = i - self.starts[k - 1]
+            out += [(k - 1, t, t.opacity(jp) * fade_out) for t in self._scene(k - 1).result().texts]
+        out += [(k, t, t.opacity(j) * fade_in) for t in self._scene(k).result().texts]
+        return [(m, t, o) for m, t, o in out if o > 0]
+
+    def texts(self, i: int) -> list[Shown]:
+        """The text layers visible in frame i, with their boxes and opacities."""
+        return [Shown(m, t.name, t.box, o) for m, t, o in self._texts(i)]
+
+    def frame(self, i: int, text: bool = True) -> Planes:
+        k, j, q = self._where(i)
+        scene = self.plan.scenes[k]
+        current = self._scene(k).result()
+        texts = self._texts(i) if text else []
+        if q is None:
+            if text and (ready := current.first(j)) is not None:
+                return ready
+            base = current.picture(j, scene.frames)
+            base = base.copy() if isinstance(current, Still) else base
+        else:
+            before = self.plan.scenes[k - 1]
+            kind = before.transition.kind
+            outgoing = self._scene(k - 1).result()
+            a = outgoing.picture(i - self.starts[k - 1], before.frames)
+            b = current.picture(j, scene.frames)
+            if kind in CARRY_TEXT:  # each scene's text rides on its own picture
+                a, b = (x.copy() if isinstance(src, Still) else x for x, src in ((a, outgoing), (b, current)))
+                for m, layer, opacity in texts:
+                    layer.overlay.apply(a if m == k - 1 else b, opacity)
+                return TRANSITIONS[kind](a, b, q)
+            base = TRANSITIONS[kind](a, b, q)
+        for _, layer, opacity in texts:
+            layer.overlay.apply(base, opacity)
+        return base
 
 
 class ProductClip(VideoClip):
@@ -184,17 +314,20 @@ class Preparer:
     """Turns planned scenes into frame sources, in worker threads."""
 
     def __init__(self, layouts: dict[str, Layout], ctx: dict[str, Any], product: Product, size: tuple[int, int],
-                 zoom: float):
+                 zoom: float, phrases: list[Phrase] | None = None, story: Layout | None = None):
         self.layouts, self.ctx, self.product, self.size, self.zoom = layouts, ctx, product, size, zoom
+        self.phrases, self.story = phrases or [], story
         self.warnings: list[Problem] = []
         self._lock = threading.Lock()
 
-    def scene(self, scene: Scene) -> Still | Moving:
+    def scene(self, k: int, scene: Scene) -> Source:
         layout = self.layouts[scene.layout]
         photo = scene.photo or self.product.hero
+        texts = self._texts(layout, photo) + [self._phrase(p) for p in self.phrases if p.scene == k]
+        graphics = [la for la in layout.layers if not is_text(la)]
         found = photo_layer(layout, self.ctx)
         if found is None or scene.motion == "still":
-            return Still(self._draw(layout, photo))
+            return Still(self._draw(replace(layout, layers=tuple(graphics)), photo), texts)
         index, layer = found
         source = self.product.hero if layer["source"] == "hero" else photo
         box = photo_box(layout, layer, self.size)
@@ -203,23 +336,44 @@ class Preparer:
         motion, shift = plan_motion(scene.motion, picture.size, (bw, bh), focus, self.zoom, base, scene.frames,
                                     1 if scene.number % 2 else -1)
         if motion is None:
-            return Still(self._draw(layout, photo))
+            return Still(self._draw(replace(layout, layers=tuple(graphics)), photo), texts)
         picture = shifted(picture, shift)
         full = box == (0, 0, *self.size)
-        under = None if full else self._draw(replace(layout, layers=layout.layers[:index]), photo)
-        over = self._render(replace(layout, layers=layout.layers[index:]), photo, overlay=True)
+        below = tuple(la for la in layout.layers[:index] if not is_text(la))
+        above = tuple(la for la in layout.layers[index:] if not is_text(la))
+        under = None if full else self._draw(replace(layout, layers=below), photo)
+        over = self._render(replace(layout, layers=above), photo, overlay=True).image
         first = self._draw(layout, photo) if scene.kind == "cover" else None
-        return Moving(self.size, picture, motion, box, under, Overlay(np.asarray(over)), first)
+        return Moving(self.size, picture, motion, box, under, Overlay(np.asarray(over)), texts, first)
 
-    def _render(self, layout: Layout, photo: Photo, overlay: bool = False):
+    def _texts(self, layout: Layout, photo: Photo) -> list[TextLayer]:
+        """The layout's text layers as one overlay, placed (and given scrims) exactly as on the
+        still image: the other layers are painted where contrast is measured, not into it."""
+        if not any(is_text(la) for la in layout.layers):
+            return []
+        done = self._render(layout, photo, overlay=True, only=is_text)
+        overlay = Overlay(np.asarray(done.image))
+        return [TextLayer(layout.name, overlay, overlay.box, None, tuple(done.texts))]
+
+    def _phrase(self, phrase: Phrase) -> TextLayer:
+        ctx = {k: v for k, v in self.ctx.items() if k != "product"}  # no photo: measured on white and black
+        ctx["phrase"] = phrase.text
         with _DRAW:
-            done = render(layout, self.ctx, photo=photo, size=self.size, overlay=overlay)
+            done = render(self.story, ctx, photo=None, size=self.size, overlay=True)
         with self._lock:
             self.warnings.extend(done.warnings)
-        return done.image
+        overlay = Overlay(np.asarray(done.image))
+        return TextLayer("story", overlay, overlay.box, phrase, tuple(done.texts))
+
+    def _render(self, layout: Layout, photo: Photo, overlay: bool = False, only=None):
+        with _DRAW:
+            done = render(layout, self.ctx, photo=photo, size=self.size, overlay=overlay, only=only)
+        with self._lock:
+            self.warnings.extend(done.warnings)
+        return done
 
     def _draw(self, layout: Layout, photo: Photo) -> Planes:
-        return rgb_to_i420(np.asarray(self._render(layout, photo)))
+        return rgb_to_i420(np.asarray(self._render(layout, photo).image))
 
     def _picture(self, photo: Photo, layer: Layer, box: tuple[int, int, int, int]):
         """(I420 picture at output size x zoom, its pixels per box pixel at zoom 1, focus)."""
@@ -310,21 +464,48 @@ def photo_box(layout: Layout, layer: Layer, size: tuple[int, int]) -> tuple[int,
 
 def build_clip(source: Project | TemplateTexts, catalog: Catalog, product: Product, *, brand: Brand | None = None,
                template: str | VideoTemplate = "default", draft: bool = False,
-               pool: ThreadPoolExecutor | None = None) -> tuple[ProductClip, Plan, Preparer]:
+               pool: ThreadPoolExecutor | None = None, plan: Plan | None = None) -> tuple[ProductClip, Plan, Preparer]:
     """The moviepy clip of a product's video; scene preparation starts at once in `pool`. `source` is a
-    project or a loaded template set (then `brand` must be given)."""
+    project or a loaded template set (then `brand` must be given); `plan` defaults to the template's
+    own (no beat)."""
     brand = brand or load_brand(source)
     texts = as_texts(source)
     tpl = template if isinstance(template, VideoTemplate) else load_video_template(texts, template)
-    plan = plan_video(tpl, product)
+    plan = plan or plan_video(tpl, product)
     size = tpl.draft_size if draft else tpl.size
     layouts = {name: load_layout(texts, name, brand) for name in dict.fromkeys(s.layout for s in plan.scenes)}
     ctx = post_context(product, catalog, brand)
-    prep = Preparer(layouts, ctx, product, size, tpl.zoom)
-    for layout in layouts.values():
+    story_layout = load_layout(texts, tpl.story.layout, brand) if tpl.story.show and product.story else None
+    phrases, notes = story_on_screen(tpl, story_layout, product, plan)
+    prep = Preparer(layouts, ctx, product, size, tpl.zoom, phrases, story_layout)
+    prep.warnings.extend(notes)
+    for layout in [*layouts.values(), *([story_layout] if story_layout else [])]:
         prep.warnings.extend(layout.warnings)
     pool = pool or ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes")
     return ProductClip(Timeline(plan, prep.scene, pool), size, tpl.fps), plan, prep
+
+
+def story_on_screen(tpl: VideoTemplate, layout: Layout | None, product: Product,
+                    plan: Plan) -> tuple[list[Phrase], list[Problem]]:
+    """The story's phrases, each fitting the story layout's first text box in its max_lines at its
+    min_size (decided on the 1080-wide design, so drafts split alike), timed over the photo scenes."""
+    layer = next((la for la in layout.layers if la.kind == "text"), None) if layout else None
+    if layer is None:
+        return [], []
+    font = str(layout.brand.font_path(layer["font"]))
+    _, _, w, h = layer["box"] or (0, 0, *layout.size)
+    inset = 2 * layer["stroke"]
+
+    def fits(phrase: str) -> bool:
+        return fit(phrase, font, w - inset, h - inset, max_size=layer["min_size"], min_size=layer["min_size"],
+                   line_spacing=layer["line_spacing"], max_lines=layer["max_lines"] or 2) is not None
+
+    phrases, dropped = story.timed(plan, story.split(product.story, fits), tpl.story.per_scene,
+                                   round(tpl.story.fade * tpl.fps))
+    notes = [] if not dropped else [Problem(
+        product.source, None, "story", f"cerita terlalu panjang untuk video: {dropped} frasa terakhir tidak tampil "
+        "di layar (tetap ada di caption)", "persingkat cerita, atau tambahkan foto", "warning")]
+    return phrases, notes
 
 
 def video_template_name(source: Project | TemplateTexts, name: str) -> tuple[str, list[Problem]]:
@@ -340,10 +521,15 @@ def video_template_name(source: Project | TemplateTexts, name: str) -> tuple[str
 def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_path: Path | str, *,
                  brand: Brand | None = None, template: str = "default", draft: bool = False,
                  progress: bool | Callable[[int, int], None] = True, check: bool = True,
-                 music: Mapping[str, Path] | None = None) -> VideoResult:
+                 music: Mapping[str, Path] | None = None, music_turn: int = 0,
+                 transitions: Sequence[str] | None = None) -> VideoResult:
     """Render, encode and check one product's video; the file appears at out_path only when it
     passed every check (CheckError otherwise), and no temporary file outlives the call. With a
-    loaded template set as `source`, `brand` and `music` (content/music/'s files) must be given."""
+    loaded template set as `source`, `brand` and `music` (content/music/'s files) must be given.
+
+    `music_turn` (a later post of the product: 1, 2, ...) moves `auto` to the next bed;
+    `transitions` replaces the photo scenes' transition kinds (see plan_video). The result's
+    `facts` say which mood, bed, tempo and transitions were used (post.json's "video")."""
     out = Path(out_path)
     return_freed_memory()
     brand = brand or load_brand(source)
@@ -352,20 +538,25 @@ def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Pro
     tpl = load_video_template(texts, template)
     enc = Encoding(tpl.fps, tpl.encode.draft_preset if draft else tpl.encode.preset, tpl.encode.crf,
                    tpl.encode.threads, tpl.encode.workers)
-    music_file = sound.choose_music(source if music is None else music, tpl.audio, product, tpl.source,
-                                    tpl.lines.get("audio.music"))
+    craft = catalog.crafts.get(product.craft)
+    bed, music_notes = sound.choose_bed(source if music is None else music, tpl.audio, product,
+                                        craft.mood if craft else None, music_turn, tpl.source,
+                                        tpl.lines.get("audio.music"))
+    plan = plan_video(tpl, product, beat=bed.beat if bed else None, transitions=transitions)
     with ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes") as pool:
         try:
-            plan_duration = plan_video(tpl, product).duration
-            bed = pool.submit(sound.prepare, ffmpeg_exe(), music_file, plan_duration, tpl.audio)
-            clip, plan, prep = build_clip(texts, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool)
+            sound_bed = pool.submit(sound.prepare, ffmpeg_exe(), bed.path if bed else None, plan.duration, tpl.audio)
+            clip, plan, prep = build_clip(texts, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool,
+                                          plan=plan)
             with atomic_output(out) as tmp:
-                frames = write_clip(clip, tmp, enc, bed.result(), progress, label=product.slug)
+                frames = write_clip(clip, tmp, enc, sound_bed.result(), progress, label=product.slug)
                 results = check_video(tmp, draft=draft) if check else []
                 if failed(results):
                     raise CheckError(f"{product.slug}: the video fails TikTok's checks: {summary(results)}")
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    warnings = [*notes, *tpl.warnings, *plan.warnings, *dict.fromkeys(prep.warnings)]
-    return VideoResult(out, frames / tpl.fps, frames, warnings, results)
+    warnings = [*notes, *music_notes, *tpl.warnings, *plan.warnings, *dict.fromkeys(prep.warnings)]
+    facts = {"mood": bed.mood if bed else None, "bed": bed.file if bed else None,
+             "tempo": bed.tempo if bed else None, "transitions": list(dict.fromkeys(plan.transitions))}
+    return VideoResult(out, frames / tpl.fps, frames, warnings, results, facts)
