@@ -73,7 +73,7 @@ def test_today_shows_video_caption_downloads_time_and_the_posted_form(built):
     assert f'poster="/ekspor/{TODAY}/cover.jpg"' in html
     assert 'id="caption"' in html and "#BanggaBuatanIndonesia" in html and 'data-copy="caption"' in html
     assert f'href="/ekspor/{TODAY}/video.mp4?unduh=1"' in html and f'href="/hari/{TODAY}/slides.zip"' in html
-    assert "28 November 2026 pukul 19.00" in html
+    assert "28 November 2026, 19.00 WIB" in html and "Asia/Jakarta" not in html
     assert f'action="/hari/{TODAY}/diunggah"' in html and "Sudah diunggah" in html
 
 
@@ -161,15 +161,58 @@ def test_a_failed_build_shows_its_note(office):
     assert "PhotoError: p1.jpg" in html and "PhotoError" not in outside_details(html)
 
 
-def test_calendar_lists_past_week_and_horizon_with_statuses(built):
+def test_the_calendar_opens_on_the_week_holding_today_and_pages_by_week(built):
     c = app_client(built)
     html = c.get("/kalender").text
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())  # TODAY is a Saturday: 23 to 29 November
     dates = re.findall(r'id="d-(\d{4}-\d{2}-\d{2})"', html)
-    assert dates[0] == str(TODAY - dt.timedelta(days=7)) and dates[-1] == str(TODAY + dt.timedelta(days=6))
-    assert len(dates) == 14 and "(hari ini)" in html and "siap diunggah" in html and "belum dibuat" in html
-    assert "Tidak ada unggahan tercatat" in html  # the past week had no exports or posts
-    earlier = c.get(f"/kalender?mulai={TODAY - dt.timedelta(days=21)}").text
-    assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(TODAY - dt.timedelta(days=21))
+    assert dates == [str(monday + dt.timedelta(days=i)) for i in range(7)]
+    assert "(hari ini)" in html and "siap diunggah" in html and "belum dibuat" in html
+    assert "Tidak ada unggahan tercatat" in html  # Monday to Friday had no exports or posts
+    assert "Unggah 19.00 WIB" in html  # the post time on each day with a post
+    later = re.search(r'href="([^"]+)" rel="next">Minggu berikutnya', html)[1]
+    assert later == f"/kalender?mulai={monday + dt.timedelta(days=7)}"
+    next_week = c.get(later).text
+    assert re.findall(r'id="d-([\d-]+)"', next_week)[0] == str(monday + dt.timedelta(days=7))
+    assert "Kembali ke hari ini" in next_week and "Kembali ke hari ini" not in html
+    earlier = c.get(f"/kalender?mulai={TODAY - dt.timedelta(days=17)}").text  # any day names its week
+    assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(monday - dt.timedelta(days=14))  # Wed 11 Nov
+
+
+def test_a_change_returns_to_that_day_of_that_week_with_the_confirmation_beside_it(office):
+    c = app_client(office)
+    day = TODAY + dt.timedelta(days=3)  # Tuesday of next week
+    monday = day - dt.timedelta(days=day.weekday())
+    week = c.get(f"/kalender?mulai={day}").text
+    back = f"/kalender?mulai={monday}#d-{day}"
+    assert f'value="{back}"' in week
+    r = c.post(f"/hari/{day}/kunci", data={"csrf_token": csrf_of(week), "kembali": back}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == back
+    html = c.get(r.headers["location"]).text
+    cell = html[html.index(f'id="d-{day}"'):]
+    cell = cell[:cell.index("</li>")]
+    assert "dikunci." in cell and 'class="flash ok day-flash"' in cell  # beside the day, not at the top
+    assert "dikunci." not in html[:html.index('id="d-')]
+    r = c.post(f"/hari/{day}/lepas", data={"csrf_token": csrf_of(html), "kembali": "/"})
+    assert "kembali dipilih otomatis" in r.text  # a page not showing the day keeps it at the top
+
+
+def test_the_swap_list_says_when_each_product_was_last_posted_and_if_the_week_has_it(office):
+    conn = store.connect(office.root / "state" / "etalase.db")
+    try:
+        S.mark_posted(conn, TODAY - dt.timedelta(days=9), "kain-tenun", "rina", None, "ayu", NOW)
+    finally:
+        conn.close()
+    c = app_client(office)
+    day = TODAY + dt.timedelta(days=1)
+    coming = {d: planned(office, TODAY + dt.timedelta(days=d)) for d in range(7)}
+    html = c.get(f"/hari/{day}/tukar").text
+    items = {re.search(r'name="product" value="([^"]+)"', li)[1]: li for li in html.split('<li class="item">')[1:]}
+    assert "Terakhir diunggah Kamis, 19 November 2026" in items["kain-tenun"]
+    in_week = {s for d, s in coming.items() if d != 1}
+    for slug, item in items.items():
+        assert ("sudah dijadwalkan" in item) == (slug in in_week), slug
+    assert "Belum pernah diunggah" in items["tas-purun"]
 
 
 def test_swap_pin_and_skip_change_the_plan(office):

@@ -211,7 +211,8 @@ def environment(project: Project) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["tanggal"] = tanggal
-    env.filters["jam"] = lambda t: t.strftime("%H:%M") if hasattr(t, "strftime") else str(t)[11:16]
+    env.filters["jam"] = lambda t: t.strftime("%H.%M") if hasattr(t, "strftime") else str(t)[11:16].replace(":", ".")
+    env.filters["waktu"] = waktu
     env.filters["angka"] = lambda n: f"{int(n):,}".replace(",", ".")  # 2.200, as Indonesian writes numbers
     return env
 
@@ -224,6 +225,25 @@ def tanggal(value: dt.date | str) -> str:
     """2026-10-02 -> "Jumat, 2 Oktober 2026"."""
     d = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{HARI[d.weekday()]}, {d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}  # Indonesia's zones by UTC offset: an ISO time carries only the offset
+
+
+def jam(value: dt.datetime | str, zone: str = "") -> str:
+    """An aware time -> "19.00 WIB" (docs/glossary.md); `zone` names a time without an offset."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    offset = moment.utcoffset()
+    if offset is not None:
+        hours = offset.total_seconds() / 3600
+        zone = ZONES.get(hours) or f"UTC{hours:+g}"
+    return f"{moment:%H.%M} {zone}".rstrip()
+
+
+def waktu(value: dt.datetime | str) -> str:
+    """An aware moment -> "1 Oktober 2026, 05.00 WIB" (docs/glossary.md)."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{moment.day} {BULAN[moment.month - 1]} {moment.year}, {jam(moment)}"
 
 
 def render_checklist(project: Project, manifest: dict[str, Any], caption: str) -> str:

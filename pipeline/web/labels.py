@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 
 from pipeline.curation.rules import STATE_LABELS_ID
+from pipeline.export import folders
 from pipeline.export.folders import BULAN as MONTHS
 from pipeline.export.folders import HARI as WEEKDAYS
 
@@ -50,15 +51,19 @@ def tanggal(value: date | datetime | str | None, with_weekday: bool = True) -> s
 
 
 def waktu(value: datetime | str | None) -> str:
-    """An aware time -> "28 November 2026 pukul 19.00" (Indonesian writes hours with a dot)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return f"{tanggal(value, with_weekday=False)} pukul {value:%H.%M}"
+    """An aware time -> "28 November 2026, 19.00 WIB" (docs/glossary.md); text that is no time stays as it is."""
+    try:
+        return folders.waktu(value) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def jam(value: datetime | str | None, zone: str = "") -> str:
+    """An aware time -> "19.00 WIB"; `zone` names a time without an offset."""
+    try:
+        return folders.jam(value, zone) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
 
 
 _MESSAGES = [
@@ -117,7 +122,7 @@ _HINTS = [  # the catalogue's most common hints
     (r"^did you mean `(.*)`\?$", lambda m: f"maksudnya `{m[1]}`?"),
     (r"^known fields: (.*)$", lambda m: f"kolom yang dikenal: {m[1]}"),
     (r"^one of: (.*)$", lambda m: f"salah satu dari: {m[1]}"),
-    (r"^captions read better with a price.*$", lambda m: "keterangan lebih menarik dengan harga, mis. \"Rp 150.000\""),
+    (r"^captions read better with a price.*$", lambda m: "caption lebih menarik dengan harga, mis. \"Rp 150.000\""),
     (r"^set photo_consent: true once.*$", lambda m: "centang persetujuan tampil setelah pengrajin setuju"),
     (r"^it will look soft on TikTok.*$", lambda m: "akan tampak buram di TikTok; pakai foto asli yang lebih besar"),
     (r"^check the spelling and the file extension$", lambda m: "periksa ejaan dan ekstensi nama filenya"),

@@ -26,14 +26,15 @@ from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
+from pipeline.plan.schedule import zone_label
 from pipeline.web.auth import PLANNERS, require, viewer, web
 from pipeline.web.files import zip_response
-from pipeline.web.labels import tanggal
+from pipeline.web.labels import jam, tanggal
 from pipeline.web.pages.products import fold
 from pipeline.web.render import flash, page, paged
 from pipeline.web.state import WebState
 
-PAST_DAYS = 7  # the calendar shows the past week, then the horizon; older weeks page back
+PAST_DAYS = 7  # /api/days shows the past week, then the horizon (the calendar pages by week)
 
 
 @dataclass(frozen=True)
@@ -236,28 +237,57 @@ def _day_page(request: Request, ctx: P.Context, day: Day):
     state = web(request)
     return page(request, "today.html", title="Hari ini" if day.is_today else day.iso, day=day,
                 caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
-                zone=ctx.settings.timezone,
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
                 prepare_at=ctx.settings.prepare_at)
 
 
 @router.get("/kalender")
 def calendar_page(request: Request, mulai: str = ""):
-    """Two weeks back and the horizon ahead; `mulai` pages through earlier weeks."""
+    """One Monday-to-Sunday week: the one holding today, or the one holding `mulai` (the week buttons)."""
     state = web(request)
     ctx = context(state)
-    today = ctx.today
-    width = dt.timedelta(days=PAST_DAYS + ctx.settings.horizon_days)
-    first = parse_date(mulai) if mulai else today - dt.timedelta(days=PAST_DAYS)
-    span = P.dates(ctx, first, width.days)  # OutOfRange (404) before any date arithmetic could overflow
-    shown = cached_days(state, span[0], span[-1])
-    return page(request, "calendar.html", title="Kalender", days=shown, today=today,
-                earlier=(first - width).isoformat(), paged=bool(mulai), approved=len(ctx.approved))
+    week = calendar_week(ctx, parse_date(mulai) if mulai else ctx.today)
+    shown = cached_days(state, week.days[0], week.days[-1])
+    zone = zone_label(ctx.settings.timezone)
+    return page(request, "calendar.html", title="Kalender", days=shown, today=ctx.today, week=week,
+                times={d.iso: jam(suggested_time(d, ctx.settings), zone) for d in shown},
+                approved=len(ctx.approved), placed_days=[d.iso for d in shown])
+
+
+@dataclass(frozen=True)
+class Week:
+    """The calendar's week: its Monday, the days the plan may show (schedule.yaml's reach cuts the
+    first and last weeks short), and the Mondays of the weeks either side when they are in reach."""
+
+    monday: dt.date
+    days: list[dt.date]
+    earlier: dt.date | None
+    later: dt.date | None
+    holds_today: bool
+
+    def back(self, iso: str) -> str:
+        """Where a change to day `iso` returns to: this week, scrolled to that day."""
+        return f"/kalender?mulai={self.monday.isoformat()}#d-{iso}"
+
+
+def calendar_week(ctx: P.Context, asked: dt.date) -> Week:
+    P.check_range(ctx, asked)  # OutOfRange (404) before any date arithmetic could overflow
+    first, last = P.reach(ctx)
+    monday = asked - dt.timedelta(days=asked.weekday())
+    days = [d for d in (monday + dt.timedelta(days=i) for i in range(7)) if first <= d <= last]
+    sunday = monday + dt.timedelta(days=6)
+    return Week(monday, days, monday - dt.timedelta(days=7) if monday > first else None,
+                sunday + dt.timedelta(days=1) if sunday < last else None, monday <= ctx.today <= sunday)
+
+
+def week_back(ctx: P.Context, date: dt.date) -> str:
+    return calendar_week(ctx, date).back(date.isoformat())
 
 
 @router.get("/hari/{date}/tukar")
 def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
-    """The swap picker: approved products, the day's theme first, searchable (a thousand do not fit a select)."""
+    """The swap picker: approved products, the day's theme first, searchable (a thousand do not fit a select);
+    each says when it was last posted and whether the coming week already has it."""
     state = web(request)
     ctx = context(state)
     day = cached_day(state, parse_date(date))
@@ -267,8 +297,16 @@ def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
     rows = [(p, p in fit) for p in fit + rest
             if all(w in fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
                    for w in words)]
-    return page(request, "swap.html", title="Tukar produk", day=day, catalog=cat,
-                theme=ctx.settings.day(day.date).theme, **paged(rows, halaman, f"/hari/{day.iso}/tukar", q=q))
+    coming = {d.product.slug: d.date for d in cached_days(state, ctx.today, ctx.today + dt.timedelta(days=6))
+              if d.product and d.date != day.date and not d.skipped}
+    return page(request, "swap.html", title="Tukar produk", day=day, catalog=cat, back=week_back(ctx, day.date),
+                theme=ctx.settings.day(day.date).theme, last_posted=last_posted(state), coming=coming,
+                **paged(rows, halaman, f"/hari/{day.iso}/tukar", q=q))
+
+
+def last_posted(state: WebState) -> dict[str, dt.date]:
+    """Each product's latest posted day, from the ledger (once per state version)."""
+    return state.memo("last_posted", lambda: {p.product: p.day for p in S.posts(state.db()).values()})  # by day
 
 
 @router.get("/riwayat")
@@ -295,9 +333,10 @@ def slides_zip(request: Request, date: str):
 # Actions -----------------------------------------------------------------------------------
 
 def _act(request: Request, date: str, action: str, what: str, message: str, back: str, **values):
+    """Apply a change, then back to where the admin was with the confirmation beside that day."""
     day = parse_date(date)
     change(request, day, action, what, **values)
-    flash(request, message.format(date=tanggal(day)))
+    flash(request, message.format(date=tanggal(day)), day=day.isoformat())
     return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/kalender",
                             status_code=303)
 
