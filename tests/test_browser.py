@@ -161,7 +161,7 @@ def test_the_admin_swaps_a_day_downloads_the_video_and_marks_the_day_posted(phon
     page = phone
     login(page, "ayu")
     shot(page, "02-hari-ini")
-    page.get_by_role("button", name="Salin keterangan").click()
+    page.get_by_role("button", name="Salin caption").click()
     page.get_by_role("button", name="Tersalin ✓").wait_for()
     assert "#BanggaBuatanIndonesia" in page.evaluate("navigator.clipboard.readText()")
     with page.expect_download() as info:
@@ -270,7 +270,7 @@ def test_with_the_clipboard_permission_denied_copying_falls_back_to_the_copy_com
     try:
         login(page, "ayu")
         assert page.evaluate("navigator.clipboard.writeText('x').then(() => 'ok', e => e.name)") == "NotAllowedError"
-        page.get_by_role("button", name="Salin keterangan").click()
+        page.get_by_role("button", name="Salin caption").click()
         page.get_by_role("button", name="Tersalin ✓").wait_for()
     finally:
         context.close()
@@ -282,14 +282,14 @@ def test_when_the_phone_refuses_to_copy_the_caption_is_selected_for_a_manual_cop
     context, page = _clipboard_denied(browser, base_url, "document.execCommand = function () { return false; };")
     try:
         login(page, "ayu")
-        page.get_by_role("button", name="Salin keterangan").click()
+        page.get_by_role("button", name="Salin caption").click()
         note = page.get_by_role("status").filter(has_text="tekan lama pada teks")
         note.wait_for()
         assert "tidak mengizinkan salin otomatis" in note.inner_text()
         selected = page.evaluate("window.getSelection().toString()")
         assert "#BanggaBuatanIndonesia" in selected
         assert selected.strip() == page.locator("#caption").inner_text().strip()
-        assert page.get_by_role("button", name="Salin keterangan").is_visible()  # never claims "Tersalin"
+        assert page.get_by_role("button", name="Salin caption").is_visible()  # never claims "Tersalin"
         shot(page, "02b-salin-manual")
     finally:
         context.close()

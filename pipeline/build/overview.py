@@ -40,7 +40,7 @@ def write_index(ctx: Context, report: BuildReport | None = None) -> Path:
             "folder": d.isoformat(), "reason": (manifest or {}).get("reason") or (slot.reason if slot else ""),
             "product": None if state.gone_by else (manifest or {}).get("product", {}).get("name") or _name(ctx, slug),
             "post": post,
-            "suggested": ctx.settings.post_time(d).strftime("%H:%M") + " " + zone_label(ctx.settings.timezone),
+            "suggested": ctx.settings.post_time(d).strftime("%H.%M") + " " + zone_label(ctx.settings.timezone),
         })
     html = X.render_index(ctx.project, rows, ctx.now())
     path = exports / X.INDEX
