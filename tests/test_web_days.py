@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import csrf_of, outside_details, web_approve, web_built_day
@@ -112,6 +113,26 @@ def test_downloads_are_named_by_day_and_product_so_the_phone_gallery_tells_them_
         assert f'href="/ekspor/{TODAY}/{file}?unduh=1" download="{name}"' in html  # each slide on its own too
     assert "attachment" not in c.get(f"/ekspor/{TODAY}/{files['video']}").headers.get("content-disposition", "")
     assert "Unduh slide 1" in html and "data-share=" in html
+
+
+def test_a_video_without_music_of_its_own_reminds_the_admin_to_add_a_sound_in_tiktok(built):
+    """The packaged template picks music from content/music/ (`music: auto`); with none there, or with
+    `music: none`, the video is silent and the day page says to add a TikTok sound."""
+    c = app_client(built)
+    hint = "tanpa musik sendiri"
+    assert hint in c.get("/").text and "Suara asli" in c.get("/").text  # content/music/ is empty here
+    music = built.root / "content" / "music"
+    music.mkdir()
+    (music / "gamelan.m4a").write_bytes(b"not played here: only chosen by name")
+    assert hint not in c.get("/").text  # the video has music of its own: nothing to add
+    videos = built.root / "templates" / "videos"
+    videos.mkdir(parents=True, exist_ok=True)
+    packaged = Path(__file__).resolve().parent.parent / "pipeline" / "defaults" / "templates" / "videos"
+    text = (packaged / "default.yaml").read_text(encoding="utf-8")
+    assert "  music: auto" in text
+    (videos / "default.yaml").write_text(text.replace("  music: auto", "  music: none", 1), encoding="utf-8")
+    assert hint in app_client(built).get("/").text  # the council switched the music off
+    assert hint not in c.get(f"/hari/{TODAY + dt.timedelta(days=1)}").text  # no video that day: nothing to say
 
 
 def test_a_file_the_manifest_does_not_list_keeps_its_own_name(built):

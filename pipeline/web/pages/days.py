@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from pipeline.build import changes
-from pipeline.common.errors import NotFound
+from pipeline.common.errors import EtalaseError, NotFound
 from pipeline.common.models import Artisan, Product
 from pipeline.curation import reviews
 from pipeline.export.failed import Note
@@ -27,6 +27,9 @@ from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
 from pipeline.plan.schedule import zone_label
+from pipeline.render.audio import choose_music
+from pipeline.render.scenes import AudioSettings, load_video_template
+from pipeline.render.templates import as_texts
 from pipeline.web.auth import PLANNERS, require, viewer, web
 from pipeline.web.files import zip_response
 from pipeline.web.labels import jam, tanggal
@@ -151,6 +154,25 @@ def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date) -> Day
     return Day(slot.date, slot, state.code, product, artisan, state.manifest, post, state, today)
 
 
+def plays_own_music(state: WebState, day: Day) -> bool:
+    """Whether the day's video carries music of its own. Not when its video template says `music: none`,
+    or says `auto` with nothing in content/music/: the day page then reminds the admin to add a sound
+    in TikTok (and turn the video's original, silent sound down). The template's audio settings are
+    read once per state version; a template that does not load is the build's to report."""
+    if not day.product or not isinstance(day.files.get("video"), str):
+        return True
+    template = str((day.manifest or {}).get("template") or "default")
+
+    def audio() -> AudioSettings:
+        texts = as_texts(state.project)
+        return load_video_template(texts, template if template in texts.template_names("videos", ".yaml")
+                                   else "default").audio
+    try:
+        return choose_music(state.project, state.memo(("video_audio", template), audio), day.product) is not None
+    except EtalaseError:
+        return True
+
+
 def suggested_time(day: Day, settings) -> str:
     """When to post: the export's own time when the day is built, else the schedule's."""
     return (day.manifest or {}).get("suggested_time") or settings.post_time(day.date).isoformat()
@@ -237,6 +259,7 @@ def _day_page(request: Request, ctx: P.Context, day: Day):
     state = web(request)
     return page(request, "today.html", title="Hari ini" if day.is_today else day.iso, day=day,
                 caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
+                own_music=plays_own_music(state, day),
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
                 prepare_at=ctx.settings.prepare_at)
 
@@ -294,9 +317,10 @@ def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
     fit, rest = candidates(ctx, day.date)
     words = fold(q).split()
     cat = ctx.catalog
-    rows = [(p, p in fit) for p in fit + rest
-            if all(w in fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
-                   for w in words)]
+    folded = state.memo("swap_search", lambda: {  # folded once per state version, not per keystroke
+        p.slug: fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
+        for p in ctx.approved})
+    rows = [(p, p in fit) for p in fit + rest if all(w in folded.get(p.slug, "") for w in words)]
     coming = {d.product.slug: d.date for d in cached_days(state, ctx.today, ctx.today + dt.timedelta(days=6))
               if d.product and d.date != day.date and not d.skipped}
     return page(request, "swap.html", title="Tukar produk", day=day, catalog=cat, back=week_back(ctx, day.date),
