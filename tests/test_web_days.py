@@ -232,7 +232,7 @@ def test_the_swap_list_says_when_each_product_was_last_posted_and_if_the_week_ha
     assert "Terakhir diunggah Kamis, 19 November 2026" in items["kain-tenun"]
     in_week = {s for d, s in coming.items() if d != 1}
     for slug, item in items.items():
-        assert ("sudah dijadwalkan" in item) == (slug in in_week), slug
+        assert ("Sudah dijadwalkan" in item) == (slug in in_week), slug
     assert "Belum pernah diunggah" in items["tas-purun"]
 
 
