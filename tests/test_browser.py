@@ -161,7 +161,7 @@ def test_the_admin_swaps_a_day_downloads_the_video_and_marks_the_day_posted(phon
     page = phone
     login(page, "ayu")
     shot(page, "02-hari-ini")
-    page.get_by_role("button", name="Salin keterangan").click()
+    page.get_by_role("button", name="Salin caption").click()
     page.get_by_role("button", name="Tersalin ✓").wait_for()
     assert "#BanggaBuatanIndonesia" in page.evaluate("navigator.clipboard.readText()")
     with page.expect_download() as info:
@@ -270,7 +270,7 @@ def test_with_the_clipboard_permission_denied_copying_falls_back_to_the_copy_com
     try:
         login(page, "ayu")
         assert page.evaluate("navigator.clipboard.writeText('x').then(() => 'ok', e => e.name)") == "NotAllowedError"
-        page.get_by_role("button", name="Salin keterangan").click()
+        page.get_by_role("button", name="Salin caption").click()
         page.get_by_role("button", name="Tersalin ✓").wait_for()
     finally:
         context.close()
@@ -282,14 +282,76 @@ def test_when_the_phone_refuses_to_copy_the_caption_is_selected_for_a_manual_cop
     context, page = _clipboard_denied(browser, base_url, "document.execCommand = function () { return false; };")
     try:
         login(page, "ayu")
-        page.get_by_role("button", name="Salin keterangan").click()
+        page.get_by_role("button", name="Salin caption").click()
         note = page.get_by_role("status").filter(has_text="tekan lama pada teks")
         note.wait_for()
         assert "tidak mengizinkan salin otomatis" in note.inner_text()
         selected = page.evaluate("window.getSelection().toString()")
         assert "#BanggaBuatanIndonesia" in selected
         assert selected.strip() == page.locator("#caption").inner_text().strip()
-        assert page.get_by_role("button", name="Salin keterangan").is_visible()  # never claims "Tersalin"
+        assert page.get_by_role("button", name="Salin caption").is_visible()  # never claims "Tersalin"
         shot(page, "02b-salin-manual")
+    finally:
+        context.close()
+
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _cells(page) -> list[dict]:
+    """Each calendar day's id and box, in page order."""
+    return page.evaluate("[...document.querySelectorAll('li.day')].map(li => {"
+                         " const r = li.getBoundingClientRect(); return {id: li.id, x: r.x, y: r.y, w: r.width}; })")
+
+
+def test_the_calendar_pages_to_next_week_and_confirms_a_change_beside_the_day(phone):
+    page = phone
+    login(page, "ayu")
+    page.goto("/kalender")
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    cells = _cells(page)
+    assert [c["id"] for c in cells] == [f"d-{monday + dt.timedelta(days=i)}" for i in range(7)]
+    assert len({round(c["x"]) for c in cells}) == 1  # a phone gets a list: one column
+    assert page.locator(f"#d-{TODAY}").get_by_text("Unggah 19.00 WIB").is_visible()
+    page.get_by_role("link", name="Minggu berikutnya ›").click()
+    later = monday + dt.timedelta(days=7)
+    page.wait_for_url(f"**/kalender?mulai={later}")
+    assert _cells(page)[0]["id"] == f"d-{later}"
+    assert page.get_by_role("link", name="Kembali ke hari ini").is_visible()
+    shot(page, "03c-kalender-minggu-depan")
+
+    day = later + dt.timedelta(days=6)  # Sunday of next week: far enough down the list to need a scroll
+    cell = page.locator(f"#d-{day}")
+    cell.get_by_text("Ubah jadwal").click()
+    cell.get_by_role("button", name="Kunci produk ini").click()
+    page.wait_for_url(f"**/kalender?mulai={later}#d-{day}")
+    note = page.locator(f"#d-{day} .day-flash")
+    assert "dikunci" in note.inner_text()
+    box = page.evaluate("(() => { const r = document.querySelector('.day-flash').getBoundingClientRect();"
+                        " return [r.top, r.bottom, window.innerHeight, window.scrollY]; })()")
+    assert 0 <= box[0] and box[1] <= box[2] and box[3] > 0  # scrolled to the day, the note in view
+    assert page.locator("main > .flash").count() == 0  # not at the top of the page as well
+    page.screenshot(path=str(SHOTS / "03d-kalender-dikunci.png"))  # what the admin sees: the viewport
+    cell = page.locator(f"#d-{day}")
+    cell.get_by_text("Ubah jadwal").click()
+    cell.get_by_role("button", name="Lepas kunci").click()  # the shared project goes back as it was
+    page.wait_for_url(f"**#d-{day}")
+    assert "kembali dipilih otomatis" in page.locator(f"#d-{day} .day-flash").inner_text()
+
+
+def test_on_a_desktop_the_calendar_is_a_week_grid(browser, base_url):
+    context = browser.new_context(viewport=DESKTOP, device_scale_factor=1, locale="id-ID", base_url=base_url)
+    try:
+        page = context.new_page()
+        login(page, "ayu")
+        page.goto("/kalender")
+        cells = _cells(page)
+        assert len(cells) == 7
+        assert len({round(c["y"]) for c in cells}) == 1  # one row
+        xs = [c["x"] for c in cells]
+        assert xs == sorted(xs) and len(set(round(x) for x in xs)) == 7 and all(c["w"] > 120 for c in cells)
+        assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / "03e-kalender-desktop.png"), full_page=True)
     finally:
         context.close()

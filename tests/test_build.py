@@ -120,7 +120,7 @@ def test_build_exports_complete_checked_days_on_wib_dates(shop, utc_process):
         assert not [c for c in post["checks"] if not c["ok"] and c["severity"] == "error"]
         caption = (folder / "caption.txt").read_text(encoding="utf-8")
         page = (folder / "checklist.html").read_text(encoding="utf-8")
-        assert post["product"]["name"] in page and "19:00 WIB" in page and caption.strip().splitlines()[0] in page
+        assert post["product"]["name"] in page and "19.00 WIB" in page and caption.strip().splitlines()[0] in page
     friday = json.loads((exports / "2026-10-02" / "post.json").read_text(encoding="utf-8"))
     assert friday["special_day"] == "Hari Batik Nasional" and "special_day" in friday["flags"]
     assert (exports / "2026-10-02" / "caption.txt").read_text(encoding="utf-8").startswith(

@@ -188,7 +188,7 @@ def test_hashtags_over_the_limit_warn():
     many = by_name(check_caption(text + " #F"))["hashtags"]
     assert not many.ok and many.severity == "warning" and not failed(check_caption(text + " #F"))
     assert by_name(check_caption(text + " #F", max_hashtags=6))["hashtags"].ok
-    assert by_name(check_caption("Harga 50# saja, warna#merah"))["hashtags"].message == "0 hashtag"
+    assert by_name(check_caption("Harga 50# saja, warna#merah"))["hashtags"].message == "0 tagar"
 
 
 def test_empty_caption_is_a_warning():

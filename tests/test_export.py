@@ -204,7 +204,7 @@ def test_checklist_page_shows_one_block_per_channel():
 
 def test_index_page_golden():
     project = Project.at(Path(__file__).resolve().parent.parent)
-    base = {"past": False, "today": False, "warning": "", "note": None, "post": None, "suggested": "19:00 WIB"}
+    base = {"past": False, "today": False, "warning": "", "note": None, "post": None, "suggested": "19.00 WIB"}
     note = F.Note(dt.date(2026, 10, 3), "tikar-pandan", "2026-10-01T05:00:00+07:00", F.Failure(
         F.UNEXPECTED, "Terjadi kesalahan tak terduga.", "Hubungi petugas IT kantor.",
         "Traceback (most recent call last):\n  boom"), "2026-10-03.FAILED.txt")

@@ -107,7 +107,7 @@ def test_admin_overrides_posted_days_and_blackout():
     slots = make_plan(days, prods, arts, settings, history, overrides)
     assert [(s.product, s.reason) for s in slots] == [
         ("c1", "dipilih admin"), ("b1", "dikunci admin"), (None, "dilewati admin"),
-        ("retired-thing", "sudah diposting"), (None, "tanggal tanpa posting (blackout di schedule.yaml)")]
+        ("retired-thing", "sudah diunggah"), (None, "tanggal tanpa unggahan (blackout di schedule.yaml)")]
     assert [sorted(s.flags) for s in slots] == [[P.SWAPPED], [P.PINNED], [P.SKIPPED], [P.POSTED], [P.BLACKOUT]]
     assert all(s.fixed for s in slots)
 
@@ -130,7 +130,7 @@ def test_exported_day_keeps_its_product_when_a_better_candidate_is_approved():
     first = make_plan([MONDAY], [product("a1", "ani")], arts, plain())[0]
     history = [Feature(MONDAY, first.product, first.artisan, P.EXPORTED)]
     again = make_plan([MONDAY], [product("a1", "ani"), product("b1", "budi")], arts, plain(), history)[0]
-    assert again.product == "a1" and again.reason == "sudah diekspor; produk tetap"
+    assert again.product == "a1" and again.reason == "sudah dibuat; produknya tidak berganti"
 
 
 # Properties -------------------------------------------------------------------------------------

@@ -80,6 +80,19 @@ def test_editing_an_approved_product_sends_it_back_to_review_and_shows_what_chan
     assert "<del>Rp 150.000</del> → <ins>175000</ins>" in review
 
 
+def test_a_search_finds_what_was_just_saved(web_office):
+    """The rows keep their search text folded once (accents and case); saving a product rebuilds it."""
+    c = client(web_office)
+    assert "Tas Purun Besar" not in c.get("/produk?q=kerang").text
+    form = c.get("/produk/tas-purun").text
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "_text_hash": _hidden(form, "_text_hash"),
+                                          "name": "Tas Purun Besar", "artisan": "ani", "craft": "anyaman-purun",
+                                          "story": "Hiasan KÉRANG laut.", "keep": "p1.jpg", "hero": "p1.jpg"})
+    assert r.status_code == 200 and "Perubahan tersimpan." in r.text
+    assert [p["slug"] for p in c.get("/api/products?q=kerang").json()["products"]] == ["tas-purun"]
+    assert "Tas Purun Besar" in c.get("/produk?q=Kérang%20besar").text
+
+
 def _hidden(html: str, name: str) -> str:
     import re
     return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import csrf_of, outside_details, web_approve, web_built_day
@@ -73,7 +74,7 @@ def test_today_shows_video_caption_downloads_time_and_the_posted_form(built):
     assert f'poster="/ekspor/{TODAY}/cover.jpg"' in html
     assert 'id="caption"' in html and "#BanggaBuatanIndonesia" in html and 'data-copy="caption"' in html
     assert f'href="/ekspor/{TODAY}/video.mp4?unduh=1"' in html and f'href="/hari/{TODAY}/slides.zip"' in html
-    assert "28 Nov 2026, 19.00 WIB" in html  # the shared label table (pipeline/common/labels.py)
+    assert "28 Nov 2026, 19.00 WIB" in html and "Asia/Jakarta" not in html  # the shared label table
     assert f'action="/hari/{TODAY}/diunggah"' in html and "Sudah diunggah" in html
 
 
@@ -112,6 +113,26 @@ def test_downloads_are_named_by_day_and_product_so_the_phone_gallery_tells_them_
         assert f'href="/ekspor/{TODAY}/{file}?unduh=1" download="{name}"' in html  # each slide on its own too
     assert "attachment" not in c.get(f"/ekspor/{TODAY}/{files['video']}").headers.get("content-disposition", "")
     assert "Unduh slide 1" in html and "data-share=" in html
+
+
+def test_a_video_without_music_of_its_own_reminds_the_admin_to_add_a_sound_in_tiktok(built):
+    """The packaged template picks music from content/music/ (`music: auto`); with none there, or with
+    `music: none`, the video is silent and the day page says to add a TikTok sound."""
+    c = app_client(built)
+    hint = "tanpa musik sendiri"
+    assert hint in c.get("/").text and "Suara asli" in c.get("/").text  # content/music/ is empty here
+    music = built.root / "content" / "music"
+    music.mkdir()
+    (music / "gamelan.m4a").write_bytes(b"not played here: only chosen by name")
+    assert hint not in c.get("/").text  # the video has music of its own: nothing to add
+    videos = built.root / "templates" / "videos"
+    videos.mkdir(parents=True, exist_ok=True)
+    packaged = Path(__file__).resolve().parent.parent / "pipeline" / "defaults" / "templates" / "videos"
+    text = (packaged / "default.yaml").read_text(encoding="utf-8")
+    assert "  music: auto" in text
+    (videos / "default.yaml").write_text(text.replace("  music: auto", "  music: none", 1), encoding="utf-8")
+    assert hint in app_client(built).get("/").text  # the council switched the music off
+    assert hint not in c.get(f"/hari/{TODAY + dt.timedelta(days=1)}").text  # no video that day: nothing to say
 
 
 def test_a_file_the_manifest_does_not_list_keeps_its_own_name(built):
@@ -161,15 +182,58 @@ def test_a_failed_build_shows_its_note(office):
     assert "PhotoError: p1.jpg" in html and "PhotoError" not in outside_details(html)
 
 
-def test_calendar_lists_past_week_and_horizon_with_statuses(built):
+def test_the_calendar_opens_on_the_week_holding_today_and_pages_by_week(built):
     c = app_client(built)
     html = c.get("/kalender").text
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())  # TODAY is a Saturday: 23 to 29 November
     dates = re.findall(r'id="d-(\d{4}-\d{2}-\d{2})"', html)
-    assert dates[0] == str(TODAY - dt.timedelta(days=7)) and dates[-1] == str(TODAY + dt.timedelta(days=6))
-    assert len(dates) == 14 and "(hari ini)" in html and "siap diunggah" in html and "belum dibuat" in html
-    assert "Tidak ada unggahan tercatat" in html  # the past week had no exports or posts
-    earlier = c.get(f"/kalender?mulai={TODAY - dt.timedelta(days=21)}").text
-    assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(TODAY - dt.timedelta(days=21))
+    assert dates == [str(monday + dt.timedelta(days=i)) for i in range(7)]
+    assert "(hari ini)" in html and "siap diunggah" in html and "belum dibuat" in html
+    assert "Tidak ada unggahan tercatat" in html  # Monday to Friday had no exports or posts
+    assert "Unggah 19.00 WIB" in html  # the post time on each day with a post
+    later = re.search(r'href="([^"]+)" rel="next">Minggu berikutnya', html)[1]
+    assert later == f"/kalender?mulai={monday + dt.timedelta(days=7)}"
+    next_week = c.get(later).text
+    assert re.findall(r'id="d-([\d-]+)"', next_week)[0] == str(monday + dt.timedelta(days=7))
+    assert "Kembali ke hari ini" in next_week and "Kembali ke hari ini" not in html
+    earlier = c.get(f"/kalender?mulai={TODAY - dt.timedelta(days=17)}").text  # any day names its week
+    assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(monday - dt.timedelta(days=14))  # Wed 11 Nov
+
+
+def test_a_change_returns_to_that_day_of_that_week_with_the_confirmation_beside_it(office):
+    c = app_client(office)
+    day = TODAY + dt.timedelta(days=3)  # Tuesday of next week
+    monday = day - dt.timedelta(days=day.weekday())
+    week = c.get(f"/kalender?mulai={day}").text
+    back = f"/kalender?mulai={monday}#d-{day}"
+    assert f'value="{back}"' in week
+    r = c.post(f"/hari/{day}/kunci", data={"csrf_token": csrf_of(week), "kembali": back}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == back
+    html = c.get(r.headers["location"]).text
+    cell = html[html.index(f'id="d-{day}"'):]
+    cell = cell[:cell.index("</li>")]
+    assert "dikunci." in cell and 'class="flash ok day-flash"' in cell  # beside the day, not at the top
+    assert "dikunci." not in html[:html.index('id="d-')]
+    r = c.post(f"/hari/{day}/lepas", data={"csrf_token": csrf_of(html), "kembali": "/"})
+    assert "kembali dipilih otomatis" in r.text  # a page not showing the day keeps it at the top
+
+
+def test_the_swap_list_says_when_each_product_was_last_posted_and_if_the_week_has_it(office):
+    conn = store.connect(office.root / "state" / "etalase.db")
+    try:
+        S.mark_posted(conn, TODAY - dt.timedelta(days=9), "kain-tenun", "rina", None, "ayu", NOW)
+    finally:
+        conn.close()
+    c = app_client(office)
+    day = TODAY + dt.timedelta(days=1)
+    coming = {d: planned(office, TODAY + dt.timedelta(days=d)) for d in range(7)}
+    html = c.get(f"/hari/{day}/tukar").text
+    items = {re.search(r'name="product" value="([^"]+)"', li)[1]: li for li in html.split('<li class="item">')[1:]}
+    assert "Terakhir diunggah Kamis, 19 November 2026" in items["kain-tenun"]
+    in_week = {s for d, s in coming.items() if d != 1}
+    for slug, item in items.items():
+        assert ("Sudah dijadwalkan" in item) == (slug in in_week), slug
+    assert "Belum pernah diunggah" in items["tas-purun"]
 
 
 def test_swap_pin_and_skip_change_the_plan(office):

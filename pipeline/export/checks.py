@@ -253,8 +253,8 @@ def check_caption(text: str, max_hashtags: int = 5, max_length: int = 2200) -> l
         _check("caption_length", units <= max_length, f"{units} karakter (UTF-16)",
                f"{units} karakter (UTF-16), di atas batas {max_length}"),
         _check("caption_empty", bool(text.strip()), "ada teks", "caption kosong", "warning"),
-        _check("hashtags", len(tags) <= max_hashtags, f"{len(tags)} hashtag",
-               f"{len(tags)} hashtag; beberapa akun melaporkan batas {max_hashtags}", "warning"),
+        _check("hashtags", len(tags) <= max_hashtags, f"{len(tags)} tagar",
+               f"{len(tags)} tagar; beberapa akun melaporkan batas {max_hashtags}", "warning"),
     ]
 
 

@@ -218,7 +218,7 @@ def _fixed(d: dt.date, day: DayPlan, feature: Feature | None, override: Override
            approved: Mapping[str, Product]) -> Slot | None:
     """A day the planner must not choose for, or None."""
     if feature and feature.kind == POSTED:
-        slot = _slot(day, None, "posted", "sudah diposting", {POSTED}, feature.artisan)
+        slot = _slot(day, None, "posted", "sudah diunggah", {POSTED}, feature.artisan)
         return replace(slot, product=feature.product)
     if override and override.skipped:
         return _slot(day, None, "admin_skip", "dilewati admin", {SKIPPED})
@@ -228,9 +228,9 @@ def _fixed(d: dt.date, day: DayPlan, feature: Feature | None, override: Override
         return _slot(day, approved[override.product], "admin_" + ("swap" if kind == SWAPPED else "pin"), reason,
                      {kind})
     if day.blackout:
-        return _slot(day, None, "blackout", "tanggal tanpa posting (blackout di schedule.yaml)", {BLACKOUT})
+        return _slot(day, None, "blackout", "tanggal tanpa unggahan (blackout di schedule.yaml)", {BLACKOUT})
     if feature and feature.product in approved:
-        return _slot(day, approved[feature.product], "exported", "sudah diekspor; produk tetap", {EXPORTED})
+        return _slot(day, approved[feature.product], "exported", "sudah dibuat; produknya tidak berganti", {EXPORTED})
     return None
 
 

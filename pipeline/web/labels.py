@@ -92,7 +92,7 @@ _HINTS = [  # the catalogue's most common hints
     (r"^did you mean `(.*)`\?$", lambda m: f"maksudnya `{m[1]}`?"),
     (r"^known fields: (.*)$", lambda m: f"kolom yang dikenal: {m[1]}"),
     (r"^one of: (.*)$", lambda m: f"salah satu dari: {m[1]}"),
-    (r"^captions read better with a price.*$", lambda m: "keterangan lebih menarik dengan harga, mis. \"Rp 150.000\""),
+    (r"^captions read better with a price.*$", lambda m: "caption lebih menarik dengan harga, mis. \"Rp 150.000\""),
     (r"^set photo_consent: true once.*$", lambda m: "centang persetujuan tampil setelah pengrajin setuju"),
     (r"^it will look soft on TikTok.*$", lambda m: "akan tampak buram di TikTok; pakai foto asli yang lebih besar"),
     (r"^check the spelling and the file extension$", lambda m: "periksa ejaan dan ekstensi nama filenya"),

@@ -35,7 +35,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
         rupiah=lambda v: format_rupiah(v).replace(" ", "\u00a0") if isinstance(v, int) else "",  # never split
-        tanggal=labels.tanggal, waktu=labels.waktu, state=labels.state_label, field=labels.field_label,
+        tanggal=labels.tanggal, waktu=labels.waktu, jam=labels.jam, state=labels.state_label, field=labels.field_label,
         pesan=labels.pesan, urlq=lambda v: quote(str(v), safe=""),
         role=lambda v: labels.ROLE_LABELS.get(v, v), action=lambda v: labels.ACTION_LABELS.get(v, v),
         status=lambda v: DAY_LABELS.get(v, v),  # one wording with exports/index.html
@@ -52,7 +52,10 @@ ENV = _environment()
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     viewer = getattr(request.state, "viewer", None)
-    flashes = request.session.pop("flash", []) if "flash" in request.session else []
+    raw = request.session.pop("flash", []) if "flash" in request.session else []
+    placed = set(context.get("placed_days", ()))  # days this page shows: their notices go beside them
+    flashes = [(f[0], f[1]) for f in raw if len(f) < 3 or f[2] not in placed]
+    context["day_flashes"] = {f[2]: (f[0], f[1]) for f in raw if len(f) > 2 and f[2] in placed}
     nav = [(path, label) for path, label, roles in NAV if roles is None or (viewer and viewer.role in roles)]
     web = getattr(request.app.state, "web", None)
     council, tagline = web.council_identity() if web is not None else ("", "")
@@ -64,9 +67,10 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 
-def flash(request: Request, message: str, kind: str = "ok") -> None:
-    """A one-time notice for the next page (kept in the signed session cookie, so it survives a redirect)."""
-    request.session["flash"] = [*request.session.get("flash", []), [kind, message]]
+def flash(request: Request, message: str, kind: str = "ok", day: str | None = None) -> None:
+    """A one-time notice for the next page (kept in the signed session cookie, so it survives a redirect).
+    With `day` (ISO date) a page that shows that day (the calendar) puts it beside the day, not at the top."""
+    request.session["flash"] = [*request.session.get("flash", []), [kind, message, *([day] if day else [])]]
 
 
 PER_PAGE = 30

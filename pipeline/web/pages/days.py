@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pipeline.build import changes
 from pipeline.build import progress as G
 from pipeline.build.freshness import InputHashes, make_loader
-from pipeline.common.errors import NotFound
+from pipeline.common.errors import EtalaseError, NotFound
 from pipeline.common.models import Artisan, Product
 from pipeline.curation import reviews
 from pipeline.export.failed import Note
@@ -28,14 +28,17 @@ from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
+from pipeline.render.audio import choose_music
+from pipeline.render.scenes import AudioSettings, load_video_template
+from pipeline.render.templates import as_texts
 from pipeline.web.auth import PLANNERS, require, viewer, web
 from pipeline.web.files import zip_response
-from pipeline.web.labels import tanggal
+from pipeline.web.labels import jam_zona, tanggal
 from pipeline.web.pages.products import fold
 from pipeline.web.render import flash, page, paged
 from pipeline.web.state import WebState
 
-PAST_DAYS = 7  # the calendar shows the past week, then the horizon; older weeks page back
+PAST_DAYS = 7  # /api/days shows the past week, then the horizon (the calendar pages by week)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,25 @@ def _day(ctx: P.Context, slot: Slot, post: S.Post | None, today: dt.date, hashes
     return Day(slot.date, slot, state.code, product, artisan, state.manifest, post, state, today)
 
 
+def plays_own_music(state: WebState, day: Day) -> bool:
+    """Whether the day's video carries music of its own. Not when its video template says `music: none`,
+    or says `auto` with nothing in content/music/: the day page then reminds the admin to add a sound
+    in TikTok (and turn the video's original, silent sound down). The template's audio settings are
+    read once per state version; a template that does not load is the build's to report."""
+    if not day.product or not isinstance(day.files.get("video"), str):
+        return True
+    template = str((day.manifest or {}).get("template") or "default")
+
+    def audio() -> AudioSettings:
+        texts = as_texts(state.project)
+        return load_video_template(texts, template if template in texts.template_names("videos", ".yaml")
+                                   else "default").audio
+    try:
+        return choose_music(state.project, state.memo(("video_audio", template), audio), day.product) is not None
+    except EtalaseError:
+        return True
+
+
 def suggested_time(day: Day, settings) -> str:
     """When to post: the export's own time when the day is built, else the schedule's."""
     return (day.manifest or {}).get("suggested_time") or settings.post_time(day.date).isoformat()
@@ -272,38 +294,77 @@ def day_page_response(request: Request, ctx: P.Context, day: Day, results=None, 
                 caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
                 zone=ctx.settings.timezone, progress=G.of_day(state.project.state, day.date, state.clock.now()),
                 suggested_reason=suggested_reason(ctx.settings, day.date),
+                own_music=plays_own_music(state, day),
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
                 prepare_at=ctx.settings.prepare_at, results=results or R.block(ctx, day.date))
 
 
 @router.get("/kalender")
 def calendar_page(request: Request, mulai: str = ""):
-    """Two weeks back and the horizon ahead; `mulai` pages through earlier weeks."""
+    """One Monday-to-Sunday week: the one holding today, or the one holding `mulai` (the week buttons)."""
     state = web(request)
     ctx = context(state)
-    today = ctx.today
-    width = dt.timedelta(days=PAST_DAYS + ctx.settings.horizon_days)
-    first = parse_date(mulai) if mulai else today - dt.timedelta(days=PAST_DAYS)
-    span = P.dates(ctx, first, width.days)  # OutOfRange (404) before any date arithmetic could overflow
-    shown = cached_days(state, span[0], span[-1])
-    return page(request, "calendar.html", title="Kalender", days=shown, today=today,
-                earlier=(first - width).isoformat(), paged=bool(mulai), approved=len(ctx.approved))
+    week = calendar_week(ctx, parse_date(mulai) if mulai else ctx.today)
+    shown = cached_days(state, week.days[0], week.days[-1])
+    return page(request, "calendar.html", title="Kalender", days=shown, today=ctx.today, week=week,
+                times={d.iso: jam_zona(suggested_time(d, ctx.settings), ctx.settings.timezone) for d in shown},
+                approved=len(ctx.approved), placed_days=[d.iso for d in shown])
+
+
+@dataclass(frozen=True)
+class Week:
+    """The calendar's week: its Monday, the days the plan may show (schedule.yaml's reach cuts the
+    first and last weeks short), and the Mondays of the weeks either side when they are in reach."""
+
+    monday: dt.date
+    days: list[dt.date]
+    earlier: dt.date | None
+    later: dt.date | None
+    holds_today: bool
+
+    def back(self, iso: str) -> str:
+        """Where a change to day `iso` returns to: this week, scrolled to that day."""
+        return f"/kalender?mulai={self.monday.isoformat()}#d-{iso}"
+
+
+def calendar_week(ctx: P.Context, asked: dt.date) -> Week:
+    P.check_range(ctx, asked)  # OutOfRange (404) before any date arithmetic could overflow
+    first, last = P.reach(ctx)
+    monday = asked - dt.timedelta(days=asked.weekday())
+    days = [d for d in (monday + dt.timedelta(days=i) for i in range(7)) if first <= d <= last]
+    sunday = monday + dt.timedelta(days=6)
+    return Week(monday, days, monday - dt.timedelta(days=7) if monday > first else None,
+                sunday + dt.timedelta(days=1) if sunday < last else None, monday <= ctx.today <= sunday)
+
+
+def week_back(ctx: P.Context, date: dt.date) -> str:
+    return calendar_week(ctx, date).back(date.isoformat())
 
 
 @router.get("/hari/{date}/tukar")
 def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
-    """The swap picker: approved products, the day's theme first, searchable (a thousand do not fit a select)."""
+    """The swap picker: approved products, the day's theme first, searchable (a thousand do not fit a select);
+    each says when it was last posted and whether the coming week already has it."""
     state = web(request)
     ctx = context(state)
     day = cached_day(state, parse_date(date))
     fit, rest = candidates(ctx, day.date)
     words = fold(q).split()
     cat = ctx.catalog
-    rows = [(p, p in fit) for p in fit + rest
-            if all(w in fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
-                   for w in words)]
-    return page(request, "swap.html", title="Tukar produk", day=day, catalog=cat,
-                theme=ctx.settings.day(day.date).theme, **paged(rows, halaman, f"/hari/{day.iso}/tukar", q=q))
+    folded = state.memo("swap_search", lambda: {  # folded once per state version, not per keystroke
+        p.slug: fold(f"{p.name} {p.slug} {cat.artisans[p.artisan].name if p.artisan in cat.artisans else ''}")
+        for p in ctx.approved})
+    rows = [(p, p in fit) for p in fit + rest if all(w in folded.get(p.slug, "") for w in words)]
+    coming = {d.product.slug: d.date for d in cached_days(state, ctx.today, ctx.today + dt.timedelta(days=6))
+              if d.product and d.date != day.date and not d.skipped}
+    return page(request, "swap.html", title="Tukar produk", day=day, catalog=cat, back=week_back(ctx, day.date),
+                theme=ctx.settings.day(day.date).theme, last_posted=last_posted(state), coming=coming,
+                **paged(rows, halaman, f"/hari/{day.iso}/tukar", q=q))
+
+
+def last_posted(state: WebState) -> dict[str, dt.date]:
+    """Each product's latest posted day, from the ledger (once per state version)."""
+    return state.memo("last_posted", lambda: {p.product: p.day for p in S.posts(state.db()).values()})  # by day
 
 
 @router.get("/riwayat")
@@ -342,9 +403,10 @@ def slides_zip(request: Request, date: str):
 # Actions -----------------------------------------------------------------------------------
 
 def _act(request: Request, date: str, action: str, what: str, message: str, back: str, **values):
+    """Apply a change, then back to where the admin was with the confirmation beside that day."""
     day = parse_date(date)
     change(request, day, action, what, **values)
-    flash(request, message.format(date=tanggal(day)))
+    flash(request, message.format(date=tanggal(day)), day=day.isoformat())
     return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/kalender",
                             status_code=303)
 

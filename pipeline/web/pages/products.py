@@ -43,6 +43,7 @@ class ProductRow:
     state: str
     problems: tuple
     source: str
+    search: str  # slug, name, artisan, story and tags folded (fold) once per catalogue, not on every search
 
     @property
     def kecamatan(self) -> str:
@@ -68,8 +69,10 @@ def product_rows(state: WebState) -> list[ProductRow]:
             artisan = cat.artisans.get(product.artisan) if product else None
             craft = cat.crafts.get(product.craft) if product else None
             name = product.name if product else _raw_name(cat.root.parent / source) or st.product
+            search = fold(" ".join([st.product, name, artisan.name if artisan else "",
+                                    product.story if product else "", " ".join(product.tags if product else ())]))
             rows.append(ProductRow(st.product, name, product, artisan, craft,
-                                   INVALID if product is None else st.state, problems, source))
+                                   INVALID if product is None else st.state, problems, source, search))
         return sorted(rows, key=lambda r: r.name.casefold())
     return state.memo("product_rows", compute)
 
@@ -95,11 +98,8 @@ def filter_rows(rows: list[ProductRow], q: str = "", craft: str = "", kecamatan:
             continue
         if status and r.state != status:
             continue
-        if words:
-            hay = fold(" ".join([r.slug, r.name, r.artisan.name if r.artisan else "",
-                                  r.product.story if r.product else "", " ".join(r.product.tags if r.product else ())]))
-            if not all(w in hay for w in words):
-                continue
+        if words and not all(w in r.search for w in words):
+            continue
         out.append(r)
     return out
 
