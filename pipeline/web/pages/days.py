@@ -28,7 +28,7 @@ from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
-from pipeline.render.audio import choose_music
+from pipeline.render.audio import choose_bed
 from pipeline.render.scenes import AudioSettings, load_video_template
 from pipeline.render.templates import as_texts
 from pipeline.web.auth import PLANNERS, require, viewer, web
@@ -174,6 +174,9 @@ def plays_own_music(state: WebState, day: Day) -> bool:
     read once per state version; a template that does not load is the build's to report."""
     if not day.product or not isinstance(day.files.get("video"), str):
         return True
+    recorded = (day.manifest or {}).get("video") or {}
+    if "bed" in recorded:  # the render said which bed it used (post.json's "video")
+        return recorded["bed"] is not None
     template = str((day.manifest or {}).get("template") or "default")
 
     def audio() -> AudioSettings:
@@ -181,7 +184,8 @@ def plays_own_music(state: WebState, day: Day) -> bool:
         return load_video_template(texts, template if template in texts.template_names("videos", ".yaml")
                                    else "default").audio
     try:
-        return choose_music(state.project, state.memo(("video_audio", template), audio), day.product) is not None
+        bed, _ = choose_bed(state.project, state.memo(("video_audio", template), audio), day.product)
+        return bed is not None
     except EtalaseError:
         return True
 
