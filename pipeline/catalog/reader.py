@@ -88,6 +88,8 @@ PRODUCT_FIELDS = [
     F.Field("tags", F.text_list, default=(), help="free tags, also used for weekday themes"),
     F.Field("certifications", F.text_list, default=(), help="e.g. [OVOP Bintang 3]"),
     F.Field("availability", F.choice(*AVAILABILITY), default="in_stock", help="in_stock or made_to_order"),
+    F.Field("go_global", F.boolean, default=False,
+            help="true: every post of it also gets an English caption (caption-en.txt) from story_en"),
 ]
 
 REGION_FIELDS = [
@@ -400,6 +402,9 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
         given = doc.data.get("price") is not None  # a price that failed to parse has its own error
         if v["price"] is None and not given and v["availability"] == "in_stock":
             r.warn(("price",), "no price given", "captions read better with a price, e.g. \"Rp 150.000\"")
+        if v["go_global"] and not v["story_en"]:
+            r.warn(("go_global",), "go_global is true but there is no story_en: the English caption has no story",
+                   "add story_en: two or three sentences in English")
     cat.problems.extend(r.problems)
     if not key or not v or any(p.is_error for p in r.problems):
         cat.invalid[path.stem] = doc.path
@@ -409,7 +414,7 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
     cat.products[key] = Product(
         key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
         v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],
-        doc.path, digest)
+        doc.path, digest, v["go_global"])
 
 
 def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:

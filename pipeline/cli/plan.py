@@ -22,10 +22,11 @@ ORDER = 30
 
 STATUS = (("posted", "posted"), ("skipped", "skipped"), ("blackout", "blackout"), ("swapped", "swapped"),
           ("pinned", "pinned"))
+GO_GLOBAL = " [Go Global]"  # after the reason: the day's post also gets an English caption
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plan", help="show the coming days' posts; swap, pin or skip a day",
+    p = sub.add_parser("plan", help="show the coming days' posts; swap, pin, skip or mark a day Go Global",
                        description="Without an action: the plan as a table (date, product, artisan, status, and the "
                                    "reason in Bahasa Indonesia). Changes are stored in the state database and kept by "
                                    "every later build.")
@@ -48,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     action("unpin", "undo a swap or pin: the planner chooses DATE again", run_unpin)
     action("skip", "no post on DATE", run_skip)
     action("unskip", "post on DATE again", run_unskip)
+    action("global", "mark DATE Go Global: its post also gets an English caption (caption-en.txt)", run_global)
+    action("unglobal", "undo Go Global for DATE: no English caption unless the product asks for one", run_unglobal)
 
 
 def parse_day(value: str) -> dt.date | str:
@@ -91,6 +94,8 @@ def status(ctx: P.Context, slot: Slot) -> tuple[str, str]:
     reason = f"{slot.reason} ({built['reason']})" if built and EXPORTED in slot.flags else slot.reason
     if st.warning:
         reason += f" [latest attempt FAILED: see {st.note.file}]"
+    if slot.go_global:
+        reason += GO_GLOBAL
     for flag, word in STATUS:
         if flag in slot.flags:
             return word, reason
@@ -157,3 +162,11 @@ def run_skip(args: argparse.Namespace) -> int:
 
 def run_unskip(args: argparse.Namespace) -> int:
     return _change(args, "unskipped", "unskip")
+
+
+def run_global(args: argparse.Namespace) -> int:
+    return _change(args, "marked Go Global", "global")
+
+
+def run_unglobal(args: argparse.Namespace) -> int:
+    return _change(args, "no longer Go Global", "unglobal")

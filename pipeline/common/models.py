@@ -56,6 +56,7 @@ class Product:
     availability: str = "in_stock"
     source: str = ""
     content_hash: str = ""
+    go_global: bool = False  # every post of it also gets an English caption file
 
     @property
     def hero(self) -> Photo:

@@ -205,12 +205,12 @@ CHANGES = changes.CHANGES  # what the admin may change about a day: one table fo
 
 
 def change(request: Request, date: dt.date, action: str, what: str, *, product: str | None = None,
-           url: str | None = None) -> None:
+           url: str | None = None, channel: str | None = None) -> None:
     """Apply one of CHANGES as the acting planner (LoginRequired or PermissionDenied otherwise);
     exports/index.html is refreshed with it."""
     state = web(request)
     user = require(request, PLANNERS, what)
-    changes.apply(context(state), action, date, user.name, product=product, url=url)
+    changes.apply(context(state), action, date, user.name, product=product, url=url, channel=channel)
     state.wrote()
 
 
