@@ -116,3 +116,23 @@ def test_go_global_day_from_the_cli_writes_the_english_file_and_unmarking_render
     assert B.build(project, B.Options(draft=True, only=DAY1), clock=CLOCK).days[0].status == B.BUILT
     assert not (folder / ENGLISH_FILE).exists()
     assert "caption_en" not in json.loads((folder / "post.json").read_text(encoding="utf-8"))["files"]
+
+
+def test_undoing_a_swap_or_a_skip_keeps_the_go_global_mark(shop):
+    from pipeline.plan.planner import SWAPPED, Override
+    from pipeline.store import db as store
+
+    conn = store.connect(shop.root / "state" / "etalase.db")
+    now = CLOCK.now()
+    try:
+        assert S.set_go_global(conn, DAY1, True, "ayu", now)
+        assert not S.set_go_global(conn, DAY1, True, "ayu", now)  # already marked: nothing changed
+        S.set_product(conn, DAY1, "kain-tenun", SWAPPED, "ayu", now)
+        assert S.clear_product(conn, DAY1, "ayu", now)
+        assert S.set_skipped(conn, DAY1, True, "ayu", now) and S.set_skipped(conn, DAY1, False, "ayu", now)
+        assert S.overrides(conn)[DAY1] == Override(DAY1, go_global=True)
+        assert S.set_go_global(conn, DAY1, False, "ayu", now)
+        assert DAY1 not in S.overrides(conn)
+        assert [r["action"] for r in S.log(conn, DAY1)] == ["global", "swap", "unpin", "skip", "unskip", "unglobal"]
+    finally:
+        conn.close()

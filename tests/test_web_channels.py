@@ -140,3 +140,19 @@ def test_the_overview_shows_each_channel_posted(built, pinned_now):
     row = index.split(f"{day.day} Oktober 2026")[1].split("</article>")[0]
     assert "WhatsApp Status &#10004;" in row and "TikTok" in row and "TikTok &#10004;" not in row
     assert cli(scratch, "unposted", "today")[0] == 0
+
+
+def test_the_api_marks_a_day_go_global_and_a_channel_posted(built):
+    scratch, day = built
+    c = client(scratch)
+    h = {"X-CSRF-Token": c.get("/api/session").json()["csrf_token"]}
+    tomorrow = day + dt.timedelta(days=1)
+    assert c.get(f"/api/days/{tomorrow}").json()["go_global"] is False
+    assert c.post(f"/api/days/{tomorrow}/global", headers=h).json()["go_global"] is True
+    page = c.get(f"/hari/{tomorrow}").text
+    assert "Tanggal ini ditandai Go Global" in page and f'action="/hari/{tomorrow}/batal-global"' in page
+    assert c.post(f"/api/days/{tomorrow}/unglobal", headers=h).json()["go_global"] is False
+    link = "https://youtube.com/shorts/abc"
+    r = c.post(f"/api/days/{day}/posted", json={"channel": "youtube", "url": link}, headers=h)
+    assert r.json()["posted"]["channels"]["youtube"]["url"] == link
+    assert c.post(f"/api/days/{day}/unposted", json={"channel": "youtube"}, headers=h).json()["posted"] is None
