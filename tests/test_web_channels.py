@@ -156,3 +156,17 @@ def test_the_api_marks_a_day_go_global_and_a_channel_posted(built):
     r = c.post(f"/api/days/{day}/posted", json={"channel": "youtube", "url": link}, headers=h)
     assert r.json()["posted"]["channels"]["youtube"]["url"] == link
     assert c.post(f"/api/days/{day}/unposted", json={"channel": "youtube"}, headers=h).json()["posted"] is None
+
+
+def test_the_calendar_marks_a_day_go_global(built):
+    scratch, day = built
+    c = client(scratch)
+    token = csrf_of(c.get("/kalender").text)
+    tomorrow = day + dt.timedelta(days=1)
+    r = c.post(f"/hari/{tomorrow}/global", data={"csrf_token": token, "kembali": f"/kalender#d-{tomorrow}"})
+    assert r.status_code == 200 and "ditandai Go Global" in r.text
+    row = r.text.split(f'id="d-{tomorrow}"')[1].split("</li>")[0]
+    assert '<span class="badge">Go Global</span>' in row and f'action="/hari/{tomorrow}/batal-global"' in row
+    r = c.post(f"/hari/{tomorrow}/batal-global", data={"csrf_token": token, "kembali": "/kalender"})
+    row = r.text.split(f'id="d-{tomorrow}"')[1].split("</li>")[0]
+    assert "Go Global</span>" not in row and f'action="/hari/{tomorrow}/global"' in row
