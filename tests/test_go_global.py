@@ -99,6 +99,8 @@ def test_go_global_day_from_the_cli_writes_the_english_file_and_unmarking_render
     code, out, _ = cli(shop, "plan", "--days", "1")
     assert "[Go Global]" in out.splitlines()[-1]
     assert cli(shop, "plan", "global", "today")[0] == 1  # already marked: said, not silently repeated
+    code, _, err = cli(shop, "plan", "global", "2026-09-30")
+    assert code == 1 and "in the past" in err
     project = Project.at(shop.root)
     report = B.build(project, B.Options(draft=True, only=DAY1), clock=CLOCK)
     assert [d.status for d in report.days] == [B.BUILT]
