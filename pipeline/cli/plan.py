@@ -22,7 +22,7 @@ ORDER = 30
 
 STATUS = (("posted", "posted"), ("skipped", "skipped"), ("blackout", "blackout"), ("swapped", "swapped"),
           ("pinned", "pinned"))
-GO_GLOBAL = " [Go Global]"  # after the reason: the day's post also gets an English caption
+GO_GLOBAL = " [Go Global]"  # after the reason: the day or its product asks for an English caption
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -94,7 +94,8 @@ def status(ctx: P.Context, slot: Slot) -> tuple[str, str]:
     reason = f"{slot.reason} ({built['reason']})" if built and EXPORTED in slot.flags else slot.reason
     if st.warning:
         reason += f" [latest attempt FAILED: see {st.note.file}]"
-    if slot.go_global:
+    product = ctx.catalog.products.get(slot.product or "")
+    if slot.go_global or (product and product.go_global):
         reason += GO_GLOBAL
     for flag, word in STATUS:
         if flag in slot.flags:
