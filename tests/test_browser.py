@@ -325,7 +325,7 @@ def test_each_channel_has_its_block_copy_button_and_posted_mark_at_phone_size(br
             page.locator("#kanal-en").get_by_role("button", name="Salin caption Inggris").click()
             assert "handmade by" in page.evaluate("navigator.clipboard.readText()")
             link = "https://www.instagram.com/reel/C0ffee/"
-            instagram.get_by_label("Tautan Instagram (boleh dikosongkan)").fill(link)
+            instagram.get_by_label("Tautan posting di Instagram (boleh dikosongkan)").fill(link)
             instagram.get_by_role("button", name="Sudah diunggah di Instagram").click()
             page.wait_for_load_state()
             assert "ditandai sudah diunggah di Instagram" in page.content()
