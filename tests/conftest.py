@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -315,6 +316,39 @@ def make_shop(scratch: Scratch) -> Scratch:
     conn.close()
     web_approve(scratch.root, "tas-purun", "tikar-purun", "kain-tenun")
     return scratch
+
+
+CHANNELS_DAY = "2026-10-01"  # the shop's first day (05:00 WIB on 1 October is PINNED_NOW)
+CHANNELS_SCHEDULE = """
+channels:
+  tiktok: {handle: "@dekranasda.sergai"}
+  instagram: {takes: carousel}
+  youtube: {}
+  whatsapp: {}
+"""
+
+
+def make_channels_day(scratch: Scratch) -> dt.date:
+    """The shop with four channels and its first day marked Go Global, built for real (a draft video):
+    the day folder has a caption per channel, an English caption and one video (issue 14)."""
+    from pipeline.build import orchestrate as B
+    from pipeline.common.clock import FixedClock
+    from pipeline.common.project import Project
+    from pipeline.plan import admin as P
+
+    schedule = scratch.root / "schedule.yaml"
+    schedule.write_text(schedule.read_text(encoding="utf-8") + textwrap.dedent(CHANNELS_SCHEDULE), encoding="utf-8")
+    day = dt.date.fromisoformat(CHANNELS_DAY)
+    clock = FixedClock(dt.datetime.fromisoformat(PINNED_NOW))
+    project = Project.at(scratch.root)
+    ctx = P.open_context(project, clock)
+    try:
+        P.go_global(ctx, day, "ayu")
+    finally:
+        ctx.conn.close()
+    report = B.build(project, B.Options(draft=True, only=day), clock=clock)
+    assert [d.status for d in report.days] == [B.BUILT] and report.renders == 1, report.days  # one video for all
+    return day
 
 
 def outside_details(html: str) -> str:

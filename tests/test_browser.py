@@ -355,3 +355,43 @@ def test_on_a_desktop_the_calendar_is_a_week_grid(browser, base_url):
         page.screenshot(path=str(SHOTS / "03e-kalender-desktop.png"), full_page=True)
     finally:
         context.close()
+def test_each_channel_has_its_block_copy_button_and_posted_mark_at_phone_size(browser, tmp_path_factory):
+    """Four channels and a Go Global day, built for real: the admin copies Instagram's own caption and marks
+    Instagram posted from its block; the page is saved as 15-kanal.png (390 px wide, no sideways scroll)."""
+    from conftest import make_channels_day, make_scratch, make_shop
+
+    from pipeline.curation import users as U
+    from pipeline.web import create_app
+
+    scratch = make_shop(make_scratch(tmp_path_factory.mktemp("browser-channels") / "project"))
+    conn = store.connect(scratch.root / "state" / "etalase.db")
+    U.ensure(conn, "ayu", "admin")
+    conn.close()
+    day = make_channels_day(scratch)
+    clock = FixedClock(dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone("Asia/Jakarta")))
+    app = create_app(Project.at(scratch.root), require_login=False, local_user="ayu", clock=clock)
+    with served(app) as url:
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=url)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = context.new_page()
+        try:
+            page.goto("/")
+            shot(page, "15-kanal")
+            instagram = page.locator("#kanal-instagram")
+            instagram.get_by_role("button", name="Salin caption Instagram").click()
+            instagram.get_by_role("button", name="Tersalin ✓").wait_for()
+            caption = (scratch.root / "exports" / day.isoformat() / "caption-instagram.txt").read_text(encoding="utf-8")
+            assert page.evaluate("navigator.clipboard.readText()") == caption.rstrip("\n")
+            page.locator("#kanal-en").get_by_role("button", name="Salin caption Inggris").click()
+            assert "handmade by" in page.evaluate("navigator.clipboard.readText()")
+            link = "https://www.instagram.com/reel/C0ffee/"
+            instagram.get_by_label("Tautan posting di Instagram (boleh dikosongkan)").fill(link)
+            instagram.get_by_role("button", name="Sudah diunggah di Instagram").click()
+            page.wait_for_load_state()
+            assert "ditandai sudah diunggah di Instagram" in page.content()
+            assert page.locator("#kanal-instagram").get_by_role("link", name="Lihat di Instagram").get_attribute(
+                "href") == link
+            assert page.locator("#kanal-tiktok").get_by_role("button", name="Sudah diunggah di TikTok").is_visible()
+            shot(page, "15b-kanal-diunggah")
+        finally:
+            context.close()

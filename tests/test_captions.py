@@ -12,7 +12,7 @@ import pytest
 from conftest import assert_golden
 
 from pipeline.common.errors import ConfigError
-from pipeline.render.captions import build_caption, collect_hashtags, shorten, utf16_length
+from pipeline.render.captions import build_caption, collect_hashtags, english_caption, shorten, utf16_length
 
 GOLDEN = Path(__file__).parent / "golden" / "captions"
 
@@ -50,7 +50,7 @@ def test_default_caption_matches_golden(rich):
     assert "Kelompok Ani, Desa Contoh, Kec. Tanjung Beringin" in c.text
     assert "WhatsApp +62 812-0000-0001" in c.text
     assert c.utf16_length == utf16_length(c.text) > len(c.text)  # emoji count double
-    assert not c.english
+    assert not c.english and "Hand-woven" not in c.text  # English never rides along
 
 
 def test_special_day_intro_matches_golden(rich):
@@ -59,13 +59,32 @@ def test_special_day_intro_matches_golden(rich):
     assert c.text.startswith("Selamat Hari UMKM Nasional!")
 
 
-def test_go_global_english_paragraph_matches_golden(rich):
-    c = caption(rich, english=True)
-    golden("english", c.text)
-    assert c.english
+def test_go_global_english_caption_matches_golden(rich):
+    product = rich.catalog.products["tikar"]
+    c = english_caption(rich.project, product, rich.catalog, rich.brand)
+    golden("caption-en", c.text)
+    assert c.english and c.template == "en"
     assert "Purun Weaving handmade by Kelompok Ani in Tanjung Beringin" in c.text
     assert "Hand-woven from swamp sedge" in c.text
     assert "Order via WhatsApp +62 812-0000-0001" in c.text
+    assert "Dianyam tangan" not in c.text and "Harga" not in c.text  # no Indonesian paragraph in it
+    assert c.text.endswith(" ".join(c.hashtags)) and not c.warnings
+
+
+def test_english_caption_without_story_en_warns(post):
+    product = post.catalog.products["tas-purun"]
+    c = english_caption(post.project, product, post.catalog, post.brand)
+    assert any(w.field == "story_en" and "no story_en" in w.message for w in c.warnings)
+
+
+def test_brand_languages_en_no_longer_glues_english_and_says_so(post):
+    path = post.scratch.root / "templates" / "brand.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("languages: [id]", "languages: [id, en]"),
+                    encoding="utf-8")
+    post = post.reload()
+    assert post.brand.caption.languages == ("id", "en")
+    assert any(w.field == "caption.languages" and "no longer" in w.message for w in post.brand.warnings)
+    assert "Order via" not in caption(post, slug="tas-purun").text
 
 
 def test_hashtags_dedupe_case_insensitively_in_order(rich):
@@ -156,6 +175,7 @@ def test_without_any_whatsapp_the_call_to_action_points_to_the_bio(post):
     text = post.scratch.content.joinpath("artisans/ani.yaml").read_text(encoding="utf-8")
     post.scratch.content.joinpath("artisans/ani.yaml").write_text(
         "\n".join(line for line in text.splitlines() if not line.startswith("whatsapp")) + "\n", encoding="utf-8")
-    c = caption(post.reload(), slug="tas-purun", english=True)
-    assert "👉 Pesan sekarang lewat link di bio." in c.text
+    post = post.reload()
+    assert "👉 Pesan sekarang lewat link di bio." in caption(post, slug="tas-purun").text
+    c = english_caption(post.project, post.catalog.products["tas-purun"], post.catalog, post.brand)
     assert "Order via the link in our bio." in c.text

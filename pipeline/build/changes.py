@@ -20,29 +20,32 @@ from pipeline.curation import rules as C
 from pipeline.curation import users as U
 from pipeline.plan import admin as P
 
-# Each takes (context, date, acting user's name, product for a swap, URL for a post).
-CHANGES: dict[str, Callable[[P.Context, dt.date, str, str | None, str | None], Any]] = {
-    "swap": lambda c, d, w, product, url: P.swap(c, d, product or "", w),
-    "pin": lambda c, d, w, product, url: P.pin(c, d, w),
-    "unpin": lambda c, d, w, product, url: P.unpin(c, d, w),
-    "skip": lambda c, d, w, product, url: P.skip(c, d, w),
-    "unskip": lambda c, d, w, product, url: P.skip(c, d, w, skipped=False),
-    "posted": lambda c, d, w, product, url: P.mark_posted(c, d, w, (url or "").strip() or None, product),
-    "unposted": lambda c, d, w, product, url: P.mark_unposted(c, d, w),
+# Each takes (context, date, acting user's name, product for a swap, URL for a post, channel for a post).
+CHANGES: dict[str, Callable[[P.Context, dt.date, str, str | None, str | None, str | None], Any]] = {
+    "swap": lambda c, d, w, product, url, channel: P.swap(c, d, product or "", w),
+    "pin": lambda c, d, w, product, url, channel: P.pin(c, d, w),
+    "unpin": lambda c, d, w, product, url, channel: P.unpin(c, d, w),
+    "skip": lambda c, d, w, product, url, channel: P.skip(c, d, w),
+    "unskip": lambda c, d, w, product, url, channel: P.skip(c, d, w, skipped=False),
+    "global": lambda c, d, w, product, url, channel: P.go_global(c, d, w),
+    "unglobal": lambda c, d, w, product, url, channel: P.go_global(c, d, w, on=False),
+    "posted": lambda c, d, w, product, url, channel: P.mark_posted(c, d, w, (url or "").strip() or None, product,
+                                                                   channel),
+    "unposted": lambda c, d, w, product, url, channel: P.mark_unposted(c, d, w, channel),
 }
 
 
 @dataclass(frozen=True)
 class Applied:
-    result: Any  # the use-case's own result: a Slot, or a Post for posted/unposted
+    result: Any  # the use-case's own result: a Slot, a Post for posted/unposted (a ChannelPost for one channel)
     index: Path | None  # the refreshed overview; None when there is none yet or it could not be written
     problem: str = ""  # why the overview was not refreshed (the change itself is recorded)
 
 
 def apply(ctx: P.Context, action: str, day: dt.date, who: str, *, product: str | None = None,
-          url: str | None = None) -> Applied:
+          url: str | None = None, channel: str | None = None) -> Applied:
     """Apply one of CHANGES (raises what the use-case raises), then refresh the overview."""
-    result = CHANGES[action](ctx, day, who, product, url)
+    result = CHANGES[action](ctx, day, who, product, url, channel or None)
     return Applied(result, *refresh_index(ctx))
 
 

@@ -328,6 +328,7 @@ def _manifest(ctx: Context, item: _Pending, result: PostResult, page_hash: str) 
         "reason": slot.reason, "reason_id": slot.reason_id, "flags": sorted(slot.flags),
         "hashtags": result.hashtags, "caption_length": result.caption_length,
         "channels": result.channels,
+        "go_global": slot.go_global or product.go_global, "english": result.english,
         "files": files,
         "video": result.video,
         "checks": result.checks,

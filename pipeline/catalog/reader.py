@@ -91,6 +91,8 @@ PRODUCT_FIELDS = [
     F.Field("availability", F.choice(*AVAILABILITY), default="in_stock", help="in_stock or made_to_order"),
     F.Field("mood", F.choice(*MOODS), default=None, help="music mood of its video, over the craft's: "
             + ", ".join(MOODS)),
+    F.Field("go_global", F.boolean, default=False,
+            help="true: every post of it also gets an English caption (caption-en.txt) from story_en"),
 ]
 
 REGION_FIELDS = [
@@ -404,6 +406,9 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
         given = doc.data.get("price") is not None  # a price that failed to parse has its own error
         if v["price"] is None and not given and v["availability"] == "in_stock":
             r.warn(("price",), "no price given", "captions read better with a price, e.g. \"Rp 150.000\"")
+        if v["go_global"] and not v["story_en"]:
+            r.warn(("go_global",), "go_global is true but there is no story_en: the English caption has no story",
+                   "add story_en: two or three sentences in English")
     cat.problems.extend(r.problems)
     if not key or not v or any(p.is_error for p in r.problems):
         cat.invalid[path.stem] = doc.path
@@ -413,7 +418,7 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
     cat.products[key] = Product(
         key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
         v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],
-        doc.path, digest, mood=v["mood"])
+        doc.path, digest, v["go_global"], mood=v["mood"])
 
 
 def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:

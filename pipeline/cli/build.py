@@ -10,6 +10,7 @@ from pipeline.build import orchestrate as B
 from pipeline.build.failures import is_disk_full
 from pipeline.cli.common import project
 from pipeline.cli.plan import apply, context, parse_day, resolve
+from pipeline.plan import ledger as S
 
 ORDER = 31
 
@@ -31,16 +32,23 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="wait this long for another running build instead of stopping at once")
     b.set_defaults(func=run_build)
 
-    p = sub.add_parser("posted", help="record that DATE's post is on TikTok (feeds the rotation)",
-                       description="Mark a day as posted. A posted day's folder is never rewritten by later builds.")
+    p = sub.add_parser("posted", help="record that DATE's post is up on a channel (feeds the rotation)",
+                       description="Mark a day as posted on one channel (default: the first in schedule.yaml, "
+                                   "TikTok unless set otherwise). The day counts as posted once any channel is "
+                                   "marked; a posted day's folder is never rewritten by later builds.")
     p.add_argument("date", type=parse_day, metavar="DATE", help="YYYY-MM-DD, today or a past day")
-    p.add_argument("--url", metavar="TIKTOK_URL", help="the post's link")
+    p.add_argument("--channel", metavar="NAME", help="tiktok, instagram, facebook, youtube or whatsapp "
+                                                     "(one of schedule.yaml's channels)")
+    p.add_argument("--url", metavar="URL", help="the post's link on that channel")
     p.add_argument("--product", metavar="SLUG", help="what was posted, when it differs from the export")
     p.add_argument("--as", dest="actor", metavar="NAME", help="record as this user (default: $ETALASE_USER or login)")
     p.set_defaults(func=run_posted)
 
-    u = sub.add_parser("unposted", help="remove DATE's posted mark (a mistake, or the post was taken down)")
+    u = sub.add_parser("unposted", help="remove DATE's posted mark (a mistake, or the post was taken down)",
+                       description="Without --channel every channel's mark goes; with it only that channel's, and "
+                                   "the day stays posted while another channel is marked.")
     u.add_argument("date", type=parse_day, metavar="DATE")
+    u.add_argument("--channel", metavar="NAME", help="remove only this channel's mark")
     u.add_argument("--as", dest="actor", metavar="NAME", help="record as this user")
     u.set_defaults(func=run_unposted)
 
@@ -152,12 +160,18 @@ def finish(report: B.BuildReport, exports) -> int:
 
 
 def run_posted(args: argparse.Namespace) -> int:
-    _, post = apply(args, "posted", url=args.url, product=args.product)
-    print(f"{post.day} marked posted: {post.product}" + (f" ({post.url})" if post.url else ""))
+    _, post = apply(args, "posted", url=args.url, product=args.product, channel=args.channel)
+    mark = post.channels.get(args.channel) if args.channel else None
+    url = mark.url if mark else post.url
+    print(f"{post.day} marked posted: {post.product}" + (f" on {args.channel}" if args.channel else "")
+          + (f" ({url})" if url else ""))
     return 0
 
 
 def run_unposted(args: argparse.Namespace) -> int:
-    _, post = apply(args, "unposted")
-    print(f"{post.day} no longer marked posted (was {post.product}); the next build may re-render it")
+    _, gone = apply(args, "unposted", channel=args.channel)
+    if isinstance(gone, S.ChannelPost):
+        print(f"{gone.day} no longer marked posted on {gone.channel}")
+        return 0
+    print(f"{gone.day} no longer marked posted (was {gone.product}); the next build may re-render it")
     return 0

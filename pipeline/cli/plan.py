@@ -23,10 +23,11 @@ ORDER = 30
 
 STATUS = (("posted", "posted"), ("skipped", "skipped"), ("blackout", "blackout"), ("swapped", "swapped"),
           ("pinned", "pinned"))
+GO_GLOBAL = " [Go Global]"  # after the reason: the day or its product asks for an English caption
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plan", help="show the coming days' posts; swap, pin or skip a day",
+    p = sub.add_parser("plan", help="show the coming days' posts; swap, pin, skip or mark a day Go Global",
                        description="Without an action: the plan as a table (date, product, artisan, status, and the "
                                    "reason in Bahasa Indonesia). Changes are stored in the state database and kept by "
                                    "every later build.")
@@ -49,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     action("unpin", "undo a swap or pin: the planner chooses DATE again", run_unpin)
     action("skip", "no post on DATE", run_skip)
     action("unskip", "post on DATE again", run_unskip)
+    action("global", "mark DATE Go Global: its post also gets an English caption (caption-en.txt)", run_global)
+    action("unglobal", "undo Go Global for DATE: no English caption unless the product asks for one", run_unglobal)
 
 
 def parse_day(value: str) -> dt.date | str:
@@ -95,6 +98,9 @@ def status(ctx: P.Context, slot: Slot, hashes: InputHashes | None = None) -> tup
         reason += f" [latest attempt FAILED: see {st.note.file}]"
     if st.stale:
         reason += " [STALE: its inputs changed since the folder was made; run `etalase build`]"
+    product = ctx.catalog.products.get(slot.product or "")
+    if slot.go_global or (product and product.go_global):
+        reason += GO_GLOBAL
     for flag, word in STATUS:
         if flag in slot.flags:
             return word, reason
@@ -163,3 +169,11 @@ def run_skip(args: argparse.Namespace) -> int:
 
 def run_unskip(args: argparse.Namespace) -> int:
     return _change(args, "unskipped", "unskip")
+
+
+def run_global(args: argparse.Namespace) -> int:
+    return _change(args, "marked Go Global", "global")
+
+
+def run_unglobal(args: argparse.Namespace) -> int:
+    return _change(args, "no longer Go Global", "unglobal")

@@ -60,6 +60,7 @@ class Product:
     availability: str = "in_stock"
     source: str = ""
     content_hash: str = ""
+    go_global: bool = False  # every post of it also gets an English caption file
     mood: str | None = None  # music mood for its video (MOODS), over the craft's
 
     @property

@@ -222,6 +222,30 @@ def skip(ctx: Context, day: dt.date, who: str, skipped: bool = True) -> Slot:
     return slot_for(ctx, day)
 
 
+def go_global(ctx: Context, day: dt.date, who: str, on: bool = True) -> Slot:
+    """Mark DATE Go Global (its post also gets an English caption file) or unmark it; the next build
+    renders the day again, since the mark is one of its inputs."""
+    what = "mark Go Global" if on else "unmark Go Global"
+    _not_past(ctx, day, what)
+    _not_posted(ctx, day, what)
+    if not S.set_go_global(ctx.conn, day, on, who, ctx.now()):
+        raise PlanRefused(f"{day} is {'already' if on else 'not'} marked Go Global",
+                          f"{day} {'sudah' if on else 'tidak sedang'} ditandai Go Global")
+    return slot_for(ctx, day)
+
+
+def channel_named(ctx: Context, name: str | None) -> str:
+    """A channel schedule.yaml lists (default: the first, TikTok unless set otherwise)."""
+    names = [c.name for c in ctx.settings.channels]
+    if not name:
+        return names[0]
+    if name not in names:
+        raise PlanRefused(f"`{name}` is not one of this council's channels: {', '.join(names)}",
+                          f"`{name}` bukan kanal dewan ini: {', '.join(names)}",
+                          "channels are set in schedule.yaml (channels:)")
+    return name
+
+
 def posted_product(ctx: Context, day: dt.date) -> tuple[str, str] | None:
     """(product, artisan) that `day` exported or plans, for marking it posted."""
     build = S.builds(ctx.conn).get(day)
@@ -233,13 +257,16 @@ def posted_product(ctx: Context, day: dt.date) -> tuple[str, str] | None:
     return None
 
 
-def mark_posted(ctx: Context, day: dt.date, who: str, url: str | None = None, product: str | None = None) -> S.Post:
+def mark_posted(ctx: Context, day: dt.date, who: str, url: str | None = None, product: str | None = None,
+                channel: str | None = None) -> S.Post:
+    """Mark `channel` (default: the first channel) posted; the day counts as posted from its first channel."""
     check_range(ctx, day)
+    channel = channel_named(ctx, channel)
     if day > ctx.today:
         raise PlanRefused(f"{day} is in the future: it cannot be posted yet", f"{day} belum tiba",
                           f"today is {ctx.today} ({ctx.settings.timezone})")
     if url and not url.startswith(("https://", "http://")):
-        raise PlanRefused(f"`{url}` is not a link", f"`{url}` bukan tautan", "paste the TikTok link, https://...")
+        raise PlanRefused(f"`{url}` is not a link", f"`{url}` bukan tautan", "paste the post's link, https://...")
     if product:
         if product not in ctx.catalog.products:
             raise NotFound(f"no product `{product}` in the catalogue")
@@ -249,15 +276,24 @@ def mark_posted(ctx: Context, day: dt.date, who: str, url: str | None = None, pr
     if chosen is None:
         raise PlanRefused(f"{day} has no exported or planned product", f"{day} tidak punya produk",
                           "name it: --product SLUG")
-    S.mark_posted(ctx.conn, day, chosen[0], chosen[1], url, who, ctx.now())
+    S.mark_posted(ctx.conn, day, chosen[0], chosen[1], url, who, ctx.now(), channel,
+                  day_url=channel == ctx.settings.channels[0].name)
     return S.posts(ctx.conn)[day]
 
 
-def mark_unposted(ctx: Context, day: dt.date, who: str) -> S.Post:
-    removed = S.mark_unposted(ctx.conn, day, who, ctx.now())
-    if removed is None:
+def mark_unposted(ctx: Context, day: dt.date, who: str, channel: str | None = None) -> S.Post | S.ChannelPost:
+    """Remove the day's posted mark (every channel's), or with `channel` only that channel's: the day
+    stays posted while another channel is marked. Returns what was removed."""
+    if channel:
+        channel = channel_named(ctx, channel)
+        removed = S.unmark_channel(ctx.conn, day, channel, who, ctx.now())
+        if removed is None:
+            raise PlanRefused(f"{day} is not marked posted on {channel}", f"{day} belum ditandai diunggah di {channel}")
+        return removed[0]
+    gone = S.mark_unposted(ctx.conn, day, who, ctx.now())
+    if gone is None:
         raise PlanRefused(f"{day} is not marked posted", f"{day} belum ditandai diposting")
-    return removed
+    return gone
 
 
 def is_posted(slot: Slot) -> bool:

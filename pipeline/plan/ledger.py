@@ -7,9 +7,10 @@ with their offset (invariant 7).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.plan.planner import EXPORTED, PINNED, POSTED, SWAPPED, Feature, Override
 from pipeline.store.db import transaction
@@ -34,6 +35,9 @@ def overrides(conn: sqlite3.Connection) -> dict[dt.date, Override]:
     for row in conn.execute("SELECT day, product, kind, skipped FROM plan_overrides"):
         day = dt.date.fromisoformat(row["day"])
         out[day] = Override(day, row["product"], row["kind"], bool(row["skipped"]))
+    for row in conn.execute("SELECT day FROM plan_go_global"):
+        day = dt.date.fromisoformat(row["day"])
+        out[day] = dataclasses.replace(out.get(day) or Override(day), go_global=True)
     return out
 
 
@@ -83,7 +87,31 @@ def set_skipped(conn: sqlite3.Connection, day: dt.date, skipped: bool, actor: st
     return True
 
 
+def set_go_global(conn: sqlite3.Connection, day: dt.date, on: bool, actor: str, at: dt.datetime) -> bool:
+    """Mark a day Go Global (its post also gets an English caption file) or unmark it; False when
+    nothing changed."""
+    with transaction(conn):
+        if on:
+            changed = conn.execute("INSERT OR IGNORE INTO plan_go_global (day, actor, at) VALUES (?, ?, ?)",
+                                   (day.isoformat(), actor, _iso(at))).rowcount
+        else:
+            changed = conn.execute("DELETE FROM plan_go_global WHERE day = ?", (day.isoformat(),)).rowcount
+        if changed:
+            _log(conn, day, "global" if on else "unglobal", None, actor, at)
+    return bool(changed)
+
+
 # Ledger ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChannelPost:
+    """Where the day's post went up on one channel (schedule.yaml's channel name)."""
+
+    day: dt.date
+    channel: str
+    url: str | None
+    actor: str
+    at: str
 
 @dataclass(frozen=True)
 class Post:
@@ -93,35 +121,76 @@ class Post:
     url: str | None
     actor: str
     at: str
+    channels: dict[str, ChannelPost] = field(default_factory=dict, compare=False)  # channel name -> its mark
 
 
 def posts(conn: sqlite3.Connection) -> dict[dt.date, Post]:
+    """Posted days, each with its per-channel marks (a day counts as posted once any channel is marked)."""
+    marks = channel_posts(conn)
     rows = conn.execute("SELECT day, product, artisan, url, actor, at FROM posts ORDER BY day")
-    return {dt.date.fromisoformat(r["day"]): Post(dt.date.fromisoformat(r["day"]), r["product"], r["artisan"],
-                                                  r["url"], r["actor"], r["at"]) for r in rows}
+    out = {}
+    for r in rows:
+        day = dt.date.fromisoformat(r["day"])
+        out[day] = Post(day, r["product"], r["artisan"], r["url"], r["actor"], r["at"], marks.get(day, {}))
+    return out
+
+
+def channel_posts(conn: sqlite3.Connection) -> dict[dt.date, dict[str, ChannelPost]]:
+    out: dict[dt.date, dict[str, ChannelPost]] = {}
+    for r in conn.execute("SELECT day, channel, url, actor, at FROM channel_posts ORDER BY day, channel"):
+        day = dt.date.fromisoformat(r["day"])
+        out.setdefault(day, {})[r["channel"]] = ChannelPost(day, r["channel"], r["url"], r["actor"], r["at"])
+    return out
 
 
 def mark_posted(conn: sqlite3.Connection, day: dt.date, product: str, artisan: str, url: str | None, actor: str,
-                at: dt.datetime) -> None:
+                at: dt.datetime, channel: str | None = None, day_url: bool = True) -> None:
+    """The day posted (what rotation reads) and, with `channel`, that channel's mark and link;
+    `day_url` False keeps the day's own link as it is (it is the first channel's)."""
     with transaction(conn):
         conn.execute(
             "INSERT INTO posts (day, product, artisan, url, actor, at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (day) DO UPDATE SET product = excluded.product, artisan = excluded.artisan, "
             "url = COALESCE(excluded.url, posts.url), actor = excluded.actor, at = excluded.at",
-            (day.isoformat(), product, artisan, url, actor, _iso(at)))
-        _log(conn, day, "posted", product, actor, at, url or "")
+            (day.isoformat(), product, artisan, url if day_url else None, actor, _iso(at)))
+        if channel:
+            conn.execute(
+                "INSERT INTO channel_posts (day, channel, url, actor, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (day, channel) DO UPDATE SET url = COALESCE(excluded.url, channel_posts.url), "
+                "actor = excluded.actor, at = excluded.at",
+                (day.isoformat(), channel, url, actor, _iso(at)))
+        _log(conn, day, "posted", product, actor, at, " ".join(x for x in (channel, url) if x))
 
 
 def mark_unposted(conn: sqlite3.Connection, day: dt.date, actor: str, at: dt.datetime) -> Post | None:
-    """Remove the posted mark; returns what was removed (None when the day was not posted)."""
+    """Remove the day's posted mark and every channel's; returns what was removed (None when not posted)."""
+    removed = posts(conn).get(day)
+    if removed is None:
+        return None
     with transaction(conn):
-        row = conn.execute("SELECT product, artisan, url, actor, at FROM posts WHERE day = ?",
-                           (day.isoformat(),)).fetchone()
+        conn.execute("DELETE FROM posts WHERE day = ?", (day.isoformat(),))
+        conn.execute("DELETE FROM channel_posts WHERE day = ?", (day.isoformat(),))
+        _log(conn, day, "unposted", removed.product, actor, at, removed.url or "")
+    return removed
+
+
+def unmark_channel(conn: sqlite3.Connection, day: dt.date, channel: str, actor: str,
+                   at: dt.datetime) -> tuple[ChannelPost, bool] | None:
+    """Remove one channel's mark; the day stops counting as posted when it was the last channel marked.
+    Returns (the removed mark, whether the day's mark went too); None when the channel was not marked."""
+    with transaction(conn):
+        row = conn.execute("SELECT url, actor, at FROM channel_posts WHERE day = ? AND channel = ?",
+                           (day.isoformat(), channel)).fetchone()
         if row is None:
             return None
-        conn.execute("DELETE FROM posts WHERE day = ?", (day.isoformat(),))
-        _log(conn, day, "unposted", row["product"], actor, at, row["url"] or "")
-    return Post(day, row["product"], row["artisan"], row["url"], row["actor"], row["at"])
+        conn.execute("DELETE FROM channel_posts WHERE day = ? AND channel = ?", (day.isoformat(), channel))
+        left = conn.execute("SELECT COUNT(*) FROM channel_posts WHERE day = ?", (day.isoformat(),)).fetchone()[0]
+        post = conn.execute("SELECT product FROM posts WHERE day = ?", (day.isoformat(),)).fetchone()
+        if not left:
+            conn.execute("DELETE FROM posts WHERE day = ?", (day.isoformat(),))
+        _log(conn, day, "unposted", post["product"] if post else None, actor, at,
+             " ".join(x for x in (channel, row["url"]) if x))
+    return ChannelPost(day, channel, row["url"], row["actor"], row["at"]), not left and post is not None
 
 
 def log(conn: sqlite3.Connection, day: dt.date | None = None) -> list[sqlite3.Row]:

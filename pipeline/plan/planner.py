@@ -63,6 +63,7 @@ class Override:
     product: str | None = None
     kind: str | None = None  # SWAPPED or PINNED when product is set
     skipped: bool = False
+    go_global: bool = False  # the day's post also gets an English caption file
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Slot:
     intro: str | None = None
     formats: str = "both"
     post_at: dt.time = dt.time(19, 0)
+    go_global: bool = False  # the admin marked the day Go Global (an English caption file)
 
     @property
     def fixed(self) -> bool:
@@ -192,7 +194,8 @@ def make_plan(dates: Iterable[dt.date], products: Sequence[Product], artisans: M
         slots[d] = slot
         if slot.product:
             _feature(index, d, slot.product, slot.artisan or "", artisans, crafts)
-    return [slots[d] for d in dates]
+    marked = {d for d, o in overrides.items() if o.go_global}
+    return [replace(slots[d], go_global=True) if d in marked else slots[d] for d in dates]
 
 
 def _feature(index: _Index, date: dt.date, product: str, artisan: str, artisans: Mapping[str, Artisan],

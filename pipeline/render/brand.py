@@ -96,7 +96,8 @@ CAPTION_FIELDS = [
     F.Field("call_to_action", F.nonempty_text, default=DEFAULT_CTA, help="a Jinja line, e.g. order by WhatsApp"),
     F.Field("call_to_action_en", F.text, default=DEFAULT_CTA_EN,
             help="the English call to action for Go Global posts"),
-    F.Field("languages", languages, default=("id",), help="[id] or [id, en] for an English paragraph"),
+    F.Field("languages", languages, default=("id",),
+            help="[id]; captions are Indonesian, English is a Go Global file per day or product"),
     F.Field("max_length", bounded(100, TIKTOK_CAPTION_LIMIT), default=TIKTOK_CAPTION_LIMIT,
             help="caption length in UTF-16 units; TikTok allows 2,200"),
     F.Field("product_tags", F.choice("fill", "all", "none"), default="fill",
@@ -244,6 +245,10 @@ def _caption(r: F.FieldReader, data: Any, project: Project) -> CaptionDefaults:
     if v["template"] not in names:
         r.error(("caption", "template"), f"caption template `{v['template']}` not found",
                 "templates in captions/: " + (", ".join(names) or "none"))
+    if "en" in v["languages"]:  # it used to glue an English paragraph to every caption of every post
+        r.warn(("caption", "languages"), "`en` no longer adds an English paragraph to every caption",
+               "English is its own file (caption-en.txt) on Go Global posts: mark a day with "
+               "`etalase plan global DATE` or set `go_global: true` on a product; then keep languages: [id]")
     return CaptionDefaults(**v)
 
 

@@ -1,8 +1,9 @@
-"""Caption text from templates/captions/*.j2: Bahasa Indonesia first, optional English, TikTok's limits.
+"""Caption text from templates/captions/*.j2: Bahasa Indonesia, and an English one for Go Global posts.
 
 Length is counted as TikTok counts it, in UTF-16 units (an emoji can be two). A caption over
 the limit loses the end of its story at a sentence or word boundary, never its price, call to
-action or hashtags, and a warning says so.
+action or hashtags, and a warning says so. English never rides along in an Indonesian caption:
+a Go Global post (the day or the product asks) gets its own file from captions/en.j2.
 """
 
 from __future__ import annotations
@@ -57,18 +58,19 @@ def collect_hashtags(brand: Brand, catalog: Catalog, product: Product) -> tuple[
     return tuple(seen.values())
 
 
+ENGLISH_FILE = "caption-en.txt"
+ENGLISH_TEMPLATE = "en"
+NO_ENGLISH = {"english": False, "english_ctx": None, "cta_en": ""}  # for a council's older template that tests them
+
+
 def build_caption(source: Project | TemplateTexts, product: Product, catalog: Catalog, brand: Brand, *,
-                  template: str | None = None, intro: str | None = None, english: bool | None = None) -> Caption:
-    """The caption for one post. `intro` opens it (a special day's greeting); `english` adds the
-    English paragraph (default: when brand.yaml lists `en` among the caption languages)."""
+                  template: str | None = None, intro: str | None = None) -> Caption:
+    """The caption for one post (Bahasa Indonesia only). `intro` opens it (a special day's greeting)."""
     name = template or brand.caption.template
     tmpl = caption_template(source, name)
-    english = ("en" in brand.caption.languages) if english is None else english
     ctx = post_context(product, catalog, brand, intro=intro)
     tags = collect_hashtags(brand, catalog, product)
-    en_ctx = post_context(product, catalog, brand, intro=intro, language="en") if english else None
-    ctx.update(english=english, english_ctx=en_ctx, hashtags=tags, hashtags_text=" ".join(tags),
-               cta_en=en_ctx["cta"] if en_ctx else "")
+    ctx.update(NO_ENGLISH, hashtags=tags, hashtags_text=" ".join(tags))
     limit = brand.caption.max_length
     text, warnings = _fit(tmpl, ctx, name, product, limit)
     if len(tags) > brand.max_hashtags:
@@ -76,7 +78,22 @@ def build_caption(source: Project | TemplateTexts, product: Product, catalog: Ca
                                 f"{len(tags)} hashtags ({' '.join(tags)}), more than {brand.max_hashtags}",
                                 "some accounts report TikTok keeps only 5: remove tags in brand.yaml, "
                                 "crafts.yaml or the product's tags, or raise max_hashtags", "warning"))
-    return Caption(text, tags, warnings, utf16_length(text), name, english)
+    return Caption(text, tags, warnings, utf16_length(text), name)
+
+
+def english_caption(source: Project | TemplateTexts, product: Product, catalog: Catalog, brand: Brand) -> Caption:
+    """A Go Global post's English caption (caption-en.txt): captions/en.j2 with the English craft name,
+    story_en and call to action, the hashtags TikTok gets, and TikTok's length limit (the admin pastes it
+    where English readers are: the same post's first comment or an English account)."""
+    tmpl = caption_template(source, ENGLISH_TEMPLATE)
+    ctx = post_context(product, catalog, brand, language="en")
+    tags = collect_hashtags(brand, catalog, product)[:brand.max_hashtags]
+    ctx.update(story="", hashtags=tags, hashtags_text=" ".join(tags))  # only story_en is English
+    text, warnings = _fit(tmpl, ctx, ENGLISH_TEMPLATE, product, brand.caption.max_length, what="English caption")
+    if not product.story_en:
+        warnings.append(Problem(product.source, None, "story_en", "no story_en: the English caption has no story",
+                                "add story_en: two or three sentences in English", "warning"))
+    return Caption(text, tags, warnings, utf16_length(text), ENGLISH_TEMPLATE, True)
 
 
 def _fit(tmpl: Template, ctx: dict[str, Any], name: str, product: Product, limit: int, *,
@@ -123,13 +140,10 @@ def channel_caption(source: Project | TemplateTexts, product: Product, catalog: 
     if channel.name == "tiktok" and channel.max_hashtags is None:
         cap = brand.max_hashtags
     tmpl = caption_template(texts, name)
-    english = "en" in brand.caption.languages
     ctx = post_context(product, catalog, brand, intro=intro)
     tags = collect_hashtags(brand, catalog, product)[:cap]
-    en_ctx = post_context(product, catalog, brand, intro=intro, language="en") if english else None
-    ctx.update(english=english, english_ctx=en_ctx, hashtags=tags, hashtags_text=" ".join(tags),
-               cta_en=en_ctx["cta"] if en_ctx else "", channel=channel.name, channel_label=spec.label,
-               handle=channel.handle or ctx["handle"])
+    ctx.update(NO_ENGLISH, hashtags=tags, hashtags_text=" ".join(tags), channel=channel.name,
+               channel_label=spec.label, handle=channel.handle or ctx["handle"])
     warnings: list[Problem] = []
     if spec.title_max:  # YouTube: the title line has its own limit, the description the caption's
         text = _render(tmpl, ctx)
@@ -147,7 +161,7 @@ def channel_caption(source: Project | TemplateTexts, product: Product, catalog: 
     else:
         text, more = _fit(tmpl, ctx, name, product, spec.caption_max, what=f"{spec.label} caption")
         warnings += more
-    return Caption(text, tags, warnings, utf16_length(text), name, english)
+    return Caption(text, tags, warnings, utf16_length(text), name)
 
 
 def caption_problems(project: Project, catalog: Catalog) -> list[Problem]:

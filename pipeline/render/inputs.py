@@ -48,13 +48,14 @@ class DaySettings:
     timezone: str = "Asia/Jakarta"
     caption: str | None = None  # caption template; None: the day's template (a preview: brand.yaml's)
     channels: tuple[Channel, ...] = DEFAULT_CHANNELS  # each gets a caption and checks inside the render
+    go_global: bool = False  # the admin marked the day Go Global: an English caption file too
 
     @classmethod
     def of(cls, slot: Any, *, draft: bool, timezone: str,
            channels: tuple[Channel, ...] = DEFAULT_CHANNELS) -> DaySettings:
         """From a planner Slot (any object with its day fields)."""
         return cls(slot.template, slot.intro, slot.formats, slot.post_at, slot.special, slot.theme, draft, timezone,
-                   slot.template, channels)
+                   slot.template, channels, slot.go_global)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pipeline.export.checks import (
     video_facts,
 )
 from pipeline.render.blobs import Blobs
-from pipeline.render.captions import channel_caption, split_title, utf16_length
+from pipeline.render.captions import ENGLISH_FILE, channel_caption, english_caption, split_title, utf16_length
 from pipeline.render.images import render_post_images
 from pipeline.render.inputs import RenderInputs
 from pipeline.render.video import render_video
@@ -41,6 +41,7 @@ class PostResult:
     seconds: float = 0.0
     caption_length: int = 0  # UTF-16 units, as TikTok counts
     channels: list[dict[str, Any]] = field(default_factory=list)  # per channel: files, caption, checks, ready
+    english: dict[str, Any] | None = None  # a Go Global post's English caption: file, text, length, limit, asked by
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
@@ -93,8 +94,25 @@ def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *,
         checks += more
         warnings += [w for w in entry.pop("warnings") if w not in warnings]
         channels.append(entry)
+    english = None
+    if day.go_global or product.go_global:
+        english, more = _english(inputs, catalog, product, brand, out)
+        files["caption_en"] = ENGLISH_FILE
+        checks += more
+        warnings += [w for w in english.pop("warnings") if w not in warnings]
     return PostResult(files, caption.text, list(caption.hashtags), checks, warnings, video,
-                      round(time.monotonic() - started, 2), caption.utf16_length, channels)
+                      round(time.monotonic() - started, 2), caption.utf16_length, channels, english)
+
+
+def _english(inputs: RenderInputs, catalog, product, brand, out: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A Go Global post's English caption file, only when the day or the product asks (not glued to the others)."""
+    cap = english_caption(inputs.templates, product, catalog, brand)
+    atomic.write_bytes(out / ENGLISH_FILE, (cap.text + "\n").encode("utf-8"))
+    asked = [who for who, yes in (("day", inputs.day.go_global), ("product", product.go_global)) if yes]
+    entry = {"file": ENGLISH_FILE, "caption": cap.text, "caption_length": cap.utf16_length,
+             "caption_limit": brand.caption.max_length, "hashtags": list(cap.hashtags), "asked_by": asked,
+             "warnings": [f"English: {w}" for w in cap.warnings]}
+    return entry, _checks(ENGLISH_FILE, check_caption(cap.text, brand.max_hashtags))
 
 
 def _channel(inputs: RenderInputs, catalog, product, brand, channel, out: Path, files: dict[str, Any],

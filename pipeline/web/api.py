@@ -263,15 +263,21 @@ def decide(request: Request, slug: str, body: DecisionIn):
 
 class DayAction(Strict):
     product: str | None = Field(None, description="swap: the approved product for the day")
-    url: str | None = Field(None, description="posted: the TikTok link, optional")
+    url: str | None = Field(None, description="posted: the post's link, optional")
+    channel: str | None = Field(None, description="posted, unposted: one channel (default posted: the first "
+                                                  "channel; unposted: every channel)")
 
 
 def _day_json(d: D.Day) -> dict:
     return {"date": d.iso, "status": d.status, "product": d.product.slug if d.product else None,
             "artisan": d.artisan.slug if d.artisan else None, "reason": d.reason, "flags": sorted(d.slot.flags),
             "files": {role: d.url(role) for role in ("video", "cover", "caption")} | {"slides": d.slides},
-            "posted": {"url": d.post.url, "by": d.post.actor, "at": d.post.at} if d.post else None,
-            "failed": _note_json(d), "warning": d.state.warning or None, "stale": d.stale or None}
+            "posted": {"url": d.post.url, "by": d.post.actor, "at": d.post.at,
+                       "channels": {c.channel: {"url": c.url, "by": c.actor, "at": c.at}
+                                    for c in d.post.channels.values()}} if d.post else None,
+            "go_global": d.slot.go_global,
+            "failed": _note_json(d), "warning": d.state.warning or None,
+             "stale": d.stale or None}
 
 
 def _note_json(d: D.Day) -> dict | None:
@@ -304,11 +310,12 @@ def get_day(request: Request, date: dt.date):
 
 @router.post("/days/{date}/{action}", dependencies=authed)
 def change_day(request: Request, date: dt.date, action: str, body: DayAction | None = None):
-    """swap (body: product), pin, unpin, skip, unskip, posted (body: url), unposted."""
+    """swap (body: product), pin, unpin, skip, unskip, global, unglobal (Go Global), posted (body: url,
+    channel), unposted (body: channel)."""
     if action not in D.CHANGES:
         raise NotFound(action)
     body = body or DayAction()
-    D.change(request, date, action, "mengubah rencana", product=body.product, url=body.url)
+    D.change(request, date, action, "mengubah rencana", product=body.product, url=body.url, channel=body.channel)
     return _day_json(D.cached_day(web(request), date))
 
 

@@ -122,6 +122,18 @@ class Day:
         return [self.saved_as("slides", i) for i in range(len(self.files.get("slides") or []))]
 
     @property
+    def channels(self) -> list[dict]:
+        """The export's channels (post.json: what to upload, caption, its count and limit), each with its
+        posted mark from the ledger (`mark`, None when not marked there yet)."""
+        marks = self.post.channels if self.post else {}
+        return [{**c, "mark": marks.get(c.get("name"))} for c in (self.manifest or {}).get("channels") or []]
+
+    @property
+    def english(self) -> dict | None:
+        """A Go Global post's English caption (post.json), None when neither the day nor the product asked."""
+        return (self.manifest or {}).get("english")
+
+    @property
     def hero(self) -> str | None:
         return self.product.hero.file if self.product and self.product.photos else None
 
@@ -258,12 +270,12 @@ CHANGES = changes.CHANGES  # what the admin may change about a day: one table fo
 
 
 def change(request: Request, date: dt.date, action: str, what: str, *, product: str | None = None,
-           url: str | None = None) -> None:
+           url: str | None = None, channel: str | None = None) -> None:
     """Apply one of CHANGES as the acting planner (LoginRequired or PermissionDenied otherwise);
     exports/index.html is refreshed with it."""
     state = web(request)
     user = require(request, PLANNERS, what)
-    changes.apply(context(state), action, date, user.name, product=product, url=url)
+    changes.apply(context(state), action, date, user.name, product=product, url=url, channel=channel)
     state.wrote()
 
 
@@ -441,16 +453,34 @@ def unskip(request: Request, date: str, kembali: str = Form("/kalender")):
     return _act(request, date, "unskip", "membatalkan lewati", "{date} dijadwalkan lagi.", kembali)
 
 
+@router.post("/hari/{date}/global")
+def go_global(request: Request, date: str, kembali: str = Form("/")):
+    return _act(request, date, "global", "menandai Go Global",
+                "{date} ditandai Go Global: caption bahasa Inggris dibuat saat posting dibuat berikutnya.", kembali)
+
+
+@router.post("/hari/{date}/batal-global")
+def not_global(request: Request, date: str, kembali: str = Form("/")):
+    return _act(request, date, "unglobal", "membatalkan Go Global", "{date} tidak lagi Go Global.", kembali)
+
+
 @router.post("/hari/{date}/diunggah")
-def posted(request: Request, date: str, url: str = Form(""), kembali: str = Form("/")):
-    return _act(request, date, "posted", "menandai sudah diunggah", "{date} ditandai sudah diunggah. Terima kasih!",
-                kembali, url=url)
+def posted(request: Request, date: str, url: str = Form(""), kanal: str = Form(""), kembali: str = Form("/")):
+    where = f" di {_label(request, kanal)}" if kanal else ""
+    return _act(request, date, "posted", "menandai sudah diunggah",
+                "{date} ditandai sudah diunggah" + where + ". Terima kasih!", kembali, url=url, channel=kanal)
 
 
 @router.post("/hari/{date}/batal-unggah")
-def unposted(request: Request, date: str, kembali: str = Form("/")):
+def unposted(request: Request, date: str, kanal: str = Form(""), kembali: str = Form("/")):
+    where = f" di {_label(request, kanal)}" if kanal else ""
     return _act(request, date, "unposted", "membatalkan tanda diunggah",
-                "Tanda sudah diunggah untuk {date} dibatalkan.", kembali)
+                "Tanda sudah diunggah" + where + " untuk {date} dibatalkan.", kembali, channel=kanal)
+
+
+def _label(request: Request, name: str) -> str:
+    """A channel as the admin knows it (schedule.yaml's channels); the name itself when it is not one."""
+    return next((c.label for c in web(request).settings().channels if c.name == name), name)
 
 
 @router.post("/hari/{date}/buat")
