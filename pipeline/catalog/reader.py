@@ -74,6 +74,19 @@ ARTISAN_FIELDS = [
     F.Field("photo_consent", F.boolean, default=False, help="true when the artisan agreed to appear in posts"),
 ]
 
+HOOK_MAX = 60  # characters: a hook is the cover's headline, two or three lines at the title's size
+
+
+def hook_text(value: Any) -> str:
+    """A product's `hook`: one line of at most HOOK_MAX characters."""
+    text = F.text(value).strip()
+    if "\n" in text:
+        raise ValueError("a hook is one line: put the rest in `story`")
+    if len(text) > HOOK_MAX:
+        raise ValueError(f"the hook has {len(text)} characters, at most {HOOK_MAX} fit the cover: shorten it")
+    return text
+
+
 PRODUCT_FIELDS = [
     F.Field("name", F.nonempty_text, required=True, help="product name as shown on the cover", written=True),
     F.Field("artisan", F.nonempty_text, required=True, help="artisan slug (file name in artisans/)"),
@@ -88,6 +101,8 @@ PRODUCT_FIELDS = [
     F.Field("tags", F.text_list, default=(), help="free tags, also used for weekday themes"),
     F.Field("certifications", F.text_list, default=(), help="e.g. [OVOP Bintang 3]"),
     F.Field("availability", F.choice(*AVAILABILITY), default="in_stock", help="in_stock or made_to_order"),
+    F.Field("hook", hook_text, default="",
+            help=f"optional short line for the cover and the video's opening (at most {HOOK_MAX} characters)"),
 ]
 
 REGION_FIELDS = [
@@ -409,7 +424,7 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
     cat.products[key] = Product(
         key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
         v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],
-        doc.path, digest)
+        doc.path, digest, hook=v["hook"])
 
 
 def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:

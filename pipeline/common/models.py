@@ -56,6 +56,7 @@ class Product:
     availability: str = "in_stock"
     source: str = ""
     content_hash: str = ""
+    hook: str = ""  # a short line for the cover and the video's opening; "" -> a title derived from the name
 
     @property
     def hero(self) -> Photo:

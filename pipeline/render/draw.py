@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from pipeline.common.errors import ConfigError, Problem, RenderError
 from pipeline.render import contrast
+from pipeline.render.headline import DEFAULT_LENGTH, in_context
 from pipeline.render.photo import fit_photo
 from pipeline.render.text import Fitted, drop_missing_glyphs, fit, load_font
 
@@ -103,6 +104,7 @@ def render(layout: Layout, ctx: dict[str, Any], *, photo: Any = None, size: tupl
     """Paint every layer of `layout` for this post's context at `size` (any size; boxes scale)."""
     if photo is None and "product" in ctx:
         photo = ctx["product"].hero
+    ctx = in_context(ctx, getattr(layout, "headline_length", DEFAULT_LENGTH))
     painter = _Painter(layout, ctx, photo, size, overlay)
     for layer in layout.layers:
         if painter.wanted(layer):

@@ -48,13 +48,14 @@ class DaySettings:
     timezone: str = "Asia/Jakarta"
     caption: str | None = None  # caption template; None: the day's template (a preview: brand.yaml's)
     channels: tuple[Channel, ...] = DEFAULT_CHANNELS  # each gets a caption and checks inside the render
+    post_number: int = 1  # 1 = the product's first post; later posts vary (render/variation.py)
 
     @classmethod
     def of(cls, slot: Any, *, draft: bool, timezone: str,
-           channels: tuple[Channel, ...] = DEFAULT_CHANNELS) -> DaySettings:
+           channels: tuple[Channel, ...] = DEFAULT_CHANNELS, post_number: int = 1) -> DaySettings:
         """From a planner Slot (any object with its day fields)."""
         return cls(slot.template, slot.intro, slot.formats, slot.post_at, slot.special, slot.theme, draft, timezone,
-                   slot.template, channels)
+                   slot.template, channels, post_number)
 
 
 @dataclass(frozen=True)

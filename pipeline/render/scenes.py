@@ -210,6 +210,7 @@ TOP = [
     F.Field("scenes", _raw, required=True, help="the scenes in order"),
     F.Field("audio", _raw, default=None, help="the music bed: {music, loudness, fade_in, fade_out}"),
     F.Field("encode", _raw, default=None, help="{preset, crf, threads, draft_preset, workers}"),
+    F.Field("variation", _raw, default=None, help="later posts choose among {transitions, motions, music}"),
 ]
 
 

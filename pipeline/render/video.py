@@ -33,6 +33,7 @@ from pipeline.common.models import Catalog, Photo, Product
 from pipeline.common.project import Project
 from pipeline.export.checks import CheckResult, check_video, failed, summary
 from pipeline.render import audio as sound
+from pipeline.render import variation
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.context import post_context
 from pipeline.render.draw import render, resolve_colour, rgb
@@ -310,7 +311,7 @@ def photo_box(layout: Layout, layer: Layer, size: tuple[int, int]) -> tuple[int,
 
 def build_clip(source: Project | TemplateTexts, catalog: Catalog, product: Product, *, brand: Brand | None = None,
                template: str | VideoTemplate = "default", draft: bool = False,
-               pool: ThreadPoolExecutor | None = None) -> tuple[ProductClip, Plan, Preparer]:
+               pool: ThreadPoolExecutor | None = None, post_number: int = 1) -> tuple[ProductClip, Plan, Preparer]:
     """The moviepy clip of a product's video; scene preparation starts at once in `pool`. `source` is a
     project or a loaded template set (then `brand` must be given)."""
     brand = brand or load_brand(source)
@@ -319,7 +320,7 @@ def build_clip(source: Project | TemplateTexts, catalog: Catalog, product: Produ
     plan = plan_video(tpl, product)
     size = tpl.draft_size if draft else tpl.size
     layouts = {name: load_layout(texts, name, brand) for name in dict.fromkeys(s.layout for s in plan.scenes)}
-    ctx = post_context(product, catalog, brand)
+    ctx = post_context(product, catalog, brand, post_number=post_number)
     prep = Preparer(layouts, ctx, product, size, tpl.zoom)
     for layout in layouts.values():
         prep.warnings.extend(layout.warnings)
@@ -340,7 +341,7 @@ def video_template_name(source: Project | TemplateTexts, name: str) -> tuple[str
 def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_path: Path | str, *,
                  brand: Brand | None = None, template: str = "default", draft: bool = False,
                  progress: bool | Callable[[int, int], None] = True, check: bool = True,
-                 music: Mapping[str, Path] | None = None) -> VideoResult:
+                 music: Mapping[str, Path] | None = None, post_number: int = 1) -> VideoResult:
     """Render, encode and check one product's video; the file appears at out_path only when it
     passed every check (CheckError otherwise), and no temporary file outlives the call. With a
     loaded template set as `source`, `brand` and `music` (content/music/'s files) must be given."""
@@ -350,6 +351,7 @@ def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Pro
     texts = as_texts(source)
     template, notes = video_template_name(texts, template)
     tpl = load_video_template(texts, template)
+    tpl = variation.for_post(source, tpl, product, post_number, music)  # post N: other motions, transitions, bed
     enc = Encoding(tpl.fps, tpl.encode.draft_preset if draft else tpl.encode.preset, tpl.encode.crf,
                    tpl.encode.threads, tpl.encode.workers)
     music_file = sound.choose_music(source if music is None else music, tpl.audio, product, tpl.source,
@@ -358,7 +360,8 @@ def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Pro
         try:
             plan_duration = plan_video(tpl, product).duration
             bed = pool.submit(sound.prepare, ffmpeg_exe(), music_file, plan_duration, tpl.audio)
-            clip, plan, prep = build_clip(texts, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool)
+            clip, plan, prep = build_clip(texts, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool,
+                                          post_number=post_number)
             with atomic_output(out) as tmp:
                 frames = write_clip(clip, tmp, enc, bed.result(), progress, label=product.slug)
                 results = check_video(tmp, draft=draft) if check else []
