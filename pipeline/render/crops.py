@@ -73,7 +73,7 @@ def for_video(product: Product, post_number: int = 1) -> Iterator[Product]:
 def photo_problems(catalog: Catalog) -> list[Problem]:
     """For `etalase check`: products with fewer than three photos (the video then crops one photo)."""
     return [Problem(p.source, None, "photos",
-                    f"{len(p.photos)} photo{'s' if len(p.photos) != 1 else ''}: the video shows crops of "
-                    f"{'it' if len(p.photos) == 1 else 'them'} again and again",
+                    "1 photo: the video is made of crops and detail zooms of it" if len(p.photos) == 1
+                    else f"{len(p.photos)} photos: the video shows them again to fill its length",
                     f"{ENOUGH} or more photos make a better post (the whole piece, a detail, it in use)", "warning")
             for p in sorted(catalog.products.values(), key=lambda p: p.slug) if len(p.photos) < ENOUGH]

@@ -29,7 +29,7 @@ FILLER = frozenset({"anyaman", "tangan", "motif", "ukuran", "besar", "kecil", "k
 class Title:
     text: str
     source: str  # "hook" or "derived"
-    dropped: tuple[str, ...] = ()  # words of the name the derived title left out
+    dropped: tuple[str, ...] = ()  # words of the name the derived title left out (filler words not counted)
 
 
 def derived_titles(name: str, length: int = DEFAULT_LENGTH, region: str = "") -> list[Title]:
@@ -49,7 +49,7 @@ def derived_titles(name: str, length: int = DEFAULT_LENGTH, region: str = "") ->
         kept = head + tail
         text = " ".join(kept)
         if text not in (t.text for t in out):
-            out.append(Title(text, "derived", tuple(w for w in words if w not in kept)))
+            out.append(Title(text, "derived", tuple(w for w in words if w not in kept and w.lower() not in drop)))
     return out
 
 
@@ -84,7 +84,8 @@ def in_context(ctx: dict[str, Any], length: int) -> dict[str, Any]:
 
 
 def title_problems(catalog: Catalog, length: int = DEFAULT_LENGTH, source: str = "") -> list[Problem]:
-    """For `etalase check`: products without a hook whose derived title had to leave words out."""
+    """For `etalase check`: products without a hook whose derived title had to leave out words that
+    say something (filler words and the regency's name do not count)."""
     out = []
     for product in sorted(catalog.products.values(), key=lambda p: p.slug):
         if product.hook:
