@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from PIL import Image
+
 from pipeline.catalog.media import open_rgb
 from pipeline.common.errors import Problem
 from pipeline.common.models import Catalog, Photo, Product
@@ -24,15 +26,20 @@ ASPECT = 9 / 16  # the video's frame: the slide layout's photo fills it
 # (share of the largest 9:16 window that fits, focus offset as a share of the photo's width, height)
 SHOTS = ((0.78, 0.0, 0.0), (0.5, -0.14, 0.04), (0.5, 0.14, -0.04), (0.34, 0.0, 0.0))
 ENOUGH = 3  # photos for a post that needs no crops; `check` suggests this many
+MAX_UPSCALE = 3.0  # a detail is never cut so small that the 1080 px wide video enlarges it more than this
+KEEP_WIDTH = 1350  # a crop wider than this is scaled down: the video's widest view (1080 x its zoom) needs no more
 
 
-def crop_boxes(size: tuple[int, int], focus: tuple[float, float],
-               aspect: float = ASPECT) -> list[tuple[int, int, int, int]]:
-    """Distinct (left, top, right, bottom) 9:16 windows inside a photo of `size`, one per shot."""
+def crop_boxes(size: tuple[int, int], focus: tuple[float, float], aspect: float = ASPECT,
+               width: int = 1080) -> list[tuple[int, int, int, int]]:
+    """Distinct (left, top, right, bottom) 9:16 windows inside a photo of `size`, one per shot; a
+    small photo gets wider details (at most MAX_UPSCALE enlargement at `width`), so fewer may differ."""
     w, h = size
     full_w, full_h = (w, w / aspect) if w / h <= aspect else (h * aspect, h)
+    least = min(1.0, width / MAX_UPSCALE / full_w)
     out: list[tuple[int, int, int, int]] = []
-    for share, dx, dy in SHOTS:
+    for wanted, dx, dy in SHOTS:
+        share = max(wanted, least)
         cw, ch = max(2, round(full_w * share)), max(2, round(full_h * share))
         cx, cy = (focus[0] + dx) * w, (focus[1] + dy) * h
         left = min(max(0, round(cx - cw / 2)), w - cw)
@@ -52,7 +59,10 @@ def shots(photo: Photo, folder: Path, post_number: int = 1) -> list[Photo]:
     out = []
     for i, box in enumerate(boxes[turn:] + boxes[:turn]):
         path = folder / f"crop-{i + 1}.png"
-        picture.crop(box).save(path, "PNG", compress_level=1)
+        shot = picture.crop(box)
+        if shot.width > KEEP_WIDTH:
+            shot = shot.resize((KEEP_WIDTH, round(shot.height * KEEP_WIDTH / shot.width)), Image.Resampling.LANCZOS)
+        shot.save(path, "PNG", compress_level=1)
         fx = (photo.focus[0] * picture.width - box[0]) / (box[2] - box[0])
         fy = (photo.focus[1] * picture.height - box[1]) / (box[3] - box[1])
         out.append(Photo(photo.file, path, (min(max(fx, 0.0), 1.0), min(max(fy, 0.0), 1.0)), ""))
