@@ -266,6 +266,7 @@ def test_a_template_s_variation_list_names_only_known_transitions(scratch):
     project = Project.at(scratch.root)
     catalog = load_catalog(project.content)
     template = load_video_template(project, "default")
-    with pytest.raises(ConfigError) as err:
-        variation.for_post(project, template, catalog.products["tas-purun"], 2)
-    assert "default.yaml" in str(err.value) and "wobble" in str(err.value)
+    with pytest.raises(ConfigError) as err:  # on the first post already, not only once a product repeats
+        variation.for_post(project, template, catalog.products["tas-purun"], 1)
+    problem = err.value.problems[0]
+    assert problem.path.endswith("default.yaml") and problem.line == 13 and "wobble" in problem.message

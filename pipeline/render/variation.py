@@ -24,6 +24,7 @@ from typing import Any
 from pipeline.common import fields as F
 from pipeline.common.errors import ConfigError
 from pipeline.common.models import Product
+from pipeline.render.motion import MOTIONS
 from pipeline.render.scenes import TRANSITIONS, Transition, VideoTemplate
 from pipeline.render.templates import TemplateTexts
 
@@ -39,8 +40,6 @@ def _kinds(value: Any) -> tuple[str, ...]:
 
 
 def _motions(value: Any) -> tuple[str, ...]:
-    from pipeline.render.motion import MOTIONS
-
     names = tuple(F.choice(*MOTIONS)(n) for n in F.text_list(value))
     if not names:
         raise ValueError("name at least one motion: " + ", ".join(MOTIONS))
@@ -141,17 +140,19 @@ def used_photos(plan_scenes: Iterable[Any]) -> int:
 
 def for_post(source: Any, template: VideoTemplate, product: Product, post_number: int,
              music: Mapping[str, Any] | None = None) -> VideoTemplate:
-    """vary_template with the template's own choices; `source` a project or a template set, `music`
-    content/music/'s files when `source` is a template set."""
+    """vary_template with the template's own choices (read, so checked, for every post: a mistake in
+    `variation:` shows on the first render, not the second post); `source` a project or a template
+    set, `music` content/music/'s files when `source` is a template set."""
     from pipeline.common.project import Project
     from pipeline.render.audio import music_files
     from pipeline.render.templates import as_texts
 
+    choice = choices(as_texts(source), template)
     if post_number <= 1:
         return template
     names = sorted(music) if music is not None else (
         [p.name for p in music_files(source)] if isinstance(source, Project) else [])
-    return vary_template(template, choices(as_texts(source), template), product, post_number, names)
+    return vary_template(template, choice, product, post_number, names)
 
 
 def shown(texts: TemplateTexts, brand: Any, product: Product, day: Any, music: Mapping[str, Any],
