@@ -387,8 +387,8 @@ def test_a_build_killed_at_each_risky_moment_leaves_no_partial_folder(shop, tmp_
     nothing_partial()
 
     with build_paused_at(root, "before-publish", tmp_path / "e") as trail:  # (e) day 3 complete, unpublished
-        # day 3 has day 1's product and settings (the date is no input): its files come from the render cache
-        assert where(trail) == [("render-start", d3), ("before-publish", d3)]
+        # day 3 has day 1's product: its second post (render/variation.py), so it is rendered, not cached
+        assert where(trail) == [("render-start", d3), ("mid-video", ""), ("before-publish", d3)]
         assert {"post.json", "video.mp4", "checklist.html"} <= staged(exports, DAY3)
         assert ledger(root)[DAY2] == ("ok", "recovered from post.json")  # the folder was trusted
     nothing_partial()

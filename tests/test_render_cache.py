@@ -48,22 +48,24 @@ def cache_entries(root: Path) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.name != ".tmp") if base.is_dir() else []
 
 
-def test_two_days_with_the_same_inputs_render_once(shop):
+def test_one_product_on_two_days_is_two_posts_each_kept_in_the_cache(shop):
     same_day_twice(shop)
     report = build(shop.root)
     assert [(d.status, d.product) for d in report.days] == [(B.BUILT, "tas-purun")] * 2
-    assert (report.renders, report.cache_hits) == (1, 0)
+    # one product on two days is its first and second post (render/variation.py): two inputs, two renders
+    assert (report.renders, report.cache_hits) == (2, 0)
     entries = cache_entries(shop.root)
-    assert len(entries) == 1
+    assert len(entries) == 2
     cached = {p.relative_to(entries[0]).as_posix() for p in entries[0].rglob("*") if p.is_file()}
     assert cached == {"caption.txt", "caption-tiktok.txt", "cover.jpg", "slides/01.jpg", "slides/02.jpg", "video.mp4",
                       RESULT}
     days = [shop.root / "exports" / d.isoformat() for d in (DAY1, DAY2)]
     posts = [X.read_manifest(d) for d in days]
-    assert posts[0]["input_hash"] == posts[1]["input_hash"] == entries[0].name
+    assert {p["input_hash"] for p in posts} == {e.name for e in entries}
     assert [p["date"] for p in posts] == [DAY1.isoformat(), DAY2.isoformat()]  # day-specific parts differ
-    for day in days:  # one copy of the bytes: the day folders hold links to the cached render
-        assert (day / "video.mp4").stat().st_ino == (entries[0] / "video.mp4").stat().st_ino
+    for day, post in zip(days, posts, strict=True):  # one copy of the bytes: links to the cached render
+        entry = cache_entries(shop.root)[[e.name for e in entries].index(post["input_hash"])]
+        assert (day / "video.mp4").stat().st_ino == (entry / "video.mp4").stat().st_ino
         assert "2026-10" in (day / "checklist.html").read_text(encoding="utf-8")
 
     shutil.rmtree(days[1])  # a lost folder comes back from the cache, without rendering
@@ -72,7 +74,7 @@ def test_two_days_with_the_same_inputs_render_once(shop):
     assert (report.renders, report.cache_hits) == (0, 1)
     assert X.read_manifest(days[1])["date"] == DAY2.isoformat()
 
-    with (days[0] / "caption.txt").open("a", encoding="utf-8") as f:  # edited in place, through the link
+    with (days[1] / "caption.txt").open("a", encoding="utf-8") as f:  # edited in place, through the link
         f.write("diubah admin\n")
     shutil.rmtree(days[1])
     report = build(shop.root)  # the damaged entry is not trusted: the day renders again

@@ -56,6 +56,7 @@ from pipeline.plan.planner import POSTED, Slot
 from pipeline.plan.schedule import zone_label
 from pipeline.render.inputs import DaySettings, Loader, RenderInputs
 from pipeline.render.post import PostResult
+from pipeline.render.variation import post_numbers
 
 # The build ----------------------------------------------------------------------------------------
 
@@ -120,6 +121,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     jobs: dict[str, tuple[cf.Future, Path | None]] = {}  # input hash -> its one render in this build
     page_hash = X.page_templates_digest(project)
     posted = S.posts(ctx.conn)
+    numbers = post_numbers(slots, S.history(ctx.conn))  # a product's Nth post varies (render/variation.py)
     report = BuildReport()
     pending: list[_Pending] = []
     for slot in slots:
@@ -131,7 +133,8 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             _no_post(ctx, slot, report)
             continue
         product = ctx.catalog.products[slot.product]
-        day = DaySettings.of(slot, draft=options.draft, timezone=ctx.settings.timezone, channels=ctx.settings.channels)
+        day = DaySettings.of(slot, draft=options.draft, timezone=ctx.settings.timezone, channels=ctx.settings.channels,
+                             post_number=numbers.get(slot.date, 1))
         inputs = loader.inputs(slot.product, day)
         digest = inputs.digest()
         manifest = X.read_manifest(folder)

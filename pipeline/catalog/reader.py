@@ -75,6 +75,19 @@ ARTISAN_FIELDS = [
     F.Field("photo_consent", F.boolean, default=False, help="true when the artisan agreed to appear in posts"),
 ]
 
+HOOK_MAX = 60  # characters: a hook is the cover's headline, two or three lines at the title's size
+
+
+def hook_text(value: Any) -> str:
+    """A product's `hook`: one line of at most HOOK_MAX characters."""
+    text = F.text(value).strip()
+    if "\n" in text:
+        raise ValueError("a hook is one line: put the rest in `story`")
+    if len(text) > HOOK_MAX:
+        raise ValueError(f"the hook has {len(text)} characters, at most {HOOK_MAX} fit the cover: shorten it")
+    return text
+
+
 PRODUCT_FIELDS = [
     F.Field("name", F.nonempty_text, required=True, help="product name as shown on the cover", written=True),
     F.Field("artisan", F.nonempty_text, required=True, help="artisan slug (file name in artisans/)"),
@@ -93,6 +106,8 @@ PRODUCT_FIELDS = [
             + ", ".join(MOODS)),
     F.Field("go_global", F.boolean, default=False,
             help="true: every post of it also gets an English caption (caption-en.txt) from story_en"),
+    F.Field("hook", hook_text, default="",
+            help=f"optional short line for the cover and the video's opening (at most {HOOK_MAX} characters)"),
 ]
 
 REGION_FIELDS = [
@@ -418,7 +433,7 @@ def _load_product(root: Path, path: Path, cat: Catalog, cache: _MediaCache) -> N
     cat.products[key] = Product(
         key, v["name"], v["artisan"], v["craft"], tuple(photos), v["price"], v["materials"], v["size"],
         v["colours"], v["story"], v["story_en"], v["tags"], v["certifications"], v["availability"],
-        doc.path, digest, v["go_global"], mood=v["mood"])
+        doc.path, digest, v["go_global"], mood=v["mood"], hook=v["hook"])
 
 
 def content_hash(yaml_text: str, photos: list[tuple[str, str]]) -> str:

@@ -12,6 +12,8 @@ from pipeline.common.models import Catalog
 from pipeline.common.project import Project
 from pipeline.plan.schedule import load_settings
 from pipeline.render.captions import caption_problems
+from pipeline.render.crops import photo_problems
+from pipeline.render.headline import headline_problems
 from pipeline.render.images import template_problems
 from pipeline.store import db as store
 from pipeline.store import health
@@ -31,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     proj = project(args)
     cat = load_catalog(proj.content)
     problems = (list(cat.problems) + settings_problems(proj) + template_problems(proj) + state_problems(proj)
-                + caption_problems(proj, cat))
+                + caption_problems(proj, cat) + headline_problems(proj, cat) + photo_problems(cat))
     print_problems(problems)
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]

@@ -26,7 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draft video: 540x960 with x264's ultrafast preset (the images stay full size)")
     p.add_argument("--no-video", action="store_true", help="skip video.mp4, the slowest part")
     p.add_argument("--template", metavar="NAME", default="default", help="video template in templates/videos/")
+    p.add_argument("--post", metavar="N", type=_post_number, default=1,
+                   help="render the product's Nth post (another hero, motions, transitions, bed, headline)")
     p.set_defaults(func=run)
+
+
+def _post_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: a post number is 1 (the first post) or more")
+    return int(value)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         raise NotFound(f"no product `{slug}` in {proj.content / 'products'}"
                        + (f"; did you mean: {', '.join(near)}?" if near else ""))
     out = Path(args.out) if args.out else proj.exports / "preview" / slug
-    day = DaySettings(template=args.template, formats="carousel" if args.no_video else "both", draft=args.fast)
+    day = DaySettings(template=args.template, formats="carousel" if args.no_video else "both", draft=args.fast,
+                      post_number=args.post)
     inputs, blobs = inputs_for(proj, catalog, slug, day)  # the build's own path: same inputs, same render
     result = render(inputs, out, blobs, progress=sys.stderr.isatty())
     for warning in [*inputs.brand.warnings, *result.warnings]:

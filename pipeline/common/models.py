@@ -62,6 +62,7 @@ class Product:
     content_hash: str = ""
     go_global: bool = False  # every post of it also gets an English caption file
     mood: str | None = None  # music mood for its video (MOODS), over the craft's
+    hook: str = ""  # a short line for the cover and the video's opening; "" -> a title derived from the name
 
     @property
     def hero(self) -> Photo:

@@ -24,6 +24,7 @@ PACKAGED_SAMPLE = Path(__file__).resolve().parents[1] / "defaults" / "sample"
 CHECKOUT_SAMPLE = Path(__file__).resolve().parents[2]
 SAMPLE_PARTS = ("content", "templates", "schedule.yaml")
 PLACEHOLDER_PHOTO = "contoh-produk-1.jpg"
+PLACEHOLDER_PHOTOS = (PLACEHOLDER_PHOTO, "contoh-produk-2.jpg", "contoh-produk-3.jpg")  # check asks for three
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def _write_starter(dest: Path, who: Identity) -> None:
         content / "crafts.yaml": CRAFTS,
         content / "region.yaml": _region(who),
         content / "artisans" / "contoh-pengrajin.yaml": ARTISAN.format(kecamatan=_quoted(who.kecamatan[0])),
-        content / "products" / "contoh-produk.yaml": PRODUCT.format(photo=PLACEHOLDER_PHOTO),
+        content / "products" / "contoh-produk.yaml": PRODUCT.format(photos="\n".join(f"  - {p}"
+                                                                               for p in PLACEHOLDER_PHOTOS)),
         dest / "schedule.yaml": SCHEDULE,
         dest / "templates" / "README.md": TEMPLATES_README,
         dest / "templates" / "brand.yaml": _brand(who),
@@ -84,7 +86,8 @@ def _write_starter(dest: Path, who: Identity) -> None:
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    _placeholder_photo(content / "media" / PLACEHOLDER_PHOTO)
+    for shade, name in enumerate(PLACEHOLDER_PHOTOS):
+        _placeholder_photo(content / "media" / name, shade)
     music = sample_root() / "content" / "music"  # royalty-free (synthesised by tools/make_music.py)
     if music.is_dir():
         shutil.copytree(music, content / "music", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
@@ -110,13 +113,13 @@ def _brand(who: Identity) -> str:
     return text
 
 
-def _placeholder_photo(path: Path) -> None:
+def _placeholder_photo(path: Path, shade: int = 0) -> None:
     """A 1080x1440 JPEG that reads as a stand-in: replace it with the product's own photos."""
     w, h = 1080, 1440
     im = Image.new("RGB", (w, h), (236, 226, 208))
     draw = ImageDraw.Draw(im)
     for i in range(0, w, 40):  # a woven-looking band, so covers and slides have something to crop
-        draw.rectangle([i, h // 5, i + 22, h * 4 // 5], fill=(150, 108, 62))
+        draw.rectangle([i, h // 5, i + 22, h * 4 // 5], fill=(150 - 25 * shade, 108, 62 + 25 * shade))
     for j in range(h // 5, h * 4 // 5, 40):
         draw.rectangle([w // 10, j, w * 9 // 10, j + 12], fill=(112, 76, 40))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +166,7 @@ name: Produk Contoh
 artisan: contoh-pengrajin      # a file name in artisans/ without .yaml
 craft: anyaman                 # a slug from crafts.yaml
 photos:                        # files in content/media/; the first is the cover photo
-  - {photo}
+{photos}
 price: "Rp 150.000"            # 150000, "Rp 150.000" or "150rb"
 materials: [purun]
 size: "30 x 20 x 10 cm"

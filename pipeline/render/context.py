@@ -18,6 +18,7 @@ from pipeline.catalog.rupiah import format_rupiah
 from pipeline.common.errors import ConfigError
 from pipeline.common.models import Catalog, Product
 from pipeline.render.brand import Brand
+from pipeline.render.headline import DEFAULT_LENGTH, in_context
 
 AVAILABILITY = {
     "id": {"in_stock": "Siap kirim", "made_to_order": "Dibuat sesuai pesanan"},
@@ -81,8 +82,9 @@ def render_string(source: str, ctx: dict[str, Any], where: tuple[str, int | None
 
 
 def post_context(product: Product, catalog: Catalog, brand: Brand, *, intro: str | None = None,
-                 language: str = "id") -> dict[str, Any]:
-    """Everything a caption or layout may name; `language` picks craft names and fixed phrases."""
+                 language: str = "id", post_number: int = 1) -> dict[str, Any]:
+    """Everything a caption or layout may name; `language` picks craft names and fixed phrases;
+    `post_number` (1 = the product's first post) picks the headline's variant."""
     artisan = catalog.artisans[product.artisan]
     craft = catalog.crafts[product.craft]
     en = language == "en"
@@ -110,7 +112,9 @@ def post_context(product: Product, catalog: Catalog, brand: Brand, *, intro: str
         "handle": brand.handle,
         "council": brand.council,
         "region": catalog.region,  # the council's own regency (content/region.yaml): region.name, .regency
+        "post_number": post_number,
     }
+    ctx = in_context(ctx, DEFAULT_LENGTH)  # headline, title_source (a layout may ask for another length)
     key = "call_to_action_en" if en and brand.caption.call_to_action_en else "call_to_action"
     source = getattr(brand.caption, key)
     ctx["cta"] = render_string(source, ctx, (brand.source, brand.lines.get(f"caption.{key}"), f"caption.{key}"))

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from pipeline.common.errors import ConfigError, Problem, RenderError
 from pipeline.render import contrast
+from pipeline.render.headline import DEFAULT_LENGTH, in_context
 from pipeline.render.photo import fit_photo
 from pipeline.render.text import Fitted, drop_missing_glyphs, fit, load_font
 
@@ -110,6 +111,7 @@ def render(layout: Layout, ctx: dict[str, Any], *, photo: Any = None, size: tupl
     the text exactly as the still image does."""
     if photo is None and "product" in ctx:
         photo = ctx["product"].hero
+    ctx = in_context(ctx, getattr(layout, "headline_length", DEFAULT_LENGTH))
     painter = _Painter(layout, ctx, photo, size, overlay)
     for layer in layout.layers:
         if painter.wanted(layer):

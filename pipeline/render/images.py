@@ -57,7 +57,7 @@ def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
 
 def render_post_images(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_dir: Path | str, *,
                        brand: Brand | None = None, size: tuple[int, int] = (1080, 1920),
-                       intro: str | None = None, template: str | None = None) -> RenderedImages:
+                       intro: str | None = None, template: str | None = None, post_number: int = 1) -> RenderedImages:
     """Render and write one product's cover, slides and caption into out_dir; `template` names
     the caption template (default: brand.yaml's). `source` is a project or a loaded template set
     (then `brand` must be given, and the catalogue need hold only this product's artisan and craft)."""
@@ -65,7 +65,7 @@ def render_post_images(source: Project | TemplateTexts, catalog: Catalog, produc
     brand = brand or load_brand(source)
     texts = as_texts(source)
     layouts = {role: load_layout(texts, name, brand) for role, name in LAYOUTS.items()}
-    ctx = post_context(product, catalog, brand, intro=intro)
+    ctx = post_context(product, catalog, brand, intro=intro, post_number=post_number)
     warnings: list[Problem] = [w for layout in layouts.values() for w in layout.warnings]
     images: list[bytes] = []
 

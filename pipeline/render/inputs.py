@@ -30,7 +30,7 @@ from pipeline.render.blobs import Blobs, FileBlobs, digest_file
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.templates import TemplateTexts, template_texts
 
-RENDER_VERSION = "3"  # bump when the day folder's layout or the renderers' output changes
+RENDER_VERSION = "4"  # bump when the day folder's layout or the renderers' output changes
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,14 @@ class DaySettings:
     caption: str | None = None  # caption template; None: the day's template (a preview: brand.yaml's)
     channels: tuple[Channel, ...] = DEFAULT_CHANNELS  # each gets a caption and checks inside the render
     go_global: bool = False  # the admin marked the day Go Global: an English caption file too
+    post_number: int = 1  # 1 = the product's first post; later posts vary (render/variation.py)
 
     @classmethod
     def of(cls, slot: Any, *, draft: bool, timezone: str,
-           channels: tuple[Channel, ...] = DEFAULT_CHANNELS) -> DaySettings:
+           channels: tuple[Channel, ...] = DEFAULT_CHANNELS, post_number: int = 1) -> DaySettings:
         """From a planner Slot (any object with its day fields)."""
         return cls(slot.template, slot.intro, slot.formats, slot.post_at, slot.special, slot.theme, draft, timezone,
-                   slot.template, channels, slot.go_global)
+                   slot.template, channels, slot.go_global, post_number)
 
 
 @dataclass(frozen=True)

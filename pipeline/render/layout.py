@@ -25,6 +25,7 @@ from pipeline.render.brand import DESIGN_SIZE, Brand, bounded, load_brand, raw, 
 from pipeline.render.context import environment
 from pipeline.render.contrast import colour_ratio
 from pipeline.render.draw import render
+from pipeline.render.headline import DEFAULT_LENGTH
 from pipeline.render.templates import TemplateTexts
 from pipeline.render.text import FontBook
 
@@ -131,6 +132,8 @@ TOP = [
     F.Field("description", F.text, default=""),
     F.Field("size", design_size, default=DESIGN_SIZE, help="the design size boxes are written in"),
     F.Field("background", colour_ref, default="dark"),
+    F.Field("headline_length", bounded(8, 120), default=DEFAULT_LENGTH,
+            help="longest title derived from a product name for {{ headline }}, in characters (a hook is kept)"),
     F.Field("defaults", raw, default=None, help="layer: {...} for every layer, <type>: {...} per type"),
     F.Field("layers", raw, required=True, help="the layers, bottom first"),
 ]
@@ -170,6 +173,7 @@ class Layout:
     brand: Brand
     digest: str
     warnings: tuple[Problem, ...] = ()
+    headline_length: int = DEFAULT_LENGTH  # {{ headline }}: the longest derived title
 
 
 def load_layout(source: Project | TemplateTexts, name: str, brand: Brand | None = None) -> Layout:
@@ -201,7 +205,7 @@ def load_layout(source: Project | TemplateTexts, name: str, brand: Brand | None 
         raise ConfigError(errors)
     digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     return Layout(name, doc.path, size, top["background"], tuple(layers), brand, digest,
-                  tuple(p for p in r.problems if not p.is_error))
+                  tuple(p for p in r.problems if not p.is_error), top.get("headline_length") or DEFAULT_LENGTH)
 
 
 def _defaults(r: F.FieldReader, data: Any) -> dict[str, tuple[dict, dict]]:

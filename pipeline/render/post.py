@@ -23,8 +23,10 @@ from pipeline.export.checks import (
     check_video,
     video_facts,
 )
+from pipeline.render import variation
 from pipeline.render.blobs import Blobs
 from pipeline.render.captions import ENGLISH_FILE, channel_caption, english_caption, split_title, utf16_length
+from pipeline.render.crops import for_video
 from pipeline.render.images import render_post_images
 from pipeline.render.inputs import RenderInputs
 from pipeline.render.video import render_video
@@ -60,9 +62,10 @@ def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *,
     out.mkdir(parents=True, exist_ok=True)
     day = inputs.day
     product, brand, music = inputs.localised(blobs)
+    product = variation.ordered(product, day.post_number)  # post N: another hero and photo order
     catalog = inputs.catalog()
     images = render_post_images(inputs.templates, catalog, product, out, brand=brand, intro=day.intro,
-                                template=day.caption)
+                                template=day.caption, post_number=day.post_number)
     caption = images.built_caption  # caption.txt is written; its warnings are among the images' warnings
     warnings = [str(w) for w in images.warnings]
     files: dict[str, Any] = {"cover": "cover.jpg", "caption": "caption.txt"}
@@ -78,10 +81,13 @@ def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *,
         (out / "slides").rmdir()
     video: dict[str, Any] = {}
     if day.formats in ("video", "both"):
-        result = render_video(inputs.templates, catalog, product, out / "video.mp4", brand=brand,
-                              template=day.template, draft=day.draft, progress=progress, music=music)
+        with for_video(product, day.post_number) as shown:  # one photo: crops around its focus as scenes
+            result = render_video(inputs.templates, catalog, shown, out / "video.mp4", brand=brand,
+                                  template=day.template, draft=day.draft, progress=progress, music=music,
+                                  post_number=day.post_number)
+            seen = variation.shown(inputs.templates, brand, shown, day, music, catalog.region.short_name)
         files["video"] = "video.mp4"
-        video = {"duration": round(result.duration, 3), "frames": result.frames, **result.facts}
+        video = {"duration": round(result.duration, 3), "frames": result.frames, **result.facts, **seen}
         warnings += [str(w) for w in result.warnings if str(w) not in warnings]  # the cover repeats the images'
         # render_video probed the file it wrote (and refuses to leave one that fails); keep its results
         checks += _checks("video.mp4", result.checks or check_video(out / "video.mp4", draft=day.draft))

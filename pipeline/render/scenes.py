@@ -279,6 +279,7 @@ TOP = [
     F.Field("story", _raw, default=None, help="the story on screen: {show, layout, per_scene, fade}"),
     F.Field("audio", _raw, default=None, help="the music bed: {music, moods, loudness, fade_in, fade_out}"),
     F.Field("encode", _raw, default=None, help="{preset, crf, threads, draft_preset, workers}"),
+    F.Field("variation", _raw, default=None, help="later posts choose among {transitions, motions, music}"),
 ]
 
 

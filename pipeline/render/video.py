@@ -34,6 +34,7 @@ from pipeline.common.project import Project
 from pipeline.export.checks import CheckResult, check_video, failed, summary
 from pipeline.render import audio as sound
 from pipeline.render import story
+from pipeline.render import variation
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.context import post_context
 from pipeline.render.draw import PlacedText, render, resolve_colour, rgb
@@ -464,7 +465,8 @@ def photo_box(layout: Layout, layer: Layer, size: tuple[int, int]) -> tuple[int,
 
 def build_clip(source: Project | TemplateTexts, catalog: Catalog, product: Product, *, brand: Brand | None = None,
                template: str | VideoTemplate = "default", draft: bool = False,
-               pool: ThreadPoolExecutor | None = None, plan: Plan | None = None) -> tuple[ProductClip, Plan, Preparer]:
+               pool: ThreadPoolExecutor | None = None, plan: Plan | None = None,
+               post_number: int = 1) -> tuple[ProductClip, Plan, Preparer]:
     """The moviepy clip of a product's video; scene preparation starts at once in `pool`. `source` is a
     project or a loaded template set (then `brand` must be given); `plan` defaults to the template's
     own (no beat)."""
@@ -474,7 +476,7 @@ def build_clip(source: Project | TemplateTexts, catalog: Catalog, product: Produ
     plan = plan or plan_video(tpl, product)
     size = tpl.draft_size if draft else tpl.size
     layouts = {name: load_layout(texts, name, brand) for name in dict.fromkeys(s.layout for s in plan.scenes)}
-    ctx = post_context(product, catalog, brand)
+    ctx = post_context(product, catalog, brand, post_number=post_number)
     story_layout = load_layout(texts, tpl.story.layout, brand) if tpl.story.show and product.story else None
     phrases, notes = story_on_screen(tpl, story_layout, product, plan)
     prep = Preparer(layouts, ctx, product, size, tpl.zoom, phrases, story_layout)
@@ -521,13 +523,14 @@ def video_template_name(source: Project | TemplateTexts, name: str) -> tuple[str
 def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_path: Path | str, *,
                  brand: Brand | None = None, template: str = "default", draft: bool = False,
                  progress: bool | Callable[[int, int], None] = True, check: bool = True,
-                 music: Mapping[str, Path] | None = None, music_turn: int = 0,
-                 transitions: Sequence[str] | None = None) -> VideoResult:
+                 music: Mapping[str, Path] | None = None, music_turn: int | None = None,
+                 transitions: Sequence[str] | None = None, post_number: int = 1) -> VideoResult:
     """Render, encode and check one product's video; the file appears at out_path only when it
     passed every check (CheckError otherwise), and no temporary file outlives the call. With a
     loaded template set as `source`, `brand` and `music` (content/music/'s files) must be given.
 
-    `music_turn` (a later post of the product: 1, 2, ...) moves `auto` to the next bed;
+    `post_number` (render/variation.py) turns photos, motions, transitions and, through `music_turn`
+    (default: post_number - 1), moves `auto` to the next bed of the product's mood;
     `transitions` replaces the photo scenes' transition kinds (see plan_video). The result's
     `facts` say which mood, bed, tempo and transitions were used (post.json's "video")."""
     out = Path(out_path)
@@ -536,18 +539,20 @@ def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Pro
     texts = as_texts(source)
     template, notes = video_template_name(texts, template)
     tpl = load_video_template(texts, template)
+    tpl = variation.for_post(source, tpl, product, post_number, music)  # post N: other motions, transitions, bed
     enc = Encoding(tpl.fps, tpl.encode.draft_preset if draft else tpl.encode.preset, tpl.encode.crf,
                    tpl.encode.threads, tpl.encode.workers)
     craft = catalog.crafts.get(product.craft)
     bed, music_notes = sound.choose_bed(source if music is None else music, tpl.audio, product,
-                                        craft.mood if craft else None, music_turn, tpl.source,
+                                        craft.mood if craft else None,
+                                        post_number - 1 if music_turn is None else music_turn, tpl.source,
                                         tpl.lines.get("audio.music"))
     plan = plan_video(tpl, product, beat=bed.beat if bed else None, transitions=transitions)
     with ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes") as pool:
         try:
             sound_bed = pool.submit(sound.prepare, ffmpeg_exe(), bed.path if bed else None, plan.duration, tpl.audio)
             clip, plan, prep = build_clip(texts, catalog, product, brand=brand, template=tpl, draft=draft, pool=pool,
-                                          plan=plan)
+                                          plan=plan, post_number=post_number)
             with atomic_output(out) as tmp:
                 frames = write_clip(clip, tmp, enc, sound_bed.result(), progress, label=product.slug)
                 results = check_video(tmp, draft=draft) if check else []
