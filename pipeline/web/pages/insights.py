@@ -1,0 +1,165 @@
+"""Wawasan: what the council's own posts got, grouped by what they were (craft, kecamatan, artisan, weekday,
+posting hour, and what the video did), each median with the number of posts behind it; the best posting
+time; and the monthly report button. Charts are matplotlib SVG when the `report` extra is installed,
+otherwise the same numbers as tables with a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse
+
+from pipeline.common.errors import EtalaseError, NotFound
+from pipeline.plan import admin as P
+from pipeline.plan import ledger
+from pipeline.plan.schedule import HARI
+from pipeline.results import charts, stats
+from pipeline.results import report as R
+from pipeline.results.features import post_features
+from pipeline.results.monthly import parse_month
+from pipeline.web.auth import PLANNERS, require, viewer, web
+from pipeline.web.render import flash, page
+
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)
+
+TITLES = {  # grouping -> heading on the page
+    "craft": "Menurut kerajinan", "kecamatan": "Menurut kecamatan", "artisan": "Menurut pengrajin",
+    "weekday": "Menurut hari", "hour": "Menurut jam unggah", "title_source": "Menurut judul video",
+    "mood": "Menurut suasana musik", "photos": "Menurut jumlah foto di video",
+}
+TITLE_SOURCES = {"hook": "Judul kait ditulis kurator", "derived": "Judul dari nama produk"}
+REPORT_FILE = re.compile(r"^\d{4}-\d{2}\.(html|pdf)$")
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    rows: list[tuple[str, stats.Group]]  # label, group
+    svg: str | None
+
+
+@dataclass(frozen=True)
+class View:
+    posts: int          # days in the ledger
+    read: int           # of which have readings
+    overall: stats.Group
+    timeline: str | None
+    sections: list[Section]
+    best: object | None  # the best-time rule's answer (pipeline/results/besttime.py), None until it exists
+
+
+def _labels(name: str, catalog) -> dict:
+    if name == "craft":
+        return {slug: c.name for slug, c in catalog.crafts.items()}
+    if name == "artisan":
+        return {slug: a.name for slug, a in catalog.artisans.items()}
+    if name == "weekday":
+        return dict(enumerate(HARI))
+    if name == "hour":
+        return {h: f"pukul {h:02d}.00–{h:02d}.59" for h in range(24)}
+    if name == "title_source":
+        return TITLE_SOURCES
+    if name == "photos":
+        return {n: f"{n} foto" for n in range(100)}
+    return {}
+
+
+def _best_time(state, conn):
+    """SEAM: the best posting time is the results engineer's rule (pipeline/results/besttime.py); the page
+    only shows its answer with the number of posts behind it. None while that module is absent."""
+    try:
+        from pipeline.results import besttime
+    except ImportError:
+        return None
+    return besttime.best_time(conn, state.settings())  # pragma: no cover - bound when results is merged
+
+
+def _style(state) -> charts.Style:
+    from pipeline.render.brand import load_brand
+
+    try:
+        return charts.Style.of(load_brand(state.project))
+    except EtalaseError:  # a broken brand.yaml: the page still shows, in the default colours
+        return charts.Style()
+
+
+def _view(state) -> View:
+    from pipeline.results.readings import latest_readings
+
+    conn, catalog = state.db(), state.catalog()
+    posted = ledger.posts(conn)
+    features = post_features(posted.values(), catalog, state.project.exports)
+    items = stats.outcomes(features, latest_readings(conn))
+    draw = charts.available()
+    style = _style(state) if draw else None
+    sections = []
+    for name, key in stats.GROUPINGS.items():
+        groups = stats.median_by(items, key)
+        labels = _labels(name, catalog)
+        if name in ("weekday", "hour", "photos"):  # an order of their own, not best first
+            groups = sorted(groups, key=lambda g: g.key)
+        svg = charts.svg(charts.bars(groups, labels, TITLES[name], style)) if draw and groups else None
+        sections.append(Section(name, TITLES[name], [(str(labels.get(g.key, g.key)), g) for g in groups], svg))
+    timeline = charts.svg(charts.timeline(items, "Tayangan per unggahan", style=style)) if draw and items else None
+    return View(len(posted), len(items), stats.summary(items), timeline, sections, _best_time(state, conn))
+
+
+def _months(state) -> list[dt.date]:
+    """Months that have posts, newest first, plus this month."""
+    try:
+        today = state.settings().today(state.clock.now())
+    except EtalaseError:
+        today = state.clock.now().date()
+    months = {d.replace(day=1) for d in ledger.posts(state.db())} | {today.replace(day=1)}
+    return sorted(months, reverse=True)
+
+
+def _reports(state) -> list[tuple[str, str, str]]:
+    """Reports already written: (month label, html name, pdf name or '')."""
+    folder = state.project.exports / R.FOLDER
+    out = []
+    for html in sorted(folder.glob("????-??.html"), reverse=True) if folder.is_dir() else ():
+        try:
+            month = parse_month(html.stem)
+        except EtalaseError:
+            continue
+        pdf = html.with_suffix(".pdf")
+        out.append((R.month_name(month), html.name, pdf.name if pdf.is_file() else ""))
+    return out
+
+
+@router.get("/wawasan")
+def insights_page(request: Request):
+    state = web(request)
+    view = state.memo("wawasan", lambda: _view(state))
+    return page(request, "insights.html", title="Wawasan", v=view, few=stats.FEW_POSTS, charts=charts.available(),
+                pdf=R.pdf_available(), months=[(m.strftime("%Y-%m"), R.month_name(m)) for m in _months(state)],
+                reports=_reports(state), may_plan=viewer(request).may(PLANNERS))
+
+
+@router.post("/wawasan/laporan")
+def make_report(request: Request, bulan: str = Form("")):
+    require(request, PLANNERS, "membuat laporan bulanan")
+    state = web(request)
+    month = parse_month(bulan)
+    ctx = P.Context(state.project, state.settings(), state.catalog(), state.db(), state.clock)
+    written = R.make(ctx, month)
+    state.wrote()
+    flash(request, f"Laporan {R.month_name(month)} sudah dibuat"
+                   + ("." if written.pdf else " (tanpa PDF: pasang paket tambahan `report`)."))
+    return RedirectResponse("/wawasan#laporan", status_code=303)
+
+
+@router.get("/wawasan/laporan/{name}")
+def report_file(request: Request, name: str):
+    path = web(request).project.exports / R.FOLDER / name
+    if not REPORT_FILE.match(name) or not path.is_file():
+        raise NotFound(name)
+    media = "application/pdf" if name.endswith(".pdf") else "text/html; charset=utf-8"
+    return FileResponse(path, media_type=media, headers={"Cache-Control": "no-store"},
+                        content_disposition_type="inline")
+
