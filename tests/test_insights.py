@@ -248,7 +248,7 @@ def test_insights_page_shows_medians_counts_and_charts(year):
     html = client(year.root).get("/wawasan").text
     assert '<a href="/wawasan" aria-current="page">Wawasan</a>' in html
     assert "365 dari 365 unggahan" in html and "<strong>2.000</strong>" in html
-    assert html.count("<svg") == 9  # the timeline and one chart per grouping
+    assert html.count('src="data:image/svg+xml;base64,') == 9  # the timeline and one chart per grouping
     assert "Tenun Sergai</td>" in html and "Judul kait ditulis kurator" in html
     hook = html.split("<td>Judul kait ditulis kurator", 1)[1].split("</tr>", 1)[0]
     assert "sedikit data" in hook and '<td class="n">4</td>' in hook
@@ -258,7 +258,7 @@ def test_insights_page_shows_medians_counts_and_charts(year):
 def test_insights_page_without_matplotlib_shows_tables_and_a_note(year, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     html = client(year.root).get("/wawasan").text
-    assert "<svg" not in html and "Grafik belum bisa digambar" in html
+    assert "data:image/svg" not in html and "Grafik belum bisa digambar" in html
     assert '<details class="numbers" open>' in html and "Sipispis" in html
 
 
@@ -267,7 +267,8 @@ def test_report_button_writes_and_serves_the_report(year, tmp_path):
     shutil.copytree(year.root, root)
     c = client(root)
     page = c.get("/wawasan").text
-    assert '<option value="2026-12">Desember 2026</option>' in page
+    assert '<option value="2026-12" selected>Desember 2026</option>' in page  # last month, as the CLI
+    assert '<option value="2027-01">Januari 2027</option>' in page
     from conftest import csrf_of
 
     done = c.post("/wawasan/laporan", data={"bulan": "2026-12", "csrf_token": csrf_of(page)}, follow_redirects=True)
@@ -275,7 +276,9 @@ def test_report_button_writes_and_serves_the_report(year, tmp_path):
     assert 'href="/wawasan/laporan/2026-12.pdf"' in done.text
     pdf = c.get("/wawasan/laporan/2026-12.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
-    assert "Laporan Bulanan Desember 2026" in c.get("/wawasan/laporan/2026-12.html").text
+    page = c.get("/wawasan/laporan/2026-12.html")
+    assert "Laporan Bulanan Desember 2026" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")
     assert c.get("/wawasan/laporan/..%2Fstate%2Fetalase.db").status_code == 404
 
 

@@ -89,14 +89,17 @@ def render_html(project: Project, report: MonthReport, colours: Mapping[str, str
         charts={"timeline": chart_svg}, metrics=list(METRIC_LABELS.items()))
 
 
-def _timeline(report: MonthReport, style: charts.Style):
-    return charts.timeline(report.outcomes, f"Tayangan per unggahan, {month_name(report.month)}", style=style)
+def _timeline(report: MonthReport, style: charts.Style, width_in: float = charts.WIDTH_IN):
+    return charts.timeline(report.outcomes, f"Tayangan per unggahan, {month_name(report.month)}", style=style,
+                           width_in=width_in)
 
 
 def write(project: Project, report: MonthReport, brand) -> Written:
     """Both files, each written atomically; the PDF only when fpdf2 is installed."""
     style = charts.Style.of(brand)
-    figure = _timeline(report, style) if charts.available() and report.outcomes else None
+    drawn = charts.available() and report.outcomes
+    figure = _timeline(report, style) if drawn else None
+    wide = _timeline(report, style, width_in=6.4) if drawn else None  # an A4 page's width
     html_path, pdf_path = paths(project.exports, report.month)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(html_path, render_html(project, report, brand.colours,
@@ -105,7 +108,7 @@ def write(project: Project, report: MonthReport, brand) -> Written:
         return Written(html_path, None)
     from pipeline.results.pdf import report_pdf
 
-    atomic.write_bytes(pdf_path, report_pdf(report, brand, chart_png=charts.png(figure) if figure else None))
+    atomic.write_bytes(pdf_path, report_pdf(report, brand, chart_png=charts.png(wide) if wide else None))
     return Written(html_path, pdf_path)
 
 

@@ -31,6 +31,10 @@ TITLES = {  # grouping -> heading on the page
     "mood": "Menurut suasana musik", "photos": "Menurut jumlah foto di video",
 }
 TITLE_SOURCES = {"hook": "Judul kait ditulis kurator", "derived": "Judul dari nama produk"}
+# The report is one standalone file (mailed, printed), so its style sits inside it: allowed for that file only,
+# with nothing else (no script, no fetch, no form).
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'none'")
 REPORT_FILE = re.compile(r"^\d{4}-\d{2}\.(html|pdf)$")
 
 
@@ -39,7 +43,7 @@ class Section:
     name: str
     title: str
     rows: list[tuple[str, stats.Group]]  # label, group
-    svg: str | None
+    chart: str | None  # data: URI of the SVG
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class View:
     posts: int          # days in the ledger
     read: int           # of which have readings
     overall: stats.Group
-    timeline: str | None
+    timeline: str | None  # data: URI of the SVG
     sections: list[Section]
     best: object | None  # the best-time rule's answer (pipeline/results/besttime.py), None until it exists
 
@@ -94,28 +98,54 @@ def _view(state) -> View:
     posted = ledger.posts(conn)
     features = post_features(posted.values(), catalog, state.project.exports)
     items = stats.outcomes(features, latest_readings(conn))
-    draw = charts.available()
-    style = _style(state) if draw else None
-    sections = []
+    numbers = []
     for name, key in stats.GROUPINGS.items():
         groups = stats.median_by(items, key)
-        labels = _labels(name, catalog)
         if name in ("weekday", "hour", "photos"):  # an order of their own, not best first
             groups = sorted(groups, key=lambda g: g.key)
-        svg = charts.svg(charts.bars(groups, labels, TITLES[name], style)) if draw and groups else None
-        sections.append(Section(name, TITLES[name], [(str(labels.get(g.key, g.key)), g) for g in groups], svg))
-    timeline = charts.svg(charts.timeline(items, "Tayangan per unggahan", style=style)) if draw and items else None
-    return View(len(posted), len(items), stats.summary(items), timeline, sections, _best_time(state, conn))
+        labels = _labels(name, catalog)
+        numbers.append((name, [(str(labels.get(g.key, g.key)), g) for g in groups]))
+    svgs = _charts(state, items, numbers) if charts.available() else {}
+    sections = [Section(name, TITLES[name], rows, svgs.get(name)) for name, rows in numbers]
+    return View(len(posted), len(items), stats.summary(items), svgs.get("timeline"), sections,
+                _best_time(state, conn))
+
+
+def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
+    """Every chart as SVG, drawn again only when the numbers behind them change (drawing nine charts takes
+    seconds; a posted mark or a new product alone changes none of them)."""
+    timeline = tuple((o.day, o.get("views")) for o in items)
+
+    def draw() -> dict[str, str]:
+        style = _style(state)
+        out = {"timeline": charts.svg_uri(charts.timeline(items, style=style))} if items else {}
+        for name, rows in numbers:
+            if rows:
+                groups = [g for _, g in rows]
+                out[name] = charts.svg_uri(charts.bars(groups, {g.key: label for label, g in rows}, style=style))
+        return out
+
+    return state.memo("wawasan-grafik", draw, key=(timeline, repr(numbers), _stat_brand(state)))
+
+
+def _stat_brand(state):
+    try:
+        path = state.project.template("brand.yaml")
+        st = path.stat()
+    except (EtalaseError, OSError):
+        return None
+    return (str(path), st.st_mtime_ns, st.st_size)
 
 
 def _months(state) -> list[dt.date]:
-    """Months that have posts, newest first, plus this month."""
+    """This month, then every month that has posts, newest first (the form picks last month, as `etalase report`
+    does)."""
     try:
         today = state.settings().today(state.clock.now())
     except EtalaseError:
         today = state.clock.now().date()
-    months = {d.replace(day=1) for d in ledger.posts(state.db())} | {today.replace(day=1)}
-    return sorted(months, reverse=True)
+    this = today.replace(day=1)
+    return [this, *sorted({d.replace(day=1) for d in ledger.posts(state.db())} - {this}, reverse=True)]
 
 
 def _reports(state) -> list[tuple[str, str, str]]:
@@ -136,8 +166,11 @@ def _reports(state) -> list[tuple[str, str, str]]:
 def insights_page(request: Request):
     state = web(request)
     view = state.memo("wawasan", lambda: _view(state))
+    months = _months(state)
+    last_month = (months[0] - dt.timedelta(days=1)).strftime("%Y-%m")  # months[0] is this month
     return page(request, "insights.html", title="Wawasan", v=view, few=stats.FEW_POSTS, charts=charts.available(),
-                pdf=R.pdf_available(), months=[(m.strftime("%Y-%m"), R.month_name(m)) for m in _months(state)],
+                pdf=R.pdf_available(), months=[(m.strftime("%Y-%m"), R.month_name(m)) for m in months],
+                chosen=last_month,
                 reports=_reports(state), may_plan=viewer(request).may(PLANNERS))
 
 
@@ -160,6 +193,6 @@ def report_file(request: Request, name: str):
     if not REPORT_FILE.match(name) or not path.is_file():
         raise NotFound(name)
     media = "application/pdf" if name.endswith(".pdf") else "text/html; charset=utf-8"
-    return FileResponse(path, media_type=media, headers={"Cache-Control": "no-store"},
-                        content_disposition_type="inline")
+    return FileResponse(path, media_type=media, content_disposition_type="inline",
+                        headers={"Cache-Control": "no-store", "Content-Security-Policy": REPORT_CSP})
 
