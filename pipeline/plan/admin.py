@@ -13,7 +13,7 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.catalog.reader import load_catalog
 from pipeline.common.clock import Clock, SystemClock
@@ -26,6 +26,8 @@ from pipeline.curation import users as U
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import PINNED, POSTED, SWAPPED, Slot, horizon, make_plan
 from pipeline.plan.schedule import Settings, load_settings
+from pipeline.results.besttime import best_time_from
+from pipeline.results.performance import performance_from
 from pipeline.store.db import open_project
 
 
@@ -65,7 +67,14 @@ def open_context(project: Project, clock: Clock | None = None, conn: sqlite3.Con
     catalog = load_catalog(project.content)
     conn = conn or open_project(project)
     clock = clock or SystemClock(settings.timezone)
-    return Context(project, settings, catalog, conn, clock, reviews.approved_products(conn, catalog))
+    return Context(project, learned(settings, conn), catalog, conn, clock, reviews.approved_products(conn, catalog))
+
+
+def learned(settings: Settings, conn: sqlite3.Connection) -> Settings:
+    """The settings with post_at as the results say (the council's own best hour once best_time_posts
+    posts have results; until then the configured one), and why, for the checklist and the day page."""
+    best = best_time_from(conn, configured=settings.post_at, needed=settings.best_time_posts, zone=settings.zone)
+    return replace(settings, post_at=best.at, post_at_reason=best.reason)
 
 
 def dates(ctx: Context, start: dt.date | None = None, days: int | None = None) -> list[dt.date]:
@@ -99,8 +108,11 @@ def check_range(ctx: Context, start: dt.date, days: int = 1) -> None:
 
 
 def current_plan(ctx: Context, days: list[dt.date]) -> list[Slot]:
+    performance = None
+    if ctx.settings.rotation.learn:
+        performance = performance_from(ctx.conn, {slug: p.craft for slug, p in ctx.catalog.products.items()})
     return make_plan(days, ctx.approved, ctx.catalog.artisans, ctx.settings, S.history(ctx.conn),
-                     S.overrides(ctx.conn))
+                     S.overrides(ctx.conn), performance)
 
 
 def plan_days(ctx: Context, wanted: Iterable[dt.date]) -> list[Slot]:

@@ -83,6 +83,8 @@ class Rotation:
     product_days: int = 14
     artisan_days: int = 3
     balance: tuple[str, ...] = BALANCE
+    learn: bool = False  # better-performing crafts and artisans get a bounded extra share (planner.py)
+    learn_share: float = 0.25  # at most this fraction of the days in a rotation window goes to them
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ class Settings:
     render_cache: int = 2 * 1000**3  # bytes the render cache may keep
     reminder_minutes: int = 30  # the calendar feed's alarm, this long before each suggested time
     channels: tuple[Channel, ...] = DEFAULT_CHANNELS  # where the council posts the same render
+    best_time_posts: int = 20  # posts with results before post_at follows the council's best hour (0: never)
+    post_at_reason: str = field(default="", compare=False)  # why post_at is what it is (pipeline/results/besttime)
     source: str = "schedule.yaml"
     digest: str = ""  # sha256 of the file's text (a day's input hash takes only that day's settings)
     warnings: tuple = field(default=(), compare=False)  # Problems worth showing (unknown keys)
@@ -190,6 +194,29 @@ def positive(limit: int) -> F.Parser:
         v = F.integer(value)
         if not 1 <= v <= limit:
             raise ValueError(f"{v} is out of range: use 1 to {limit}")
+        return v
+    return parse
+
+
+def bounded(low: int, high: int) -> F.Parser:
+    def parse(value: Any) -> int:
+        v = F.integer(value)
+        if not low <= v <= high:
+            raise ValueError(f"{v} is out of range: use {low} to {high}")
+        return v
+    return parse
+
+
+def fraction(high: float) -> F.Parser:
+    """0.25 or "25%" -> 0.25, within 0.05..high."""
+    def parse(value: Any) -> float:
+        text = str(value).strip().replace(",", ".")
+        try:
+            v = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise ValueError(f"`{value}` is not a share: write e.g. 0.25 or 25%") from None
+        if isinstance(value, bool) or not 0.05 <= v <= high:
+            raise ValueError(f"`{value}` is out of range: use 0.05 to {high} (5% to {round(high * 100)}%)")
         return v
     return parse
 
@@ -308,6 +335,9 @@ TOP_FIELDS = [
             help="how much disk finished renders may keep under state/cache/renders/ (oldest use goes first)"),
     F.Field("reminder_minutes", non_negative, default=30,
             help="the calendar feed (kalender.ics) reminds this many minutes before each suggested time"),
+    F.Field("best_time_posts", bounded(0, 10_000), default=20,
+            help="once this many posts have results, post_at becomes the council's own best posting hour "
+                 "(learned from its posts' views; weekdays with their own post_at keep it); 0 keeps post_at"),
     F.Field("channels", lambda v: v, default=None,
             help="where the council posts the same video and slides: " + ", ".join(KNOWN) + " (default tiktok)"),
 ]
@@ -347,6 +377,12 @@ ROTATION_FIELDS = [
     F.Field("artisan_days", non_negative, default=3, help="an artisan appears at most once per this many days"),
     F.Field("balance", choice_list(*BALANCE), default=BALANCE,
             help="spread posts across these when artisans tie: craft, kecamatan"),
+    F.Field("learn", F.boolean, default=False,
+            help="give crafts and artisans whose posts drew more views a bounded extra share of the days; every "
+                 "approved artisan still appears within the rotation window"),
+    F.Field("learn_share", fraction(0.5), default=0.25,
+            help="at most this share of the days (0.05 to 0.5, or 25%) goes to better performers; the rotation window "
+                 "is the number of approved artisans divided by (1 - learn_share), rounded up"),
 ]
 
 
@@ -393,6 +429,7 @@ def parse(doc: YamlDoc) -> tuple[Settings, list]:
         keep_replaced=top["keep_replaced"], formats=top["formats"], template=top["template"],
         weekdays=weekdays, themes=themes, special_days=special, rotation=rotation, blackout=blackout,
         render_cache=top["render_cache"], reminder_minutes=top["reminder_minutes"], channels=channels,
+        best_time_posts=top["best_time_posts"],
         source=doc.path, digest=_digest(doc.text),
         warnings=tuple(p for p in r.problems if not p.is_error))
     return settings, r.problems
@@ -474,7 +511,8 @@ def _rotation(r: F.FieldReader, raw: Any) -> Rotation:
     if _section(r, "rotation", raw, "e.g.\n      rotation:\n        product_days: 14") is None:
         return Rotation()
     v = r.mapping(("rotation",), ROTATION_FIELDS)
-    return Rotation(v["product_days"], v["artisan_days"], v["balance"]) if v else Rotation()
+    return Rotation(v["product_days"], v["artisan_days"], v["balance"], v["learn"], v["learn_share"]) if v \
+        else Rotation()
 
 
 def _channels(r: F.FieldReader, raw: Any) -> tuple[Channel, ...]:

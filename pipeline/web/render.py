@@ -11,7 +11,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipeline.catalog.rupiah import format_rupiah
+from pipeline.common.channels import SPECS
 from pipeline.export.status import LABELS as DAY_LABELS
+from pipeline.results.numbers import format_count
+from pipeline.results.record import FIELDS_ID as RESULT_FIELDS
 from pipeline.web import labels
 from pipeline.web.security import CSRF_FIELD, csrf_token
 
@@ -38,9 +41,10 @@ def _environment() -> Environment:
         role=lambda v: labels.ROLE_LABELS.get(v, v), action=lambda v: labels.ACTION_LABELS.get(v, v),
         status=lambda v: DAY_LABELS.get(v, v),  # one wording with exports/index.html
         availability=lambda v: labels.AVAILABILITY_LABELS.get(v, v),
+        angka=format_count, kanal=lambda v: SPECS[v].label if v in SPECS else v,  # results: 12.345, TikTok
     )
     env.tests["weblink"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))  # never javascript:
-    env.globals.update(CSRF_FIELD=CSRF_FIELD, FIELD_LABELS=labels.FIELD_LABELS)
+    env.globals.update(CSRF_FIELD=CSRF_FIELD, FIELD_LABELS=labels.FIELD_LABELS, RESULT_FIELDS=RESULT_FIELDS)
     return env
 
 

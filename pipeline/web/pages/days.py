@@ -118,9 +118,9 @@ class Day:
 
 def context(state: WebState) -> P.Context:
     """planning's Context from the dashboard's caches (the catalogue is not re-read per request)."""
-    settings = state.settings()
-    cat = state.catalog()
     conn = state.db()
+    settings = state.memo("learned settings", lambda: P.learned(state.settings(), conn))
+    cat = state.catalog()
     approved = state.memo("approved", lambda: reviews.approved_products(conn, cat))
     return P.Context(state.project, settings, cat, conn, state.clock, list(approved))
 
@@ -233,12 +233,19 @@ def day_page(request: Request, date: str):
 
 
 def _day_page(request: Request, ctx: P.Context, day: Day):
+    return day_page_response(request, ctx, day)
+
+
+def day_page_response(request: Request, ctx: P.Context, day: Day, results=None, status_code: int = 200):
+    """The day page; `results`: the results form as a refused send left it (pipeline/web/pages/results.py)."""
+    from pipeline.web.pages import results as R
+
     state = web(request)
-    return page(request, "today.html", title="Hari ini" if day.is_today else day.iso, day=day,
+    return page(request, "today.html", status_code, title="Hari ini" if day.is_today else day.iso, day=day,
                 caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
-                zone=ctx.settings.timezone,
+                zone=ctx.settings.timezone, suggested_reason=ctx.settings.post_at_reason,
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
-                prepare_at=ctx.settings.prepare_at)
+                prepare_at=ctx.settings.prepare_at, results=results or R.block(ctx, day.date))
 
 
 @router.get("/kalender")

@@ -1,0 +1,109 @@
+"""Results imported from the platforms' own analytics exports (pipeline/results/imports.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from pipeline.plan import ledger
+from pipeline.results.imports import apply_import, plan_import
+from pipeline.results.readings import Reading, readings
+from pipeline.store import db as store
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = dt.datetime(2026, 12, 8, 9, 0, tzinfo=WIB)
+READ = dt.date(2026, 12, 8)
+D1, D2, D3 = dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)
+URL1 = "https://www.tiktok.com/@dekranasda.sergai/video/7441000000000000001"
+URL2 = "https://www.tiktok.com/@dekranasda.sergai/video/7441000000000000002"
+
+
+@pytest.fixture
+def conn(tmp_path):
+    c = store.connect(tmp_path / "etalase.db")
+    at = dt.datetime(2026, 12, 1, 19, 5, tzinfo=WIB)
+    ledger.mark_posted(c, D1, "tikar-purun", "ani", URL1, "rina", at)
+    ledger.mark_posted(c, D2, "kain-tenun", "budi", URL2 + "?is_from_webapp=1", "rina", at + dt.timedelta(days=1))
+    ledger.mark_posted(c, D3, "selendang", "budi", None, "rina", at + dt.timedelta(days=2))
+    yield c
+    c.close()
+
+
+def test_a_tiktok_studio_xlsx_matches_by_link_and_date_and_names_unmatched_rows(conn, tmp_path):
+    path = tmp_path / "tiktok-studio.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Content"
+    ws.append(["TikTok Studio: content, last 7 days"])  # a title line above the headers
+    ws.append(["Video title", "Video link", "Post time", "Video views", "Likes", "Comments", "Shares"])
+    ws.append(["Tikar purun", "tiktok.com/@dekranasda.sergai/video/7441000000000000001/", "Dec 1, 2026", 12345,
+               "1,2K", 40, 7])
+    ws.append(["Kain tenun", URL2, dt.datetime(2026, 12, 2, 19, 0), "3,4rb", 210, 12, 3])  # link has no query
+    ws.append(["Selendang", "", "2026-12-03", "980", 55, 2, 0])  # no link: its date was posted
+    ws.append(["Someone else's", "https://www.tiktok.com/@other/video/1", "2026-11-20", 99, 1, 0, 0])
+    ws.append(["No post that day", "", "2026-11-25", 50, 1, 0, 0])
+    ws.append(["Typo", URL1, "2026-12-01", "banyak", 1, 0, 0])
+    wb.save(path)
+
+    plan = plan_import(conn, path, read_on=READ, channel="tiktok", zone=WIB)
+
+    got = [(m.row, m.reading.day, m.how, m.reading.views, m.reading.likes) for m in plan.matched]
+    assert got == [(3, D1, "url", 12345, 1200), (4, D2, "url", 3400, 210), (5, D3, "date", 980, 55)]
+    assert [(p.path, p.field, p.severity) for p in plan.unmatched] == [
+        ("tiktok-studio.xlsx:Content!A6", "url", "warning"), ("tiktok-studio.xlsx:Content!A7", "tanggal", "warning")]
+    assert "baris 6 tidak cocok" in plan.unmatched[0].message and "@other" in plan.unmatched[0].message
+    assert "baris 7" in plan.unmatched[1].message and "2026-11-25" in plan.unmatched[1].message
+    assert [(p.path, p.field) for p in plan.problems] == [("tiktok-studio.xlsx:Content!D8", "tayangan")]
+    assert readings(conn) == []  # a plan writes nothing
+
+    assert apply_import(conn, plan, actor="rina", now=NOW) == 3
+    assert readings(conn)[0] == Reading(D1, "tiktok", READ, views=12345, likes=1200, comments=40, shares=7,
+                                        source="import:tiktok-studio.xlsx")
+    again = plan_import(conn, path, read_on=READ, channel="tiktok", zone=WIB)
+    assert again.new == [] and len(again.matched) == 3  # the same file twice adds nothing
+    later = plan_import(conn, path, read_on=READ + dt.timedelta(days=6), channel="tiktok", zone=WIB)
+    assert apply_import(conn, later, actor="rina", now=NOW) == 3  # a week later: kept beside the first reading
+    assert [r.read_on for r in readings(conn) if r.day == D1] == [READ, READ + dt.timedelta(days=6)]
+
+
+def test_an_indonesian_csv_from_excel_with_bom_semicolons_and_a_channel_column(conn, tmp_path):
+    path = tmp_path / "hasil.csv"
+    text = ("Tanggal posting;Kanal;Tautan;Tayangan;Suka;Komentar;Dibagikan;Disimpan;Pengikut baru\r\n"
+            "01/12/2026;Instagram;;1.234;56;3;2;9;-1\r\n"
+            "02/12/2026;TikTok;" + URL2 + ";1,5jt;12.000;340;120;800;35\r\n"
+            "15/11/2026;TikTok;;100;1;0;0;0;0\r\n"
+            "03/12/2026;Myspace;;100;1;0;0;0;0\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+    plan = plan_import(conn, path, read_on=READ, zone=WIB)
+
+    assert [m.reading for m in plan.matched] == [
+        Reading(D1, "instagram", READ, 1234, 56, 3, 2, 9, -1, source="import:hasil.csv"),
+        Reading(D2, "tiktok", READ, 1500000, 12000, 340, 120, 800, 35, source="import:hasil.csv")]
+    assert [(p.path, "baris 4" in p.message) for p in plan.unmatched] == [("hasil.csv:A4", True)]
+    assert [(p.path, p.field) for p in plan.problems] == [("hasil.csv:B5", "channel")]
+
+
+def test_a_file_without_a_channel_or_headers_is_refused_with_a_hint(conn, tmp_path):
+    path = tmp_path / "export.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data")
+    for r, row in enumerate([["Video link", "Video views"], [URL1, 10]]):
+        sheet.write_row(r, 0, row)
+    book.add_worksheet("Notes").write_row(0, 0, ["nothing", "here"])
+    book.close()
+    plan = plan_import(conn, path, read_on=READ, zone=WIB)
+    assert [(p.path, p.field) for p in plan.problems] == [("export.xlsx:Data!A1", "channel")]
+    assert "--channel" in plan.problems[0].hint
+    assert [m.reading.views for m in plan_import(conn, path, read_on=READ, channel="TikTok", zone=WIB).matched] == [10]
+
+    blank = tmp_path / "blank.csv"
+    blank.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert [p.message for p in plan_import(conn, blank, read_on=READ, channel="tiktok").problems] == [
+        "tidak ada baris judul kolom yang dikenali"]
+    missing = plan_import(conn, tmp_path / "nope.xlsx", read_on=READ, channel="tiktok")
+    assert missing.problems and missing.problems[0].path == "nope.xlsx"
