@@ -222,6 +222,12 @@ def test_report_shows_covers_of_the_top_posts(year, tmp_path):
     assert r.top[0].cover == folder / "cover.jpg" and r.top[1].cover is None
     html = R.render_html(Project.at(year.root), r, load_brand(Project.at(year.root)).colours)
     assert html.count('src="data:image/jpeg;base64,') == 1 and html.count("tanpa sampul") == 4
+    pypdf = pytest.importorskip("pypdf")
+    from pipeline.results.pdf import report_pdf
+
+    reader = pypdf.PdfReader(io.BytesIO(report_pdf(r, load_brand(Project.at(year.root)))))
+    covers = [im for page in reader.pages for im in page.images]
+    assert len(covers) == 1 and max(covers[0].image.size) <= 427  # a thumbnail, not the 540x960 cover
 
 
 def test_report_without_the_report_extra_writes_html_only(year, tmp_path, monkeypatch):

@@ -40,8 +40,9 @@ class _Doc(FPDF):
         self.set_text_color(*self.dark)
         self.cell(0, 5, f"{self.footer_text} · halaman {self.page_no()}/{{nb}}", align="C")
 
-    def heading(self, text: str) -> None:
-        if self.will_page_break(30):
+    def heading(self, text: str, room: float = 40) -> None:
+        """A section title, on a new page when less than `room` mm (title plus a first block) is left."""
+        if self.will_page_break(room):
             self.add_page()
         self.ln(4)
         self.set_font("title", "", 14)
@@ -68,6 +69,15 @@ class _Doc(FPDF):
                 r = table.row()
                 for value in row:
                     r.cell(str(value))
+
+
+def _thumbnail(path):
+    """A cover small enough for a 20 mm cell at print resolution (a full 1080x1920 cover is ~300 KB)."""
+    from pipeline.catalog.media import open_rgb
+
+    image = open_rgb(path)
+    image.thumbnail((240, 427))
+    return image
 
 
 def _heading_style(doc: _Doc):
@@ -114,9 +124,9 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
             doc.add_page()
         doc.image(io.BytesIO(chart_png), w=doc.epw)
 
-    doc.heading("Lima unggahan teratas")
+    doc.heading("Lima unggahan teratas", room=60)
     if report.top:
-        with doc.table(col_widths=(26, 112, 40), text_align=("LEFT", "LEFT", "RIGHT"), line_height=5.5,
+        with doc.table(col_widths=(20, 118, 40), text_align=("LEFT", "LEFT", "RIGHT"), line_height=5.5,
                        headings_style=_heading_style(doc)) as table:
             head = table.row()
             for text in ("Sampul", "Produk", "Tayangan"):
@@ -124,7 +134,7 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
             for t in report.top:
                 row = table.row()
                 if t.cover:
-                    row.cell(img=str(t.cover), img_fill_width=True)
+                    row.cell(img=_thumbnail(t.cover), img_fill_width=True)
                 else:
                     row.cell("tanpa sampul")
                 where = f"{t.artisan}, {t.kecamatan}" if t.kecamatan else t.artisan
@@ -149,7 +159,7 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
     else:
         doc.para("Daftar kecamatan belum diisi (content/region.yaml).")
 
-    doc.heading("Kurasi produk")
+    doc.heading("Kurasi produk", room=32)
     doc.rows(("Produk", "Jumlah"), [("Disetujui (siap diunggah)", angka(report.approved)),
                                     ("Menunggu kurasi", angka(report.waiting))], (120, 58))
     return bytes(doc.output())
