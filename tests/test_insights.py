@@ -262,7 +262,7 @@ def test_insights_page_shows_medians_counts_and_charts(year):
     # the best-time rule: 09:00 posts average 2,003 views (366,500 / 183), 19:00 ones 1,995 (363,000 / 182)
     best = html.split('id="h-waktu"', 1)[1].split("</section>", 1)[0]
     assert '<strong class="big">09.00</strong>' in best
-    assert "hasil 365 unggahan dewan sendiri; 183 di antaranya" in best
+    assert "hasil 365 posting sendiri: 09:00 (rata-rata 2.003 tayangan dari 183 posting pada jam itu)" in best
 
 
 def test_best_time_waits_for_enough_posts(year, tmp_path):
@@ -314,3 +314,26 @@ def test_only_planners_make_reports(year, tmp_path):
     token = csrf_of(c.get("/produk/baru").text)
     assert 'action="/wawasan/laporan"' not in c.get("/wawasan").text
     assert c.post("/wawasan/laporan", data={"bulan": "2026-12", "csrf_token": token}).status_code == 403
+
+
+# The CLI ------------------------------------------------------------------------------------------
+
+def test_cli_report_writes_last_months_files(year, tmp_path, monkeypatch, capsys):
+    from pipeline.cli import main
+
+    root = tmp_path / "copy"
+    shutil.copytree(year.root, root)
+    monkeypatch.delenv("ETALASE_DB", raising=False)
+    monkeypatch.setenv("ETALASE_NOW", "2027-01-03T03:00:00+00:00")  # last month is December 2026
+    assert main(["--root", str(root), "report"]) == 0
+    out = capsys.readouterr().out
+    assert f"report written: {root / 'exports' / 'laporan' / '2026-12.html'}" in out
+    assert str(root / "exports" / "laporan" / "2026-12.pdf") in out
+    assert main(["--root", str(root), "report", "2026-13"]) == 1
+    assert "bulan '2026-13' tidak dikenal: tulis tahun-bulan, misalnya 2026-12" in capsys.readouterr().err
+
+
+def test_insights_page_before_any_post(scratch, tmp_path):
+    html = client(scratch.root).get("/wawasan").text
+    assert "Belum ada hari yang ditandai sudah diunggah" in html and "data:image/svg" not in html
+    assert "masih <strong>19.00</strong>" in html

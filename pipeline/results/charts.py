@@ -140,10 +140,10 @@ def timeline(items: Sequence[Outcome], title: str = "", metric: str = "views", s
             if len(points) <= 45:
                 ax.plot(days, values, color=style.primary, linewidth=1.2, marker="o", markersize=3)
             else:
-                ax.scatter(days, values, s=6, color=style.accent, alpha=0.6, linewidths=0, label="satu unggahan")
+                ax.scatter(days, values, s=10, color=style.accent, alpha=0.7, linewidths=0, label="satu unggahan")
                 ax.plot(days, running_median(values), color=style.primary, linewidth=2,
                         label=f"median {WINDOW} unggahan terakhir")
-                ax.legend(loc="upper left", fontsize=9, frameon=False, labelcolor=style.dark)
+                ax.legend(loc="upper left", fontsize=9, frameon=False, labelcolor=style.dark, markerscale=2)
         ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=5))
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{num2date(v).day} {BULAN_PENDEK[num2date(v).month - 1]}")
         ax.yaxis.set_major_formatter(lambda v, _pos: _angka(v))
