@@ -107,3 +107,18 @@ def test_a_file_without_a_channel_or_headers_is_refused_with_a_hint(conn, tmp_pa
         "tidak ada baris judul kolom yang dikenali"]
     missing = plan_import(conn, tmp_path / "nope.xlsx", read_on=READ, channel="tiktok")
     assert missing.problems and missing.problems[0].path == "nope.xlsx"
+
+
+def test_per_channel_links_match_only_their_own_channel(conn, tmp_path):
+    """The channels engineer's migration 0004 (channel_posts) is not on this branch: its table, as agreed."""
+    conn.execute("CREATE TABLE IF NOT EXISTS channel_posts (day TEXT, channel TEXT, url TEXT, actor TEXT, at TEXT, "
+                 "PRIMARY KEY (day, channel))")
+    reel = "https://www.instagram.com/reel/C0ffee123/"
+    conn.execute("INSERT INTO channel_posts VALUES (?, 'instagram', ?, 'rina', '2026-12-03T19:00:00+07:00')",
+                 (D3.isoformat(), reel))
+    path = tmp_path / "instagram.csv"
+    path.write_text(f"Permalink,Plays,Likes\n{reel}?igsh=abc,\"2,5rb\",40\n", encoding="utf-8")
+    plan = plan_import(conn, path, read_on=READ, channel="instagram")
+    assert [(m.reading.day, m.how, m.reading.views) for m in plan.matched] == [(D3, "url", 2500)]
+    other = plan_import(conn, path, read_on=READ, channel="facebook")  # the same link is not a Facebook post
+    assert other.matched == [] and len(other.unmatched) == 1

@@ -299,7 +299,7 @@ def get_day(request: Request, date: dt.date):
     state = web(request)
     day = D.cached_day(state, date)
     return {**_day_json(day), "caption": D.caption(day, state.project.exports) or None,
-            "suggested_time": D.suggested_time(day, state.settings())}
+            "suggested_time": D.suggested_time(day, D.context(state).settings)}
 
 
 @router.post("/days/{date}/{action}", dependencies=authed)

@@ -77,5 +77,6 @@ def add_result(request: Request, date: str, channel: str = Form(...), read_on: s
         return days.day_page_response(request, ctx, days.cached_day(state, day), results=refused, status_code=400)
     state.wrote()
     flash(request, f"Hasil {SPECS[reading.channel].label} untuk {tanggal(day)} tersimpan.")
-    back = kembali if kembali.startswith("/") and not kembali.startswith("//") else f"/hari/{date}"
+    own = kembali.startswith("/") and not kembali.startswith("//") and not kembali.endswith("/hasil")
+    back = kembali if own else f"/hari/{date}"  # a refused send's page is this POST's path: back to the day
     return RedirectResponse(back + "#hasil", status_code=303)

@@ -1,0 +1,118 @@
+"""The results form on the day page in a real browser (Debian's chromium through Playwright) at phone size.
+
+The admin logs in, opens a posted day, types day-1 numbers the Indonesian way, then a refused send and a
+day-7 reading; both readings are kept. Screenshots go to test-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, WEB_PASSWORDS, Scratch, served, web_approve
+
+from pipeline.common.clock import FixedClock, zone
+from pipeline.common.project import Project
+from pipeline.plan import ledger as planstate
+from pipeline.results.readings import readings
+from pipeline.store import db as store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
+POSTED = dt.date(2026, 11, 21)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not CHROMIUM.exists() and os.environ.get("CI"):
+    pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing: .ci/run installs Debian's chromium",
+                pytrace=False)
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, web_people_db) -> Scratch:
+    s = Scratch(tmp_path_factory.mktemp("browser-results") / "project")
+    s.write("crafts.yaml", "crafts:\n  - slug: anyaman-purun\n    name: Anyaman Purun\n")
+    s.write("artisans/ani.yaml", "name: Kelompok Anyaman Ani\nkecamatan: Tanjung Beringin\n"
+                                 "crafts: [anyaman-purun]\nphoto_consent: true\n")
+    s.product("tas-purun", photos=("tas.jpg",), name="Tas Purun Pucuk Rebung")
+    (s.root / "schedule.yaml").write_text("channels:\n  tiktok: {}\n  instagram: {}\n", encoding="utf-8")
+    (s.root / "state").mkdir()
+    shutil.copy2(web_people_db, s.root / "state" / "etalase.db")
+    web_approve(s.root, "tas-purun")
+    conn = store.connect(s.root / "state" / "etalase.db")
+    planstate.mark_posted(conn, POSTED, "tas-purun", "ani",
+                          "https://www.tiktok.com/@dekranasda.sergai/video/7400000000000000009", "ayu", NOW)
+    conn.close()
+    return s
+
+
+@pytest.fixture(scope="module")
+def phone(project):
+    from pipeline.web import create_app
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app = create_app(Project.at(project.root), require_login=True, clock=FixedClock(NOW))
+    with served(app) as url, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=url)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"
+
+
+def test_the_admin_records_day_1_and_day_7_results_on_the_phone(phone, project):
+    page = phone
+    page.goto("/masuk")
+    page.get_by_label("Nama pengguna").fill("ayu")
+    page.get_by_label("Kata sandi").fill(WEB_PASSWORDS["ayu"])
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/")
+    page.goto(f"/hari/{POSTED}")
+    tiktok = page.locator("form.results-form").filter(has_text="TikTok")
+    tiktok.get_by_label("Tayangan").fill("1,2rb")
+    tiktok.get_by_label("Suka").fill("85")
+    tiktok.get_by_label("Tanggal dibaca").fill(str(POSTED + dt.timedelta(days=1)))
+    shot(page, "40-hasil-isi")
+    tiktok.get_by_role("button", name="Simpan hasil TikTok").click()
+    page.wait_for_url(f"**/hari/{POSTED}#hasil")
+    assert "Hasil TikTok untuk" in page.content()
+    row = page.locator("table.results-table tbody tr")
+    assert row.count() == 1 and row.first.inner_text().split("\t")[2:4] == ["1.200", "85"]
+
+    tiktok = page.locator("form.results-form").filter(has_text="TikTok")
+    tiktok.get_by_label("Tayangan").fill("12,5")  # a decimal is no count: refused, what was typed stays
+    tiktok.get_by_role("button", name="Simpan hasil TikTok").click()
+    page.get_by_text("`12,5` bukan angka bulat").first.wait_for()
+    assert page.locator("form.results-form").filter(has_text="TikTok").get_by_label("Tayangan").input_value() == "12,5"
+    shot(page, "41-hasil-ditolak")
+
+    tiktok = page.locator("form.results-form").filter(has_text="TikTok")
+    tiktok.get_by_label("Tayangan").fill("12.345")
+    tiktok.get_by_label("Dibagikan").fill("1,1rb")
+    tiktok.get_by_role("button", name="Simpan hasil TikTok").click()
+    page.wait_for_url(f"**/hari/{POSTED}#hasil")
+    assert page.locator("table.results-table tbody tr").count() == 2
+    page.locator("#hasil").scroll_into_view_if_needed()
+    shot(page, "42-hasil-tersimpan")
+    conn = store.connect(project.root / "state" / "etalase.db")
+    got = [(r.read_on, r.views, r.likes, r.shares) for r in readings(conn)]
+    conn.close()
+    assert got == [(POSTED + dt.timedelta(days=1), 1200, 85, None), (NOW.date(), 12345, None, 1100)]
