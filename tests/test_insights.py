@@ -255,8 +255,8 @@ def test_insights_page_shows_medians_counts_and_charts(year):
     assert '<a href="/wawasan" aria-current="page">Wawasan</a>' in html
     assert "365 dari 365 unggahan" in html and "<strong>2.000</strong>" in html
     assert html.count('src="data:image/svg+xml;base64,') == 9  # the timeline and one chart per grouping
-    assert "Tenun Sergai</td>" in html and "Judul kait ditulis kurator" in html
-    hook = html.split("<td>Judul kait ditulis kurator", 1)[1].split("</tr>", 1)[0]
+    assert "Tenun Sergai</td>" in html and "Judul kait yang ditulis" in html
+    hook = html.split("<td>Judul kait yang ditulis", 1)[1].split("</tr>", 1)[0]
     assert "sedikit data" in hook and '<td class="n">4</td>' in hook
     assert "pukul 19.00–19.59" in html and ">Kamis<" in html
     # the best-time rule: 09:00 posts average 2,003 views (366,500 / 183), 19:00 ones 1,995 (363,000 / 182)

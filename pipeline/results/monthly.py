@@ -22,6 +22,7 @@ from pipeline.export.folders import day_dir, read_manifest
 from pipeline.plan import ledger
 from pipeline.results import stats
 from pipeline.results.features import post_features
+from pipeline.results.readings import latest_readings
 
 TOP = 5
 WAITING = ("submitted", "needs_review")  # curation states that wait for a curator
@@ -96,8 +97,6 @@ def _channel_counts(conn: sqlite3.Connection, days: set[dt.date]) -> Counter:
 
 def build_report(conn: sqlite3.Connection, catalog: Catalog, exports: Path, month: dt.date, *, council: str,
                  now: dt.datetime) -> MonthReport:
-    from pipeline.results.readings import latest_readings
-
     first, last = month_days(month)
     posted = [p for day, p in ledger.posts(conn).items() if first <= day <= last]
     features = post_features(posted, catalog, exports)

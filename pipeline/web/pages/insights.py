@@ -21,6 +21,7 @@ from pipeline.results import report as R
 from pipeline.results.besttime import BestTime, best_time_from
 from pipeline.results.features import post_features
 from pipeline.results.monthly import parse_month
+from pipeline.results.readings import latest_readings
 from pipeline.web.auth import PLANNERS, require, viewer, web
 from pipeline.web.render import flash, page
 
@@ -31,7 +32,7 @@ TITLES = {  # grouping -> heading on the page
     "weekday": "Menurut hari", "hour": "Menurut jam unggah", "title_source": "Menurut judul video",
     "mood": "Menurut suasana musik", "photos": "Menurut jumlah foto di video",
 }
-TITLE_SOURCES = {"hook": "Judul kait ditulis kurator", "derived": "Judul dari nama produk"}
+TITLE_SOURCES = {"hook": "Judul kait yang ditulis", "derived": "Judul dari nama produk"}
 # The report is one standalone file (mailed, printed), so its style sits inside it: allowed for that file only,
 # with nothing else (no script, no fetch, no form).
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
@@ -93,8 +94,6 @@ def _style(state) -> charts.Style:
 
 
 def _view(state) -> View:
-    from pipeline.results.readings import latest_readings
-
     conn, catalog = state.db(), state.catalog()
     posted = ledger.posts(conn)
     features = post_features(posted.values(), catalog, state.project.exports)
