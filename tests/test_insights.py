@@ -273,6 +273,15 @@ def test_best_time_waits_for_enough_posts(year, tmp_path):
     assert "masih <strong>19.00</strong>" in best and "setelah 400\n    unggahan punya hasil (sekarang 365)" in best
 
 
+def test_insights_page_for_one_channel(year):
+    c = client(year.root)
+    assert '<option value="instagram">Instagram</option>' in c.get("/wawasan").text
+    html = c.get("/wawasan?kanal=instagram").text
+    assert '<option value="instagram" selected>Instagram</option>' in html
+    assert "1 dari 365 unggahan" in html and "<strong>500</strong>" in html
+    assert "365 dari 365 unggahan" in c.get("/wawasan?kanal=tidak-ada").text  # unknown: every channel
+
+
 def test_insights_page_without_matplotlib_shows_tables_and_a_note(year, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     html = client(year.root).get("/wawasan").text

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
+from pipeline.common.channels import SPECS
 from pipeline.common.errors import EtalaseError, NotFound
 from pipeline.plan import admin as P
 from pipeline.plan import ledger
@@ -56,6 +57,7 @@ class View:
     timeline: str | None  # data: URI of the SVG
     sections: list[Section]
     best: BestTime | None
+    channels: list[str] = field(default_factory=list)  # channels that have readings, for the filter
 
 
 def _labels(name: str, catalog) -> dict:
@@ -93,11 +95,12 @@ def _style(state) -> charts.Style:
         return charts.Style()
 
 
-def _view(state) -> View:
+def _view(state, channel: str | None) -> View:
     conn, catalog = state.db(), state.catalog()
     posted = ledger.posts(conn)
     features = post_features(posted.values(), catalog, state.project.exports)
-    items = stats.outcomes(features, latest_readings(conn))
+    latest = latest_readings(conn)
+    items = stats.outcomes(features, latest, channel=channel)
     numbers = []
     for name, key in stats.GROUPINGS.items():
         groups = stats.median_by(items, key)
@@ -108,7 +111,7 @@ def _view(state) -> View:
     svgs = _charts(state, items, numbers) if charts.available() else {}
     sections = [Section(name, TITLES[name], rows, svgs.get(name)) for name, rows in numbers]
     return View(len(posted), len(items), stats.summary(items), svgs.get("timeline"), sections,
-                _best_time(state, conn))
+                _best_time(state, conn), sorted({ch for _, ch in latest}))
 
 
 def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
@@ -163,12 +166,17 @@ def _reports(state) -> list[tuple[str, str, str]]:
 
 
 @router.get("/wawasan")
-def insights_page(request: Request):
+def insights_page(request: Request, kanal: str = ""):
     state = web(request)
-    view = state.memo("wawasan", lambda: _view(state))
+    view = state.memo("wawasan", lambda: _view(state, None))
+    if kanal in view.channels:  # one channel's readings alone; anything else shows every channel
+        view = state.memo(f"wawasan-{kanal}", lambda: _view(state, kanal))
+    else:
+        kanal = ""
     months = _months(state)
     last_month = (months[0] - dt.timedelta(days=1)).strftime("%Y-%m")  # months[0] is this month
     return page(request, "insights.html", title="Wawasan", v=view, few=stats.FEW_POSTS, charts=charts.available(),
+                kanal=kanal, channel_labels={c: SPECS[c].label if c in SPECS else c for c in view.channels},
                 pdf=R.pdf_available(), months=[(m.strftime("%Y-%m"), R.month_name(m)) for m in months],
                 chosen=last_month,
                 reports=_reports(state), may_plan=viewer(request).may(PLANNERS))
