@@ -47,26 +47,32 @@ def test_a_tiktok_studio_xlsx_matches_by_link_and_date_and_names_unmatched_rows(
     ws.append(["Someone else's", "https://www.tiktok.com/@other/video/1", "2026-11-20", 99, 1, 0, 0])
     ws.append(["No post that day", "", "2026-11-25", 50, 1, 0, 0])
     ws.append(["Typo", URL1, "2026-12-01", "banyak", 1, 0, 0])
+    ws.append(["Another video that day", "https://www.tiktok.com/@dekranasda.sergai/video/7441000000000000099",
+               "2026-12-01", 77, 1, 0, 0])  # D1's post has its own link: a date cannot make this row D1's
+    ws.append(["Unlinked post's video", "https://www.tiktok.com/@dekranasda.sergai/video/7441000000000000003",
+               "2026-12-03", 66, 1, 0, 0])  # D3's post has no link recorded: matched by its date
     wb.save(path)
 
     plan = plan_import(conn, path, read_on=READ, channel="tiktok", zone=WIB)
 
     got = [(m.row, m.reading.day, m.how, m.reading.views, m.reading.likes) for m in plan.matched]
-    assert got == [(3, D1, "url", 12345, 1200), (4, D2, "url", 3400, 210), (5, D3, "date", 980, 55)]
+    assert got == [(3, D1, "url", 12345, 1200), (4, D2, "url", 3400, 210), (5, D3, "date", 980, 55),
+                   (10, D3, "date", 66, 1)]
     assert [(p.path, p.field, p.severity) for p in plan.unmatched] == [
-        ("tiktok-studio.xlsx:Content!A6", "url", "warning"), ("tiktok-studio.xlsx:Content!A7", "tanggal", "warning")]
+        ("tiktok-studio.xlsx:Content!A6", "url", "warning"), ("tiktok-studio.xlsx:Content!A7", "tanggal", "warning"),
+        ("tiktok-studio.xlsx:Content!A9", "url", "warning")]
     assert "baris 6 tidak cocok" in plan.unmatched[0].message and "@other" in plan.unmatched[0].message
     assert "baris 7" in plan.unmatched[1].message and "2026-11-25" in plan.unmatched[1].message
     assert [(p.path, p.field) for p in plan.problems] == [("tiktok-studio.xlsx:Content!D8", "tayangan")]
     assert readings(conn) == []  # a plan writes nothing
 
-    assert apply_import(conn, plan, actor="rina", now=NOW) == 3
+    assert apply_import(conn, plan, actor="rina", now=NOW) == 4
     assert readings(conn)[0] == Reading(D1, "tiktok", READ, views=12345, likes=1200, comments=40, shares=7,
                                         source="import:tiktok-studio.xlsx")
     again = plan_import(conn, path, read_on=READ, channel="tiktok", zone=WIB)
-    assert again.new == [] and len(again.matched) == 3  # the same file twice adds nothing
+    assert again.new == [] and len(again.matched) == 4  # the same file twice adds nothing
     later = plan_import(conn, path, read_on=READ + dt.timedelta(days=6), channel="tiktok", zone=WIB)
-    assert apply_import(conn, later, actor="rina", now=NOW) == 3  # a week later: kept beside the first reading
+    assert apply_import(conn, later, actor="rina", now=NOW) == 4  # a week later: kept beside the first reading
     assert [r.read_on for r in readings(conn) if r.day == D1] == [READ, READ + dt.timedelta(days=6)]
 
 

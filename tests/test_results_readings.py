@@ -71,3 +71,14 @@ def test_bad_readings_are_refused_and_nothing_is_stored(conn, reading, field, me
 def test_followers_gained_may_be_a_loss(conn):
     add_reading(conn, Reading(D1, "tiktok", D1, followers=-3), actor="rina", now=NOW)
     assert latest_readings(conn)[(D1, "tiktok")].followers == -3
+
+
+def test_a_batch_is_stored_all_or_none(conn):
+    from pipeline.results.readings import add_readings
+
+    good = [Reading(D1, "tiktok", D1, views=1), Reading(D2, "tiktok", D2, views=2)]
+    with pytest.raises(ContentError):
+        add_readings(conn, [*good, Reading(D2, "tiktok", D1, views=3)], actor="rina", now=NOW)
+    assert readings(conn) == []
+    add_readings(conn, good, actor="rina", now=NOW)
+    assert readings(conn) == good

@@ -102,17 +102,21 @@ def test_only_posted_days_show_the_form_and_only_planners_send(office):
 def test_the_day_page_and_the_api_suggest_the_learned_time_with_its_reason(office):
     from pipeline.results.readings import Reading, add_reading
 
-    (office.root / "schedule.yaml").write_text("post_at: \"19:00\"\nbest_time_posts: 3\n", encoding="utf-8")
+    (office.root / "schedule.yaml").write_text("post_at: \"19:00\"\nbest_time_posts: 3\n"
+                                               "weekdays:\n  sunday: {post_at: \"10:00\"}\n", encoding="utf-8")
     c = client(office)
     tomorrow = TODAY + dt.timedelta(days=1)
-    assert c.get(f"/api/days/{tomorrow}").json()["suggested_time"] == f"{tomorrow}T19:00:00+07:00"
+    monday = tomorrow + dt.timedelta(days=1)
+    assert c.get(f"/api/days/{monday}").json()["suggested_time"] == f"{monday}T19:00:00+07:00"
     conn = store.connect(office.root / "state" / "etalase.db")
     for back in (10, 9, 8):
         day = TODAY - dt.timedelta(days=back)
         S.mark_posted(conn, day, "tas-purun", "ani", None, "ayu", dt.datetime.combine(day, dt.time(21, 30), WIB))
         add_reading(conn, Reading(day, "tiktok", TODAY, views=2500), actor="ayu", now=NOW)
     conn.close()
-    assert c.get(f"/api/days/{tomorrow}").json()["suggested_time"] == f"{tomorrow}T21:00:00+07:00"
-    page = c.get(f"/hari/{tomorrow}").text
+    assert c.get(f"/api/days/{monday}").json()["suggested_time"] == f"{monday}T21:00:00+07:00"
+    page = c.get(f"/hari/{tomorrow + dt.timedelta(days=1)}").text  # a Monday
     assert "jam terbaik dari hasil 3 posting sendiri: 21:00 (rata-rata 2.500 tayangan dari 3 posting pada jam itu)" \
         in page
+    sunday = c.get(f"/hari/{tomorrow}").text  # its own post_at: 10:00, and no reason that is not its own
+    assert "pukul 10.00" in sunday and "jam terbaik" not in sunday

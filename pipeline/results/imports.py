@@ -3,8 +3,9 @@
 Files are read by the catalogue importer's reader (pipeline/catalog/importer/sheet.py: BOM,
 encodings, `;` or `,`), headers mapped by name in Indonesian or English (TikTok Studio, Instagram
 and Facebook exports). A row is matched to a post by its link (posts.url, channel_posts.url when
-the channels migration made that table), else by its post date when that day was posted. Rows that
-match nothing, and rows with unreadable numbers, are reported at their row and never stop the rest.
+the channels migration made that table), else by its post date when that day was posted (and, if
+the row has a link, no other link is recorded for that day's post: another video is not this post).
+Rows that match nothing, and rows with unreadable numbers, are reported at their row and never stop the rest.
 A row already stored (same post, channel, read day and numbers) is left alone, so importing the
 same file twice adds nothing.
 """
@@ -23,7 +24,7 @@ from pipeline.catalog.importer.columns import normal
 from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, read_workbook
 from pipeline.common.errors import ContentError, Problem
 from pipeline.results.numbers import parse_optional, parse_signed
-from pipeline.results.readings import COUNTS, Reading, readings
+from pipeline.results.readings import COUNTS, Reading, add_readings, readings
 from pipeline.results.record import LABELS_ID, channel_name, has_table, posted_days
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,6 +86,7 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, chann
         return out
     urls = _post_urls(conn)
     days = posted_days(conn)
+    linked = {(day, channel) for (_link, channel), day in urls.items()}  # days whose link is known
     seen = {_key(r) for r in readings(conn)}
     found_header = False
     for sheet in book.sheets:
@@ -100,8 +102,8 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, chann
             continue
         for row in sheet.rows:
             if row.number > number:
-                _row(out, book, sheet, row, columns, urls=urls, days=days, seen=seen, read_on=read_on,
-                     channel=fixed_channel, zone=zone)
+                _row(out, book, sheet, row, columns, urls=urls, days=days, linked=linked, seen=seen,
+                     read_on=read_on, channel=fixed_channel, zone=zone)
     if not found_header:
         out.problems.append(Problem(path.name, None, "", "tidak ada baris judul kolom yang dikenali",
                                     "baris judul perlu kolom seperti Video link / Tautan, Post time / Tanggal, "
@@ -110,11 +112,8 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, chann
 
 
 def apply_import(conn: sqlite3.Connection, plan: ImportPlan, *, actor: str, now: dt.datetime) -> int:
-    """Store the plan's new readings; returns how many were stored."""
-    from pipeline.results.readings import add_reading
-
-    for m in plan.new:
-        add_reading(conn, m.reading, actor=actor, now=now)
+    """Store the plan's new readings in one transaction; returns how many were stored."""
+    add_readings(conn, [m.reading for m in plan.new], actor=actor, now=now)
     return len(plan.new)
 
 
@@ -132,8 +131,8 @@ def _header(sheet: Sheet) -> tuple[int, dict[int, str]] | None:
     return None
 
 
-def _row(out: ImportPlan, book: Workbook, sheet: Sheet, row: Row, columns: dict[int, str], *, urls, days, seen,
-         read_on: dt.date, channel: str | None, zone) -> None:
+def _row(out: ImportPlan, book: Workbook, sheet: Sheet, row: Row, columns: dict[int, str], *, urls, days, linked,
+         seen, read_on: dt.date, channel: str | None, zone) -> None:
     cells = {concept: (row.values[i] if i < len(row.values) else None) for i, concept in columns.items()}
     where = book.where(sheet, None, row.number)
     problems = []
@@ -181,8 +180,8 @@ def _row(out: ImportPlan, book: Workbook, sheet: Sheet, row: Row, columns: dict[
         day, how = urls[(link, row_channel)], "url"
     elif link and (link, None) in urls:
         day, how = urls[(link, None)], "url"
-    elif posted and posted in days:
-        day, how = posted, "date"
+    elif posted and posted in days and not (link and {(posted, None), (posted, row_channel)} & linked):
+        day, how = posted, "date"  # by date only when the row's link cannot contradict the post's own
     if day is None:
         said = " dan ".join(x for x in (f"tautan {cells.get('url')}" if link else "",
                                        f"tanggal {posted.isoformat()}" if posted else "") if x) or "tanpa tautan"

@@ -41,16 +41,22 @@ class Reading:
 def add_reading(conn: sqlite3.Connection, reading: Reading, *, actor: str, now: dt.datetime) -> None:
     """Store one reading; ContentError (Indonesian) when it has no number, a negative count, or is read
     before the post's day."""
-    _validate(reading)
+    add_readings(conn, [reading], actor=actor, now=now)
+
+
+def add_readings(conn: sqlite3.Connection, batch: list[Reading], *, actor: str, now: dt.datetime) -> None:
+    """Store several readings in one transaction (an import: one fsync, not one per row); all or none."""
+    for reading in batch:
+        _validate(reading)
     if now.tzinfo is None:
         raise ValueError("naive datetime: pass an aware one (invariant 7)")
+    at = now.isoformat(timespec="seconds")
     with transaction(conn):
-        conn.execute(
+        conn.executemany(
             "INSERT INTO results (day, channel, read_on, views, likes, comments, shares, saves, followers, "
             "source, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (reading.day.isoformat(), reading.channel, reading.read_on.isoformat(),
-             *(reading.counts()[name] for name in COUNTS), reading.source, actor,
-             now.isoformat(timespec="seconds")))
+            [(r.day.isoformat(), r.channel, r.read_on.isoformat(), *(r.counts()[name] for name in COUNTS),
+              r.source, actor, at) for r in batch])
 
 
 def readings(conn: sqlite3.Connection, *, since: dt.date | None = None,

@@ -155,6 +155,11 @@ def suggested_time(day: Day, settings) -> str:
     return (day.manifest or {}).get("suggested_time") or settings.post_time(day.date).isoformat()
 
 
+def suggested_reason(settings, date: dt.date) -> str:
+    """Why the suggested time is what it is; nothing on a weekday with its own post_at (the reason is not its)."""
+    return settings.post_at_reason if settings.weekdays[date.weekday()].post_at is None else ""
+
+
 def caption(day: Day, exports: Path) -> str:
     name = day.files.get("caption")
     if not isinstance(name, str):
@@ -243,7 +248,7 @@ def day_page_response(request: Request, ctx: P.Context, day: Day, results=None, 
     state = web(request)
     return page(request, "today.html", status_code, title="Hari ini" if day.is_today else day.iso, day=day,
                 caption=caption(day, ctx.project.exports), suggested=suggested_time(day, ctx.settings),
-                zone=ctx.settings.timezone, suggested_reason=ctx.settings.post_at_reason,
+                zone=ctx.settings.timezone, suggested_reason=suggested_reason(ctx.settings, day.date),
                 can_build=state.request_build is not None, warnings=ctx.settings.warnings,
                 prepare_at=ctx.settings.prepare_at, results=results or R.block(ctx, day.date))
 
