@@ -171,7 +171,8 @@ def test_month_parsing():
 def test_december_report_numbers(year):
     r = december(year)
     # 1 December is day 334 (tikar-pandan): 11 tikar-pandan, 10 kain-tenun, 10 tas-purun days
-    assert (r.posts, r.read, r.per_channel) == (31, 31, [("TikTok", 31)])
+    # 31 December was also read on Instagram, so it was posted there too
+    assert (r.posts, r.read, r.per_channel) == (31, 31, [("TikTok", 31), ("Instagram", 1)])
     assert r.totals["views"] == 11 * 2000 + 500 + 10 * 3000 + 10 * 1000 == 62_500
     assert r.medians["views"] == 2000  # the 16th of 10 x 1,000, 10 x 2,000, 2,500, 10 x 3,000
     assert (r.totals["likes"], r.medians["likes"], r.totals["shares"]) == (62, 2, None)
@@ -182,6 +183,22 @@ def test_december_report_numbers(year):
     assert r.districts[:2] == [("Sipispis", 21), ("Tanjung Beringin", 10)]
     assert len(r.unpromoted) == 15 and "Sei Rampah" in r.unpromoted
     assert (r.approved, r.waiting) == (3, 1)
+
+
+def test_report_counts_per_channel_marks_when_the_store_has_them(year, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(year.root, root)
+    conn = store.connect(root / "state" / "etalase.db")
+    with conn:  # the per-channel posted marks, as the channels migration (0004) defines them
+        conn.execute("CREATE TABLE IF NOT EXISTS channel_posts (day TEXT, channel TEXT, url TEXT, actor TEXT, "
+                     "at TEXT, PRIMARY KEY (day, channel))")
+        conn.executemany("INSERT INTO channel_posts VALUES (?, ?, NULL, 'ayu', '2026-12-01T19:00:00+07:00')",
+                         [("2026-12-01", "facebook"), ("2026-12-02", "facebook"), ("2026-11-30", "facebook")])
+    try:
+        r = monthly.build_report(conn, load_catalog(year.content), root / "exports", DEC, council="x", now=NOW)
+    finally:
+        conn.close()
+    assert r.per_channel == [("TikTok", 31), ("Facebook", 2), ("Instagram", 1)]
 
 
 def test_report_html_golden(year):

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,34 +80,37 @@ class MonthReport:
         return [name for name, n in self.districts if n == 0]
 
 
-def _channel_counts(conn: sqlite3.Connection, days: set[dt.date]) -> Counter:
-    """Posts per channel: the per-channel marks (migration 0004) where they exist, else each ledger post
-    counts once for TikTok, the only channel before per-channel marks."""
-    counts: Counter = Counter()
-    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'channel_posts'").fetchone()
-    marked: set[dt.date] = set()
-    if has_table:
-        for row in conn.execute("SELECT day, channel FROM channel_posts"):
-            day = dt.date.fromisoformat(row["day"])
-            if day in days:
-                counts[row["channel"]] += 1
-                marked.add(day)
-    counts["tiktok"] += len(days - marked)
-    return Counter({k: v for k, v in counts.items() if v})
+def _channel_counts(conn: sqlite3.Connection, days: set[dt.date], latest: Mapping[tuple[dt.date, str], object],
+                    default: str) -> Counter:
+    """Posts per channel: a day counts on every channel that marked it posted (migration 0004's channel_posts,
+    where that table exists) or has a reading; a posted day with neither counts once on the first configured
+    channel (the ledger's one post, as before per-channel marks)."""
+    on: dict[dt.date, set[str]] = {day: set() for day in days}
+    has_marks = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'channel_posts'").fetchone()
+    rows = conn.execute("SELECT day, channel FROM channel_posts").fetchall() if has_marks else []
+    for day_text, channel in [(r["day"], r["channel"]) for r in rows]:
+        day = dt.date.fromisoformat(day_text)
+        if day in on:
+            on[day].add(channel)
+    for day, channel in latest:
+        if day in on:
+            on[day].add(channel)
+    return Counter(channel for channels in on.values() for channel in (channels or {default}))
 
 
 def build_report(conn: sqlite3.Connection, catalog: Catalog, exports: Path, month: dt.date, *, council: str,
-                 now: dt.datetime) -> MonthReport:
+                 now: dt.datetime, default_channel: str = "tiktok") -> MonthReport:
     first, last = month_days(month)
     posted = [p for day, p in ledger.posts(conn).items() if first <= day <= last]
     features = post_features(posted, catalog, exports)
-    items = stats.outcomes(features, latest_readings(conn))
+    latest = latest_readings(conn)
+    items = stats.outcomes(features, latest)
     totals, medians = {}, {}
     for metric in stats.METRICS:
         got = stats.summary(items, metric)
         totals[metric] = got.total if got.n else None
         medians[metric] = got.median if got.n else None
-    channels = _channel_counts(conn, set(features))
+    channels = _channel_counts(conn, set(features), latest, default_channel)
     per_channel = [(SPECS[c].label if c in SPECS else c, n) for c, n in sorted(channels.items(), key=lambda kv: -kv[1])]
 
     def artisan_name(slug: str) -> str:

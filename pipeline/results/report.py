@@ -118,5 +118,7 @@ def make(ctx, month: dt.date) -> Written:
     from pipeline.results.monthly import build_report
 
     brand = load_brand(ctx.project)
-    report = build_report(ctx.conn, ctx.catalog, ctx.project.exports, month, council=brand.council, now=ctx.now())
+    channels = ctx.settings.channels
+    report = build_report(ctx.conn, ctx.catalog, ctx.project.exports, month, council=brand.council, now=ctx.now(),
+                          default_channel=channels[0].name if channels else "tiktok")
     return write(ctx.project, report, brand)
