@@ -363,3 +363,17 @@ def test_insights_page_before_any_post(scratch, tmp_path):
     html = client(scratch.root).get("/wawasan").text
     assert "Belum ada hari yang ditandai sudah diunggah" in html and "data:image/svg" not in html
     assert "masih <strong>19.00</strong>" in html
+
+
+def test_charts_use_the_brand_font_as_registered(post, caplog):
+    from pipeline.results import charts
+
+    style = charts.Style.of(post.brand)
+    assert style.font.name == "Manrope-SemiBold.ttf" and style.primary == post.brand.colours["primary"]
+    groups = [stats.Group("tenun", 12, 1500.0, 18000)]
+    with caplog.at_level("WARNING"):
+        drawn = charts.svg(charts.bars(groups, {"tenun": "Tenun Sergai"}, "Menurut kerajinan", style))
+        png = charts.png(charts.timeline([], "Tayangan", style=style))
+    assert "findfont" not in caplog.text  # matplotlib found the brand's font at its own weight, no fallback
+    assert drawn.startswith("<svg") and style.primary.lower() in drawn.lower()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -58,8 +58,9 @@ def _rc(style: Style) -> dict:
     if not (style.font and style.font.is_file()):
         return {"font.family": "DejaVu Sans"}
     font_manager.fontManager.addfont(str(style.font))
-    props = font_manager.FontProperties(fname=str(style.font))
-    return {"font.family": props.get_name(), "font.weight": props.get_weight()}
+    entry = font_manager.ttfFontProperty(font_manager.get_font(str(style.font)))  # family and weight as registered
+    return {"font.family": entry.name, "font.weight": entry.weight, "axes.titleweight": entry.weight,
+            "axes.labelweight": entry.weight, "figure.titleweight": entry.weight}
 
 
 def _save(chart: Chart, fmt: str, **kw) -> bytes | str:
