@@ -440,7 +440,7 @@ def seed_year(s: Scratch, db: Path) -> None:
     from pipeline.curation import users as U
     from pipeline.export import folders as X
     from pipeline.plan import ledger
-    from pipeline.results.readings import Reading, add_reading
+    from pipeline.results.readings import Reading, add_readings
     from pipeline.store import db as store
 
     s.write("crafts.yaml", """
@@ -467,16 +467,15 @@ def seed_year(s: Scratch, db: Path) -> None:
         for slug in ("tas-purun", "tikar-pandan", "kain-tenun"):
             reviews.approve(conn, catalog, slug, U.get(conn, "siti"), checks=reviews.all_checks())
         first = dt.date(YEAR, 1, 1)
+        batch = []
         for i in range(365):
             day = first + dt.timedelta(days=i)
             slug, artisan = products[i % 3]
             at = dt.datetime.combine(day, dt.time(9 if i % 2 == 0 else 19, 5), tzinfo=wib)
             ledger.mark_posted(conn, day, slug, artisan, None, "ayu", at)
             views = 1000 * (i % 3 + 1)
-            for after, part in ((1, 2), (7, 1)):
-                read_on = day + dt.timedelta(days=after)
-                add_reading(conn, Reading(day, "tiktok", read_on, views=views // part, likes=(i % 3 + 1)),
-                            actor="ayu", now=dt.datetime.combine(read_on, dt.time(8), tzinfo=wib))
+            batch += [Reading(day, "tiktok", day + dt.timedelta(days=after), views=views // part, likes=(i % 3 + 1))
+                      for after, part in ((1, 2), (7, 1))]
             if i < 11:
                 folder = X.day_dir(s.root / "exports", day)
                 folder.mkdir(parents=True)
@@ -485,7 +484,7 @@ def seed_year(s: Scratch, db: Path) -> None:
                 manifest = {"date": day.isoformat(), "files": {}, **({"video": video} if i < 10 else {})}
                 (folder / "post.json").write_text(json.dumps(manifest), encoding="utf-8")
         last = dt.date(YEAR, 12, 31)
-        add_reading(conn, Reading(last, "instagram", last + dt.timedelta(days=2), views=500), actor="ayu",
-                    now=dt.datetime.combine(last + dt.timedelta(days=2), dt.time(8), tzinfo=wib))
+        batch.append(Reading(last, "instagram", last + dt.timedelta(days=2), views=500))
+        add_readings(conn, batch, actor="ayu", now=dt.datetime(YEAR + 1, 1, 8, 8, tzinfo=wib))  # one transaction
     finally:
         conn.close()
