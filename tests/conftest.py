@@ -449,3 +449,76 @@ def assert_golden(path: Path, text: str) -> None:
         path.write_bytes(text.encode("utf-8"))
     assert path.exists(), f"missing golden file {path}: run the test with UPDATE_GOLDEN=1"
     assert text == path.read_bytes().decode("utf-8")
+
+
+# --- Results and insights (issue 17: tests/test_insights.py, tests/test_insights_browser.py) -------
+
+YEAR = 2026
+
+
+def seed_year(s: Scratch, db: Path) -> None:
+    """A year of posts (every day of 2026) with two readings each, in a real state database.
+
+    Day i (0 = 1 January) shows product i % 3: tas-purun (Kelompok Ani, anyaman, Tanjung Beringin), tikar-pandan
+    (Budi Anyam, anyaman, Sipispis), kain-tenun (Rina Tenun, tenun, Sipispis). Marked posted at 09:00 on even i,
+    19:00 on odd i. TikTok read on day 1 (half) and day 7 (1,000 x (i % 3 + 1) views, i % 3 + 1 likes); 31
+    December also has an Instagram reading of 500 views. The first 11 days have post.json "video" blocks: days
+    0-3 a written hook, 4-9 a derived title (photos 3 on even days, 2 on odd, mood "ceria" on days 0-4), day 10
+    an old export without a "video" block.
+    """
+    import datetime as dt
+    import json
+
+    from pipeline.common.clock import zone
+    from pipeline.curation import reviews
+    from pipeline.curation import users as U
+    from pipeline.export import folders as X
+    from pipeline.plan import ledger
+    from pipeline.results.readings import Reading, add_readings
+    from pipeline.store import db as store
+
+    s.write("crafts.yaml", """
+        crafts:
+          - slug: anyaman-purun
+            name: Anyaman Purun
+          - slug: tenun
+            name: Tenun Sergai
+    """)
+    s.write("artisans/budi.yaml", "name: Budi Anyam\nkecamatan: Sipispis\ncrafts: [anyaman-purun]\n")
+    s.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
+    s.product("tikar-pandan", photos=("p2.jpg",), name="Tikar Pandan", artisan="budi")
+    s.product("kain-tenun", photos=("p3.jpg",), name="Kain Tenun Sipispis", artisan="rina", craft="tenun")
+    s.product("belum-disetujui", photos=("p4.jpg",), name="Belum Disetujui")
+    wib = zone("Asia/Jakarta")
+    products = (("tas-purun", "ani"), ("tikar-pandan", "budi"), ("kain-tenun", "rina"))
+    from pipeline.catalog.reader import load_catalog
+
+    catalog = load_catalog(s.content)
+    conn = store.connect(db)
+    try:
+        U.ensure(conn, "ayu", "admin")
+        U.ensure(conn, "siti", "curator")
+        for slug in ("tas-purun", "tikar-pandan", "kain-tenun"):
+            reviews.approve(conn, catalog, slug, U.get(conn, "siti"), checks=reviews.all_checks())
+        first = dt.date(YEAR, 1, 1)
+        batch = []
+        for i in range(365):
+            day = first + dt.timedelta(days=i)
+            slug, artisan = products[i % 3]
+            at = dt.datetime.combine(day, dt.time(9 if i % 2 == 0 else 19, 5), tzinfo=wib)
+            ledger.mark_posted(conn, day, slug, artisan, None, "ayu", at)
+            views = 1000 * (i % 3 + 1)
+            batch += [Reading(day, "tiktok", day + dt.timedelta(days=after), views=views // part, likes=(i % 3 + 1))
+                      for after, part in ((1, 2), (7, 1))]
+            if i < 11:
+                folder = X.day_dir(s.root / "exports", day)
+                folder.mkdir(parents=True)
+                video = {"post_number": i // 3 + 1, "title_source": "hook" if i < 4 else "derived",
+                         "photos": 3 if i % 2 == 0 else 2, "mood": "ceria" if i < 5 else None}
+                manifest = {"date": day.isoformat(), "files": {}, **({"video": video} if i < 10 else {})}
+                (folder / "post.json").write_text(json.dumps(manifest), encoding="utf-8")
+        last = dt.date(YEAR, 12, 31)
+        batch.append(Reading(last, "instagram", last + dt.timedelta(days=2), views=500))
+        add_readings(conn, batch, actor="ayu", now=dt.datetime(YEAR + 1, 1, 8, 8, tzinfo=wib))  # one transaction
+    finally:
+        conn.close()

@@ -33,8 +33,7 @@ from pipeline.common.models import Catalog, Photo, Product
 from pipeline.common.project import Project
 from pipeline.export.checks import CheckResult, check_video, failed, summary
 from pipeline.render import audio as sound
-from pipeline.render import story
-from pipeline.render import variation
+from pipeline.render import story, variation
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.context import post_context
 from pipeline.render.draw import PlacedText, render, resolve_colour, rgb

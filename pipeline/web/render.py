@@ -27,6 +27,7 @@ NAV = (  # (path, label, roles that see it; None = everyone)
     ("/produk", "Produk", None),
     ("/pengrajin", "Pengrajin", None),
     ("/riwayat", "Riwayat", None),
+    ("/wawasan", "Wawasan", None),
 )
 
 

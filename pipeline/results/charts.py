@@ -1,0 +1,172 @@
+"""Charts of results drawn by matplotlib: SVG for the insights page, PNG for the PDF report.
+
+matplotlib is optional (the `report` extra): `available()` says whether it is installed, and callers
+show tables alone without it. Figures are made with matplotlib's object API (no pyplot, no global
+figure state), so the dashboard's threads can draw at once. Sizes suit a phone: 4 in wide at 10-12 pt,
+one bar per row so long Indonesian names fit, and each bar says how many posts are behind it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import importlib.util
+import io
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.results.stats import Group, Outcome
+
+WIDTH_IN = 4.0  # drawn at about its size on a 390 px phone, so 11 pt text reads as ~14 px
+
+
+@dataclass(frozen=True)
+class Style:
+    """Brand colours (templates/brand.yaml) and the body font file for the charts."""
+
+    primary: str = "#7A4A26"
+    accent: str = "#E9B949"
+    light: str = "#FBF6EC"
+    dark: str = "#22170F"
+    font: Path | None = None
+
+    @classmethod
+    def of(cls, brand) -> Style:
+        c = brand.colours
+        return cls(c.get("primary", cls.primary), c.get("accent", cls.accent), c.get("light", cls.light),
+                   c.get("dark", cls.dark), brand.font_path("body"))
+
+
+def available() -> bool:
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart not drawn yet: drawn when saved, inside the brand font's settings (matplotlib reads fonts from
+    its rc settings while drawing, so the figure is made and saved in one place)."""
+
+    make: Callable[[str], object]  # font family -> Figure
+    style: Style
+
+
+def _rc(style: Style) -> dict:
+    from matplotlib import font_manager
+
+    if not (style.font and style.font.is_file()):
+        return {"font.family": "DejaVu Sans"}
+    font_manager.fontManager.addfont(str(style.font))
+    entry = font_manager.ttfFontProperty(font_manager.get_font(str(style.font)))  # family and weight as registered
+    return {"font.family": entry.name, "font.weight": entry.weight, "axes.titleweight": entry.weight,
+            "axes.labelweight": entry.weight, "figure.titleweight": entry.weight}
+
+
+def _save(chart: Chart, fmt: str, **kw) -> bytes | str:
+    from matplotlib import rc_context
+
+    rc = _rc(chart.style)
+    with rc_context(rc):
+        fig = chart.make(rc["font.family"])
+        buf = io.StringIO() if fmt == "svg" else io.BytesIO()
+        fig.savefig(buf, format=fmt, facecolor=fig.get_facecolor(), **kw)
+    return buf.getvalue()
+
+
+def _axes(style: Style, height_in: float, width_in: float = WIDTH_IN):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), facecolor=style.light, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_facecolor(style.light)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(style.dark)
+    ax.tick_params(colors=style.dark, labelsize=11)
+    return fig, ax
+
+
+def _angka(value: float) -> str:
+    return f"{round(value):,}".replace(",", ".")
+
+
+def bars(groups: Sequence[Group], labels: Mapping, title: str = "", style: Style = Style()) -> Chart:
+    """Median per group as horizontal bars in the given order, top down; 'n=3' beside each, groups with few
+    posts in the pale accent colour."""
+    shown = list(groups)[:15]
+
+    def make(_family: str):
+        fig, ax = _axes(style, 1.0 + 0.42 * max(len(shown), 1))
+        rows = shown[::-1]
+        ax.barh(range(len(rows)), [g.median for g in rows], height=0.7,
+                color=[style.accent if g.few else style.primary for g in rows])
+        ax.set_yticks(range(len(rows)), [str(labels.get(g.key, g.key)) for g in rows])
+        top = max((g.median for g in rows), default=0) or 1
+        for i, g in enumerate(rows):
+            ax.text(g.median + top * 0.01, i, f"{_angka(g.median)}  (n={g.n})", va="center", fontsize=10,
+                    color=style.dark)
+        ax.set_xlim(0, top * 1.6)  # room for "12.345  (n=123)" after the longest bar
+        if title:
+            ax.set_title(title, loc="left", fontsize=12, color=style.dark)
+        ax.xaxis.set_major_formatter(lambda v, _pos: _angka(v))
+        return fig
+
+    return Chart(make, style)
+
+
+BULAN_PENDEK = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+WINDOW = 15  # posts in the running median drawn over a long timeline
+
+
+def running_median(values: Sequence[float], window: int = WINDOW) -> list[float]:
+    """Median of each value and the window - 1 before it (fewer at the start)."""
+    return [statistics.median(values[max(0, i - window + 1): i + 1]) for i in range(len(values))]
+
+
+def timeline(items: Sequence[Outcome], title: str = "", metric: str = "views", style: Style = Style(),
+             width_in: float = WIDTH_IN) -> Chart:
+    """Views of each post by the day it ran: a point per post; up to 45 posts joined by a line, more (a
+    year is a solid block of zigzags) with the running median of the last 15 posts drawn over the points."""
+    points = [(o.day, o.get(metric)) for o in items if o.get(metric) is not None]
+
+    def make(_family: str):
+        from matplotlib.dates import AutoDateLocator, num2date
+
+        fig, ax = _axes(style, 3.0, width_in)
+        if points:
+            days = [dt.datetime.combine(d, dt.time()) for d, _ in points]
+            values = [v for _, v in points]
+            if len(points) <= 45:
+                ax.plot(days, values, color=style.primary, linewidth=1.2, marker="o", markersize=3)
+            else:
+                ax.scatter(days, values, s=10, color=style.accent, alpha=0.7, linewidths=0, label="satu unggahan")
+                ax.plot(days, running_median(values), color=style.primary, linewidth=2,
+                        label=f"median {WINDOW} unggahan terakhir")
+                ax.legend(loc="upper left", fontsize=9, frameon=False, labelcolor=style.dark, markerscale=2)
+        ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=5))
+        ax.xaxis.set_major_formatter(lambda v, _pos: f"{num2date(v).day} {BULAN_PENDEK[num2date(v).month - 1]}")
+        ax.yaxis.set_major_formatter(lambda v, _pos: _angka(v))
+        ax.set_ylim(bottom=0, top=max((v for _, v in points), default=1) * (1.25 if len(points) > 45 else 1.05))
+        if title:
+            ax.set_title(title, loc="left", fontsize=12, color=style.dark)
+        return fig
+
+    return Chart(make, style)
+
+
+def svg(chart: Chart) -> str:
+    """The chart as an inline <svg> element (no XML prolog, no creation date), text drawn as paths."""
+    text = _save(chart, "svg", metadata={"Date": None})
+    return text[text.index("<svg"):]
+
+
+def svg_uri(chart: Chart) -> str:
+    """The chart as a data: URI for an <img>: its style attributes then belong to the image, which the
+    dashboard's CSP (no inline styles) allows, and an image can run nothing."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg(chart).encode("utf-8")).decode("ascii")
+
+
+def png(chart: Chart, dpi: int = 200) -> bytes:
+    return _save(chart, "png", dpi=dpi, metadata={"Software": None})

@@ -1,0 +1,124 @@
+"""The monthly report written out: a printable HTML page (Jinja2, user-first template report/monthly.html.j2)
+and a PDF (fpdf2), both in Bahasa Indonesia, under exports/laporan/YYYY-MM.{html,pdf}.
+
+The HTML carries everything inside it (covers as small JPEG data URIs, the chart as inline SVG) so it can
+be mailed or printed on its own. fpdf2 and matplotlib are the optional `report` extra: without fpdf2 only
+the HTML is written (`Written.pdf` is None) and without matplotlib the report has no chart.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import importlib.util
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from pipeline.common import atomic
+from pipeline.common.project import Project
+from pipeline.export.folders import BULAN, tanggal
+from pipeline.results import charts
+from pipeline.results.monthly import MonthReport
+
+FOLDER = "laporan"
+METRIC_LABELS = {"views": "Tayangan", "likes": "Suka", "comments": "Komentar", "shares": "Dibagikan",
+                 "saves": "Disimpan", "followers": "Pengikut baru"}
+COVER_SIZE = (180, 240)
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    pdf: Path | None  # None: fpdf2 is not installed
+
+
+def paths(exports: Path, month: dt.date) -> tuple[Path, Path]:
+    stem = exports / FOLDER / f"{month:%Y-%m}"
+    return stem.with_suffix(".html"), stem.with_suffix(".pdf")
+
+
+def pdf_available() -> bool:
+    return importlib.util.find_spec("fpdf") is not None
+
+
+def month_name(month: dt.date) -> str:
+    return f"{BULAN[month.month - 1]} {month.year}"
+
+
+def angka(value) -> str:
+    """12.345 as Indonesian writes it; a median of 12,5 keeps its decimal comma."""
+    if isinstance(value, float) and not value.is_integer():
+        whole, frac = f"{value:.1f}".split(".")
+        return f"{int(whole):,}".replace(",", ".") + "," + frac
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _environment(project: Project) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(base / "report") for base in project.templates]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.filters["tanggal"] = tanggal
+    env.filters["angka"] = angka
+    env.filters["angka_atau"] = lambda v: "–" if v is None else angka(v)
+    return env
+
+
+def cover_uri(path: Path | None) -> str | None:
+    """A cover as a small JPEG data URI (about 10 KB), so the page needs no other file."""
+    if path is None:
+        return None
+    from pipeline.catalog.media import open_rgb
+
+    image = open_rgb(path)
+    image.thumbnail(COVER_SIZE)
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG", quality=80)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def render_html(project: Project, report: MonthReport, colours: Mapping[str, str], *,
+                covers: Mapping[dt.date, str | None] | None = None, chart_svg: str | None = None) -> str:
+    covers = covers if covers is not None else {t.day: cover_uri(t.cover) for t in report.top}
+    return _environment(project).get_template("monthly.html.j2").render(
+        r=report, bulan=month_name(report.month), colours=colours, covers=covers,
+        charts={"timeline": chart_svg}, metrics=list(METRIC_LABELS.items()))
+
+
+def _timeline(report: MonthReport, style: charts.Style, width_in: float = charts.WIDTH_IN):
+    return charts.timeline(report.outcomes, f"Tayangan per unggahan, {month_name(report.month)}", style=style,
+                           width_in=width_in)
+
+
+def write(project: Project, report: MonthReport, brand) -> Written:
+    """Both files, each written atomically; the PDF only when fpdf2 is installed."""
+    style = charts.Style.of(brand)
+    drawn = charts.available() and report.outcomes
+    figure = _timeline(report, style) if drawn else None
+    wide = _timeline(report, style, width_in=6.4) if drawn else None  # an A4 page's width
+    html_path, pdf_path = paths(project.exports, report.month)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(html_path, render_html(project, report, brand.colours,
+                                             chart_svg=charts.svg(figure) if figure else None))
+    if not pdf_available():
+        return Written(html_path, None)
+    from pipeline.results.pdf import report_pdf
+
+    atomic.write_bytes(pdf_path, report_pdf(report, brand, chart_png=charts.png(wide) if wide else None))
+    return Written(html_path, pdf_path)
+
+
+def make(ctx, month: dt.date) -> Written:
+    """The use-case the CLI and the dashboard share: build `month`'s report from a plan Context and write it."""
+    from pipeline.render.brand import load_brand
+    from pipeline.results.monthly import build_report
+
+    brand = load_brand(ctx.project)
+    channels = ctx.settings.channels
+    report = build_report(ctx.conn, ctx.catalog, ctx.project.exports, month, council=brand.council, now=ctx.now(),
+                          default_channel=channels[0].name if channels else "tiktok")
+    return write(ctx.project, report, brand)

@@ -1,0 +1,206 @@
+"""Wawasan: what the council's own posts got, grouped by what they were (craft, kecamatan, artisan, weekday,
+posting hour, and what the video did), each median with the number of posts behind it; the best posting
+time; and the monthly report button. Charts are matplotlib SVG when the `report` extra is installed,
+otherwise the same numbers as tables with a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse
+
+from pipeline.common.channels import SPECS
+from pipeline.common.errors import EtalaseError, NotFound
+from pipeline.plan import admin as P
+from pipeline.plan import ledger
+from pipeline.plan.schedule import HARI
+from pipeline.results import charts, stats
+from pipeline.results import report as R
+from pipeline.results.besttime import BestTime, best_time_from
+from pipeline.results.features import post_features
+from pipeline.results.monthly import parse_month
+from pipeline.results.readings import latest_readings
+from pipeline.web.auth import PLANNERS, require, viewer, web
+from pipeline.web.render import flash, page
+
+router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)
+
+TITLES = {  # grouping -> heading on the page
+    "craft": "Menurut kerajinan", "kecamatan": "Menurut kecamatan", "artisan": "Menurut pengrajin",
+    "weekday": "Menurut hari", "hour": "Menurut jam unggah", "title_source": "Menurut judul video",
+    "mood": "Menurut suasana musik", "photos": "Menurut jumlah foto di video",
+}
+TITLE_SOURCES = {"hook": "Judul kait yang ditulis", "derived": "Judul dari nama produk"}
+# The report is one standalone file (mailed, printed), so its style sits inside it: allowed for that file only,
+# with nothing else (no script, no fetch, no form).
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'none'")
+REPORT_FILE = re.compile(r"^\d{4}-\d{2}\.(html|pdf)$")
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    rows: list[tuple[str, stats.Group]]  # label, group
+    chart: str | None  # data: URI of the SVG
+
+
+@dataclass(frozen=True)
+class View:
+    posts: int          # days in the ledger
+    read: int           # of which have readings
+    overall: stats.Group
+    timeline: str | None  # data: URI of the SVG
+    sections: list[Section]
+    best: BestTime | None
+    channels: list[str] = field(default_factory=list)  # channels that have readings, for the filter
+
+
+def _labels(name: str, catalog) -> dict:
+    if name == "craft":
+        return {slug: c.name for slug, c in catalog.crafts.items()}
+    if name == "artisan":
+        return {slug: a.name for slug, a in catalog.artisans.items()}
+    if name == "weekday":
+        return dict(enumerate(HARI))
+    if name == "hour":
+        return {h: f"pukul {h:02d}.00–{h:02d}.59" for h in range(24)}
+    if name == "title_source":
+        return TITLE_SOURCES
+    if name == "photos":
+        return {n: f"{n} foto" for n in range(100)}
+    return {}
+
+
+def _best_time(state, conn) -> BestTime | None:
+    """The results engineer's rule (pipeline/results/besttime.py), shown with the posts behind it; None while
+    schedule.yaml is broken (Hari ini names its problems)."""
+    try:
+        s = state.settings()
+    except EtalaseError:
+        return None
+    return best_time_from(conn, configured=s.post_at, needed=s.best_time_posts, zone=s.zone)
+
+
+def _style(state) -> charts.Style:
+    from pipeline.render.brand import load_brand
+
+    try:
+        return charts.Style.of(load_brand(state.project))
+    except EtalaseError:  # a broken brand.yaml: the page still shows, in the default colours
+        return charts.Style()
+
+
+def _view(state, channel: str | None) -> View:
+    conn, catalog = state.db(), state.catalog()
+    posted = ledger.posts(conn)
+    features = post_features(posted.values(), catalog, state.project.exports)
+    latest = latest_readings(conn)
+    items = stats.outcomes(features, latest, channel=channel)
+    numbers = []
+    for name, key in stats.GROUPINGS.items():
+        groups = stats.median_by(items, key)
+        if name in ("weekday", "hour", "photos"):  # an order of their own, not best first
+            groups = sorted(groups, key=lambda g: g.key)
+        labels = _labels(name, catalog)
+        numbers.append((name, [(str(labels.get(g.key, g.key)), g) for g in groups]))
+    svgs = _charts(state, items, numbers) if charts.available() else {}
+    sections = [Section(name, TITLES[name], rows, svgs.get(name)) for name, rows in numbers]
+    return View(len(posted), len(items), stats.summary(items), svgs.get("timeline"), sections,
+                _best_time(state, conn), sorted({ch for _, ch in latest}))
+
+
+def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
+    """Every chart as SVG, drawn again only when the numbers behind them change (drawing nine charts takes
+    seconds; a posted mark or a new product alone changes none of them)."""
+    timeline = tuple((o.day, o.get("views")) for o in items)
+
+    def draw() -> dict[str, str]:
+        style = _style(state)
+        out = {"timeline": charts.svg_uri(charts.timeline(items, style=style))} if items else {}
+        for name, rows in numbers:
+            if rows:
+                groups = [g for _, g in rows]
+                out[name] = charts.svg_uri(charts.bars(groups, {g.key: label for label, g in rows}, style=style))
+        return out
+
+    return state.memo("wawasan-grafik", draw, key=(timeline, repr(numbers), _stat_brand(state)))
+
+
+def _stat_brand(state):
+    try:
+        path = state.project.template("brand.yaml")
+        st = path.stat()
+    except (EtalaseError, OSError):
+        return None
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _months(state) -> list[dt.date]:
+    """This month, then every month that has posts, newest first (the form picks last month, as `etalase report`
+    does)."""
+    try:
+        today = state.settings().today(state.clock.now())
+    except EtalaseError:
+        today = state.clock.now().date()
+    this = today.replace(day=1)
+    return [this, *sorted({d.replace(day=1) for d in ledger.posts(state.db())} - {this}, reverse=True)]
+
+
+def _reports(state) -> list[tuple[str, str, str]]:
+    """Reports already written: (month label, html name, pdf name or '')."""
+    folder = state.project.exports / R.FOLDER
+    out = []
+    for html in sorted(folder.glob("????-??.html"), reverse=True) if folder.is_dir() else ():
+        try:
+            month = parse_month(html.stem)
+        except EtalaseError:
+            continue
+        pdf = html.with_suffix(".pdf")
+        out.append((R.month_name(month), html.name, pdf.name if pdf.is_file() else ""))
+    return out
+
+
+@router.get("/wawasan")
+def insights_page(request: Request, kanal: str = ""):
+    state = web(request)
+    view = state.memo("wawasan", lambda: _view(state, None))
+    if kanal in view.channels:  # one channel's readings alone; anything else shows every channel
+        view = state.memo(f"wawasan-{kanal}", lambda: _view(state, kanal))
+    else:
+        kanal = ""
+    months = _months(state)
+    last_month = (months[0] - dt.timedelta(days=1)).strftime("%Y-%m")  # months[0] is this month
+    return page(request, "insights.html", title="Wawasan", v=view, few=stats.FEW_POSTS, charts=charts.available(),
+                kanal=kanal, channel_labels={c: SPECS[c].label if c in SPECS else c for c in view.channels},
+                pdf=R.pdf_available(), months=[(m.strftime("%Y-%m"), R.month_name(m)) for m in months],
+                chosen=last_month,
+                reports=_reports(state), may_plan=viewer(request).may(PLANNERS))
+
+
+@router.post("/wawasan/laporan")
+def make_report(request: Request, bulan: str = Form("")):
+    require(request, PLANNERS, "membuat laporan bulanan")
+    state = web(request)
+    month = parse_month(bulan)
+    ctx = P.Context(state.project, state.settings(), state.catalog(), state.db(), state.clock)
+    written = R.make(ctx, month)
+    state.wrote()
+    flash(request, f"Laporan {R.month_name(month)} sudah dibuat"
+                   + ("." if written.pdf else " (tanpa PDF: pasang paket tambahan `report`)."))
+    return RedirectResponse("/wawasan#laporan", status_code=303)
+
+
+@router.get("/wawasan/laporan/{name}")
+def report_file(request: Request, name: str):
+    path = web(request).project.exports / R.FOLDER / name
+    if not REPORT_FILE.match(name) or not path.is_file():
+        raise NotFound(name)
+    media = "application/pdf" if name.endswith(".pdf") else "text/html; charset=utf-8"
+    return FileResponse(path, media_type=media, content_disposition_type="inline",
+                        headers={"Cache-Control": "no-store", "Content-Security-Policy": REPORT_CSP})
+
