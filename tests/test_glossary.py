@@ -28,7 +28,7 @@ DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)
 # A sample value for each path parameter of a dashboard route; every value is tried. A new route whose
 # parameter is not here fails test_every_route_parameter_has_a_sample, which says what to add.
 SAMPLES = {"date": [DAY1.isoformat(), DAY2.isoformat()], "slug": ["tas-purun", "ani"], "width": ["160"],
-           "relative": ["index.html", f"{DAY1}/checklist.html"]}
+           "relative": ["index.html", f"{DAY1}/checklist.html"], "name": ["2026-10.html"]}
 VISIBLE_ATTRS = ("alt", "title", "placeholder", "aria-label", "data-confirm")
 HIDDEN_TAGS = {"code", "pre", "textarea", "script", "style", "kbd"}  # file names, commands, the caption itself
 FOR_PROGRAMMERS = {"/api"}  # the JSON API's reference for the office IT person quotes the API's English docs
@@ -110,6 +110,7 @@ def pages(project) -> dict[str, str]:
                          (f"/hari/{DAY1}/diunggah", {"url": ""}), (f"/hari/{DAY1}/batal-unggah", {}),
                          (f"/hari/{DAY1}/diunggah", {"url": "https://www.tiktok.com/@dekranasda.sergai/video/1"})]:
         keep(f"POST {path}", c.post(path, data={"csrf_token": token, "kembali": "/kalender", **fields}))
+    keep("POST /wawasan/laporan", c.post("/wawasan/laporan", data={"csrf_token": token, "bulan": "2026-10"}))
     for path in dashboard_paths(c.app):
         for url in expand(path):
             keep(url, c.get(url))

@@ -279,7 +279,7 @@ def test_insights_page_shows_medians_counts_and_charts(year):
     # the best-time rule: 09:00 posts average 2,003 views (366,500 / 183), 19:00 ones 1,995 (363,000 / 182)
     best = html.split('id="h-waktu"', 1)[1].split("</section>", 1)[0]
     assert '<strong class="big">09.00</strong>' in best
-    assert "hasil 365 posting sendiri: 09:00 (rata-rata 2.003 tayangan dari 183 posting pada jam itu)" in best
+    assert "hasil 365 posting sendiri: 09.00 (rata-rata 2.003 tayangan dari 183 posting pada jam itu)" in best
 
 
 def test_best_time_waits_for_enough_posts(year, tmp_path):

@@ -79,13 +79,13 @@ def test_text_that_cannot_fit_is_a_clear_error(post):
     post.scratch.product("panjang", name=" ".join([LONG] * 4))
     post = post.reload()
     product = post.catalog.products["panjang"]
-    layout = load_layout(post.project, "cover", post.brand)
+    layout = load_layout(post.project, "details", post.brand)  # the full name (the cover shows a short title)
     with pytest.raises(RenderError) as err:
         render(layout, post_context(product, post.catalog, post.brand), size=(540, 960))
     message = str(err.value)  # names what the curator can change, with the layout as context
     assert message.startswith("content/products/panjang.yaml: name: the product's name does not fit layers[4] "
-                              "(text) of ") and "templates/layouts/cover.yaml:33 (" in message
-    assert "min_size 50" in message and "hint: shorten the name; or enlarge that box" in message
+                              "(text) of ") and "templates/layouts/details.yaml:29 (" in message
+    assert "min_size 42" in message and "hint: shorten the name; or enlarge that box" in message
 
 
 def test_a_draft_wraps_like_the_full_size(post):

@@ -160,7 +160,10 @@ class _Painter:
         """(product file, line, field) when a text layer shows one product field (`{{ product.name }}`), so
         a problem with that text names what the curator can change rather than the layout."""
         product = self.ctx.get("product")
-        fields = set(_PRODUCT_FIELD.findall(str(layer.values.get("text") or "")))
+        text = str(layer.values.get("text") or "")
+        fields = set(_PRODUCT_FIELD.findall(text))
+        if re.search(r"{{\s*headline\s*}}", text):  # the hook, or a title shortened from the name
+            fields.add("hook" if self.ctx.get("title_source") == "hook" else "name")
         if not getattr(product, "source", "") or len(fields) != 1:
             return None
         return product.source, None, fields.pop()

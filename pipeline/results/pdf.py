@@ -8,6 +8,7 @@ import io
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from pipeline.common.labels import waktu
 from pipeline.results.monthly import MonthReport
 from pipeline.results.report import METRIC_LABELS, angka, month_name
 
@@ -97,7 +98,7 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
     doc.set_text_color(*doc.primary)
     doc.cell(0, 11, f"Laporan Bulanan {bulan}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.set_text_color(*doc.dark)
-    doc.para(f"{report.council} · dibuat {report.made_at:%d/%m/%Y %H:%M}")
+    doc.para(f"{report.council} · dibuat {waktu(report.made_at)}")
 
     doc.heading("Ringkasan")
     doc.rows(("Ukuran", "Jumlah"), [

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from pipeline.common import atomic
+from pipeline.common.labels import waktu
 from pipeline.common.project import Project
 from pipeline.export.folders import BULAN, tanggal
 from pipeline.results import charts
@@ -63,6 +64,7 @@ def _environment(project: Project) -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
     env.filters["tanggal"] = tanggal
+    env.filters["waktu"] = waktu  # "1 Des 2026, 05.00 WIB": the one label table
     env.filters["angka"] = angka
     env.filters["angka_atau"] = lambda v: "–" if v is None else angka(v)
     return env
