@@ -378,8 +378,9 @@ def test_on_a_computer_photos_are_reordered_by_dragging(browser, form_url):
                                                              target_position={"x": 5, "y": 40})
         assert _order(page) == [third, first, second]
         assert "Foto dipindahkan ke urutan 1." in page.locator("[data-photo-status]").text_content()
-        page.locator(f"figure[data-file='{third}']").drag_to(page.locator(f"figure[data-file='{second}']"),
-                                                             target_position={"x": 140, "y": 40})
+        target = page.locator(f"figure[data-file='{second}']")
+        page.locator(f"figure[data-file='{third}']").drag_to(target, target_position={
+            "x": target.bounding_box()["width"] - 5, "y": 40})  # the right half: after it
         assert _order(page) == [first, second, third]
     finally:
         context.close()
