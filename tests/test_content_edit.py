@@ -453,3 +453,10 @@ def test_bytes_that_only_look_like_a_jpeg_are_not_stripped():
     for bad in (b"", b"\xff\xd8", b"\xff\xd8\xff\xe1\x00\x40abc", b"\xff\xd8\xff\xda\x00\x02\x11\x22"):
         with pytest.raises(jpegstrip.NotJpeg):
             jpegstrip.strip_metadata(bad)
+
+
+def test_a_clean_jpeg_cut_short_is_refused_not_kept(scratch):
+    raw = phone_jpeg()
+    with pytest.raises(E.UploadRefused, match="rusak"):
+        E.intake_photo(scratch.content, raw[: len(raw) * 2 // 3], product_slug="tas", uploaded_name="IMG_3.JPG")
+    assert not list((scratch.content / "media").glob("tas-*"))

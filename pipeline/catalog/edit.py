@@ -36,7 +36,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from pipeline.catalog import jpegstrip
 from pipeline.catalog import reader as C
-from pipeline.catalog.media import FORMATS, MAX_PIXELS, to_rgb
+from pipeline.catalog.media import FORMATS, MAX_PIXELS, needs_conversion, to_rgb
 from pipeline.catalog.rupiah import parse_price
 from pipeline.common import atomic, safefile
 from pipeline.common import fields as F
@@ -478,8 +478,7 @@ def intake_photo(content: Path, data: bytes, *, product_slug: str, uploaded_name
                        "kirim foto yang lebih kecil (foto ponsel biasanya 2-8 MB)")
     if not data:
         raise _refused(shown, "file kosong", "pilih lagi fotonya")
-    image, as_is = _decode(data, shown)
-    raw = _stripped(data) if as_is else None
+    image, raw = _decode(data, shown)
     if raw is None:
         image.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
         out = io.BytesIO()
@@ -498,8 +497,8 @@ def intake_photo(content: Path, data: bytes, *, product_slug: str, uploaded_name
     return name
 
 
-def _decode(data: bytes, shown: str) -> tuple[Image.Image, bool]:
-    """The photo upright and in sRGB, and whether its own bytes can be kept (see `_keeps_as_is`)."""
+def _decode(data: bytes, shown: str) -> tuple[Image.Image, bytes | None]:
+    """The photo upright and in sRGB, or (for a photo kept as it is, see `_keeps_as_is`) its stripped bytes."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -509,11 +508,14 @@ def _decode(data: bytes, shown: str) -> tuple[Image.Image, bool]:
                 if im.width * im.height > MAX_PIXELS:
                     raise _refused(shown, f"gambar {im.width}x{im.height} piksel terlalu besar",
                                    "kirim foto asli dari ponsel, bukan panorama yang digabung")
-                im.load()  # a whole decode even for a photo kept as is: a cut-off or damaged file is refused here
+                kept = _stripped(data) if _keeps_as_is(im, len(data)) else None
+                if kept is not None:
+                    _check_decodes(kept)
+                    return im, kept
+                im.load()
                 upright = im
                 if im.getexif().get(ORIENTATION, 1) != 1:  # exif_transpose copies even an upright photo
                     upright = ImageOps.exif_transpose(im) or im
-                as_is = upright is im and _keeps_as_is(im, len(data))
                 rgb = to_rgb(upright)  # through a profile that parses (ImageCms) to sRGB; one that does not is ignored
     except UploadRefused:
         raise
@@ -522,19 +524,27 @@ def _decode(data: bytes, shown: str) -> tuple[Image.Image, bool]:
     except (OSError, SyntaxError, ValueError) as exc:
         raise _refused(shown, f"foto rusak ({exc})", "salin atau ekspor foto itu lagi, lalu coba lagi") from None
     rgb.info.pop("icc_profile", None)  # the pixels are sRGB now; a leftover tag would be applied twice by viewers
-    return rgb, as_is and rgb is im
+    return rgb, None
 
 
 ORIENTATION = 0x0112
-AS_IS_BYTES_PER_PIXEL = 0.6  # above this (quality ~97+) a re-encode at JPEG_QUALITY is worth its time in disk
+AS_IS_BYTES_PER_PIXEL = 0.6  # above this (quality ~97+) a re-encode at JPEG_QUALITY is worth its disk space
 
 
 def _keeps_as_is(im: Image.Image, size: int) -> bool:
     """An upright sRGB (or untagged) JPEG within MAX_LONG_SIDE and not needlessly heavy is kept byte for byte,
-    minus its metadata: a re-encode would only lose detail (a second lossy pass) and take the time of a
-    decode twice over. A greyscale, CMYK or otherwise tagged photo is converted, as before."""
-    return (im.format in ("JPEG", "MPO") and im.mode == "RGB" and max(im.size) <= MAX_LONG_SIDE
-            and size <= AS_IS_BYTES_PER_PIXEL * im.width * im.height)
+    minus its metadata: a re-encode would only lose detail (a second lossy pass) and cost most of an import's
+    time. Read from the headers alone; a greyscale, CMYK, rotated or otherwise tagged photo is converted."""
+    return (im.format in ("JPEG", "MPO") and not needs_conversion(im) and max(im.size) <= MAX_LONG_SIDE
+            and im.getexif().get(ORIENTATION, 1) == 1 and size <= AS_IS_BYTES_PER_PIXEL * im.width * im.height)
+
+
+def _check_decodes(kept: bytes) -> None:
+    """Every scan of the bytes to be stored is decoded (at 1/8 scale, libjpeg's own shortcut: the same entropy
+    decoding, no full-size pixels), so a cut-off or damaged file is refused as a re-encode would refuse it."""
+    with Image.open(io.BytesIO(kept)) as im:
+        im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+        im.load()
 
 
 def _stripped(data: bytes) -> bytes | None:

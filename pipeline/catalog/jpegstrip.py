@@ -10,6 +10,8 @@ between the scans of a progressive JPEG goes too.
 
 from __future__ import annotations
 
+import re
+
 SOI, EOI, SOS = 0xD8, 0xD9, 0xDA
 KEPT_APP = (0xE0, 0xEE)  # JFIF, Adobe
 STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7: no length field
@@ -57,15 +59,12 @@ def _is_metadata(marker: int) -> bool:
     return marker == 0xFE or (0xE0 <= marker <= 0xEF and marker not in KEPT_APP)
 
 
+MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")  # in a scan, 0xFF 0x00 is a stuffed byte and RSTn a restart
+
+
 def _scan_end(data: bytes, i: int) -> int:
     """Where a scan's entropy-coded bytes end: the first 0xFF not followed by a stuffed 0 or a restart."""
-    n = len(data)
-    while True:
-        j = data.find(b"\xff", i)
-        if j < 0 or j + 1 >= n:
-            raise NotJpeg("the image data has no end marker")
-        following = data[j + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7:
-            i = j + 2
-            continue
-        return j
+    m = MARKER.search(data, i)
+    if m is None:
+        raise NotJpeg("the image data has no end marker")
+    return m.start()
