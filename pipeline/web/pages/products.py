@@ -244,7 +244,7 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
             path.unlink(missing_ok=True)
         shown = {k: v for k, v in form.items() if isinstance(v, str)}
         shown["photos"] = [p for p in photos if (content / "media" / p).exists()]
-        shown["focus"] = {p: xy for p, xy in _typed_points(form).items() if xy}
+        shown["focus"] = {p: xy for p, xy in _typed_points(form).items() if xy and xy is not _BAD}
         return _form(request, None if create else slug, shown, _by_field(exc.problems), exc.problems, 400)
     state.wrote(content=True)
     message = "Produk baru tersimpan." if create else "Perubahan tersimpan."
