@@ -113,13 +113,14 @@ def main() -> int:
         assert not plan.errors, plan.errors[:3]
         t_apply, applied = timed(lambda: apply(plan_import(content, state, source, photos=photos), state))
         assert not applied.problems, applied.problems[:3]
-        t_check, cat = timed(lambda: load_catalog(content))
+        checks = [timed(lambda: load_catalog(content)) for _ in range(3)]  # the reference: their median,
+        t_check, cat = sorted(checks, key=lambda c: c[0])[1]  # a shared machine's one slow moment is not it
         assert len(cat.products) == args.rows and not cat.errors, cat.errors[:3]
         t_dry2, again = timed(lambda: plan_import(content, state, source, photos=photos))
         t_apply2, applied2 = timed(lambda: apply(plan_import(content, state, source, photos=photos), state))
         assert applied2.written == [] and all(e.status == "unchanged" for e in again.products)
     print(f"{args.rows} rows, {args.rows * 3} {'PNG' if args.png else 'JPEG'} photos")
-    print(f"check of the imported catalogue: {t_check:7.2f} s  (reference)")
+    print(f"check of the imported catalogue: {t_check:7.2f} s  (reference, the median of 3)")
     print(f"dry run (first import):          {t_dry:7.2f} s  = {t_dry / t_check:5.2f}x check (target <= 2x)")
     print(f"apply (first import):            {t_apply:7.2f} s  = {t_apply / t_check:5.2f}x check (target <= 10x)")
     print(f"dry run again (all unchanged):   {t_dry2:7.2f} s  = {t_dry2 / t_check:5.2f}x check")

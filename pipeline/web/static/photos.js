@@ -13,10 +13,14 @@
 
   function say(text) { if (status) { status.textContent = text; } }
 
-  // Numbers in the alt texts and button labels follow the order; the first figure is marked as the hero.
+  // Numbers in the alt texts and button labels follow the order; the first figure is marked as the hero;
+  // the first cannot move forward nor the last back.
   function renumber() {
-    photos().forEach(function (fig, i) {
+    var all = photos();
+    all.forEach(function (fig, i) {
       var n = i + 1;
+      fig.querySelector("[data-move='-1']").disabled = i === 0;
+      fig.querySelector("[data-move='1']").disabled = i === all.length - 1;
       fig.classList.toggle("hero", i === 0);
       fig.querySelector("img").alt = "Foto " + n + (i === 0 ? " (foto utama)" : "");
       fig.querySelector("[data-move='-1']").setAttribute("aria-label", "Pindahkan foto " + n + " ke depan");
@@ -48,7 +52,7 @@
     var mover = event.target.closest("[data-move]");
     if (mover) {
       move(fig, parseInt(mover.getAttribute("data-move"), 10));
-      mover.focus();
+      (mover.disabled ? fig.querySelector("[data-hero], [data-move]:not([disabled])") : mover).focus();
       return;
     }
     var hero = event.target.closest("[data-hero]");
