@@ -460,3 +460,12 @@ def test_a_clean_jpeg_cut_short_is_refused_not_kept(scratch):
     with pytest.raises(E.UploadRefused, match="rusak"):
         E.intake_photo(scratch.content, raw[: len(raw) * 2 // 3], product_slug="tas", uploaded_name="IMG_3.JPG")
     assert not list((scratch.content / "media").glob("tas-*"))
+
+
+def test_a_comment_under_the_photo_list_stays_under_it_when_its_last_photo_moves(styled):
+    path = styled.content / "products/tas-purun.yaml"
+    path.write_text(STYLED.replace("  - p3.jpg\n", "  - p3.jpg\n# foto dari Rina, Mei 2026\n"), encoding="utf-8")
+    E.save_product(styled.content, "tas-purun", {"photos": ["p3.jpg", "p1.jpg", "p2.jpg"]}, **known(styled))
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("photos:\n  - p3.jpg\n  - p1.jpg   # sampul\n  - file: p2.jpg\n    focus: [0.5, 0.4]\n"
+                         "# foto dari Rina, Mei 2026\n")

@@ -17,6 +17,7 @@ the same pixels, no second lossy encode.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import os
@@ -354,18 +355,40 @@ def _set_photos(data: CommentedMap, files: list) -> None:
 
 
 def _reorder(seq: CommentedSeq, new: list) -> None:
-    """Replace a list's entries, each end-of-line comment moving with its entry (ruamel keys them by index)."""
+    """Replace a list's entries, each end-of-line comment moving with its entry (ruamel keys them by index);
+    full-line comments after the list's last entry (ruamel hangs them on it) stay after the list."""
+    old = dict(seq.ca.items)
     where = {_entry_file(item): i for i, item in enumerate(seq)}
-    comments = {j: seq.ca.items[where[f]] for j, f in enumerate(map(_entry_file, new))
-                if where.get(f) in seq.ca.items}
+    last = _token(old, len(seq) - 1)
+    tail = last.value.partition("\n")[2] if last is not None else ""
     seq[:] = new
     seq.ca.items.clear()
-    seq.ca.items.update(comments)
-    for j, item in enumerate(new):  # a plain entry that became {file, focus}: its comment goes after `file:`
-        token = (comments.get(j) or [None])[0]
-        if isinstance(item, CommentedMap) and token is not None and token.value.strip().count("\n") == 0:
-            item.yaml_add_eol_comment(token.value.strip(), "file")
-            del seq.ca.items[j]
+    for j, item in enumerate(new):
+        i = where.get(_entry_file(item))
+        token = _token(old, i)
+        eol = token.value.partition("\n")[0] if token is not None else ""
+        if eol.strip() and isinstance(item, CommentedMap) and not item.ca.items.get("file"):
+            item.yaml_add_eol_comment(eol.strip(), "file")  # a plain entry that became {file, focus}
+            eol = ""
+        after = tail if j == len(new) - 1 else ""
+        if after.strip() and isinstance(item, CommentedMap) and item:
+            key = list(item)[-1]  # under a {file, focus} entry the comment hangs on its last key
+            slots = item.ca.items.setdefault(key, [None, None, None, None])
+            if slots[2] is None:
+                slots[2] = copy.copy(last)
+                slots[2].value = "\n" + after
+            else:
+                slots[2].value = slots[2].value.rstrip("\n") + "\n" + after
+            after = ""
+        if eol.strip() or after.strip():
+            moved = copy.copy(token if token is not None else last)
+            moved.value = (eol if eol.strip() else "") + "\n" + after
+            seq.ca.items[j] = [moved, None]
+
+
+def _token(comments: dict, index: int | None) -> Any:
+    entry = comments.get(index) if index is not None else None
+    return entry[0] if entry else None
 
 
 def _entry_file(item: Any) -> str:
