@@ -395,3 +395,94 @@ def test_each_channel_has_its_block_copy_button_and_posted_mark_at_phone_size(br
             shot(page, "15b-kanal-diunggah")
         finally:
             context.close()
+
+
+# The product form's photos: order, hero and focus point, on a phone-size page ---------------
+
+@pytest.fixture(scope="module")
+def form_url(tmp_path_factory, web_people_db) -> tuple[Scratch, str]:
+    """A catalogue of its own (one product, three photos), so the edits leave the module's project alone."""
+    from pipeline.web import create_app
+    s = Scratch(tmp_path_factory.mktemp("form") / "project")
+    s.write("crafts.yaml", "crafts:\n  - slug: anyaman-purun\n    name: Anyaman Purun\n")
+    s.write("artisans/ani.yaml", "name: Kelompok Anyaman Ani\nkecamatan: Tanjung Beringin\n"
+                                 "crafts: [anyaman-purun]\nphoto_consent: true\n")
+    s.photo("merah.jpg", size=(1080, 1440), colour=(170, 40, 40))
+    s.photo("hijau.jpg", size=(1080, 1440), colour=(40, 140, 60))
+    s.photo("biru.jpg", size=(1080, 1440), colour=(40, 60, 170))
+    s.product("tas-tiga", photos=("merah.jpg", "hijau.jpg", "biru.jpg"), name="Tas Tiga Warna",
+              extra="story: >\n  Dianyam tangan oleh Kelompok Ani\n  di pesisir Tanjung Beringin.\n")
+    (s.root / "state").mkdir()
+    shutil.copy2(web_people_db, s.root / "state" / "etalase.db")
+    app = create_app(Project.at(s.root), require_login=True, clock=FixedClock(NOW))
+    with served(app) as url:
+        yield s, url
+
+
+def _order(page) -> list[str]:
+    return page.eval_on_selector_all("[data-photo-editor] figure.photo", "fs => fs.map(f => f.dataset.file)")
+
+
+def test_a_curator_reorders_photos_picks_the_hero_and_taps_the_focus_point(browser, form_url):
+    from pipeline.catalog.reader import load_catalog
+    scratch, url = form_url
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=url)
+    page = context.new_page()
+    try:
+        login(page, "budi")
+        page.goto("/produk/tas-tiga")
+        shot(page, "07c-produk-foto")
+        assert _order(page) == ["merah.jpg", "hijau.jpg", "biru.jpg"]
+        page.get_by_role("button", name="Pindahkan foto 2 ke depan").click()
+        assert _order(page) == ["hijau.jpg", "merah.jpg", "biru.jpg"]
+        page.get_by_role("button", name="Pindahkan foto 1 ke belakang").click()
+        assert _order(page) == ["merah.jpg", "hijau.jpg", "biru.jpg"]
+        page.get_by_role("button", name="Pindahkan foto 2 ke belakang").click()
+        assert _order(page) == ["merah.jpg", "biru.jpg", "hijau.jpg"]
+        page.locator("figure[data-file='biru.jpg'] [data-hero]").click()
+        assert _order(page) == ["biru.jpg", "merah.jpg", "hijau.jpg"]
+        assert "Foto ini sekarang foto utama." in page.locator("[data-photo-status]").text_content()
+        # The focus point: a tap a quarter across and three quarters down biru's photo.
+        photo = page.locator("figure[data-file='biru.jpg'] img")
+        box = photo.bounding_box()
+        photo.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+        box = photo.bounding_box()  # the click scrolled the photo into view
+        marker = page.locator("figure[data-file='biru.jpg'] .focus-marker").bounding_box()
+        assert abs(marker["x"] + marker["width"] / 2 - (box["x"] + box["width"] * 0.25)) <= 2
+        assert abs(marker["y"] + marker["height"] / 2 - (box["y"] + box["height"] * 0.75)) <= 2
+        shot(page, "07d-produk-foto-diatur")
+        page.get_by_role("button", name="Simpan").click()
+        page.wait_for_url("**/produk/tas-tiga")
+        assert "Perubahan tersimpan." in page.content()
+        product = load_catalog(scratch.content).products["tas-tiga"]
+        assert [p.file for p in product.photos] == ["biru.jpg", "merah.jpg", "hijau.jpg"]
+        assert product.hero.focus == pytest.approx((0.25, 0.75), abs=0.01)
+        assert product.story == "Dianyam tangan oleh Kelompok Ani di pesisir Tanjung Beringin."
+        text = (scratch.content / "products/tas-tiga.yaml").read_text(encoding="utf-8")
+        assert "story: >\n  Dianyam tangan oleh Kelompok Ani\n" in text  # the folded story stays folded
+        saved = page.locator("figure[data-file='biru.jpg'] [data-focus-value]").input_value()
+        assert saved == "{} {}".format(*product.hero.focus)  # the reopened form shows the saved point
+    finally:
+        context.close()
+
+
+def test_on_a_computer_photos_are_reordered_by_dragging(browser, form_url):
+    """Playwright's drag scrolls between pressing and moving, so it is tried where all photos fit on screen."""
+    scratch, url = form_url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", base_url=url)
+    page = context.new_page()
+    try:
+        login(page, "budi")
+        page.goto("/produk/tas-tiga")
+        start = _order(page)
+        first, second, third = start
+        page.locator(f"figure[data-file='{third}']").drag_to(page.locator(f"figure[data-file='{first}']"),
+                                                             target_position={"x": 5, "y": 40})
+        assert _order(page) == [third, first, second]
+        assert "Foto dipindahkan ke urutan 1." in page.locator("[data-photo-status]").text_content()
+        target = page.locator(f"figure[data-file='{second}']")
+        page.locator(f"figure[data-file='{third}']").drag_to(target, target_position={
+            "x": target.bounding_box()["width"] - 5, "y": 40})  # the right half: after it
+        assert _order(page) == [first, second, third]
+    finally:
+        context.close()

@@ -210,7 +210,7 @@ def jpeg_with_gps(size=(640, 480), orientation: int = 1) -> bytes:
     return out.getvalue()
 
 
-def test_photo_is_reencoded_without_any_exif_and_named_by_its_bytes(scratch):
+def test_photo_is_stored_without_any_exif_and_named_by_its_bytes(scratch):
     raw = jpeg_with_gps()
     with Image.open(io.BytesIO(raw)) as im:
         assert im.getexif().get_ifd(0x8825)  # the upload really carries GPS
@@ -286,3 +286,186 @@ def test_upload_names_with_paths_are_refused(scratch, name):
     with pytest.raises(E.UploadRefused, match="jalur"):
         E.intake_photo(scratch.content, jpeg_with_gps(), product_slug="tas", uploaded_name=name)
     assert not (scratch.root / "x.jpg").exists() and not (scratch.content / "x.jpg").exists()
+
+
+# Block styles, photo order and focus (the product form) ------------------------------------
+
+STYLED = """\
+name: Tas Purun
+artisan: ani
+craft: anyaman-purun
+price: 150000
+story: >
+  Tas ini dianyam tangan oleh Kelompok Ani di pesisir
+  Tanjung Beringin dari purun yang dijemur tiga hari.
+# cerita bahasa Inggris ditulis Rina
+story_en: |
+  Hand-woven by the Ani group.
+  Dried purun, natural dyes.
+size: 35 x 28 x 12 cm  # diukur ulang November
+photos:
+  - p1.jpg   # sampul
+  - file: p2.jpg
+    focus: [0.5, 0.4]
+  - p3.jpg
+"""
+
+
+@pytest.fixture
+def styled(scratch):
+    scratch.photo("p1.jpg", size=(1080, 1440))
+    scratch.photo("p2.jpg", size=(1080, 1440))
+    scratch.photo("p3.jpg", size=(1080, 1440))
+    scratch.write("products/tas-purun.yaml", STYLED)
+    return scratch
+
+
+def form_save(scratch, **changed) -> str:
+    """What the dashboard's form does: every field as the form shows it (stripped text), some changed."""
+    from pipeline.catalog.reader import PRODUCT_FIELDS
+    from pipeline.web.pages.products import file_values
+    path = scratch.content / "products/tas-purun.yaml"
+    shown = {k: str(v) for k, v in file_values(path, "x", ("photos",)).items() if not k.startswith("_")}
+    shown.pop("photos")
+    values = E.values_from_form({**{k: v.strip() for k, v in shown.items()}, **changed}, PRODUCT_FIELDS)
+    E.save_product(scratch.content, "tas-purun", values, **known(scratch))
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_form_save_of_another_field_keeps_the_folded_story_the_block_and_every_comment(styled):
+    text = form_save(styled, price="175rb")
+    assert text == STYLED.replace("price: 150000", "price: 175000")
+
+
+def test_a_form_save_of_the_same_values_rewrites_nothing(styled):
+    assert form_save(styled) == STYLED
+
+
+def test_editing_the_folded_story_keeps_it_folded_at_the_curators_width(styled):
+    story = ("Tas ini dianyam tangan oleh Kelompok Ani di pesisir Tanjung Beringin dari purun yang dijemur "
+             "tiga hari. Pewarnanya dari kulit kayu dan daun, dicelup dua kali supaya warnanya tahan lama.")
+    text = form_save(styled, story=story)
+    block = text.split("story: >\n")[1].split("# cerita")[0]
+    lines = block.splitlines()
+    assert len(lines) > 2 and all(line.startswith("  ") and len(line) <= 2 + 54 for line in lines)
+    assert "# cerita bahasa Inggris ditulis Rina\nstory_en: |\n  Hand-woven by the Ani group.\n" in text
+    assert load_catalog(styled.content).products["tas-purun"].story == story
+
+
+def test_editing_a_literal_block_keeps_it_a_block_with_its_final_newline(styled):
+    text = form_save(styled, story_en="Hand-woven by the Ani group.\nDried purun, natural dyes.\nMade to order.")
+    assert "story_en: |\n  Hand-woven by the Ani group.\n  Dried purun, natural dyes.\n  Made to order.\nsize:" in text
+    assert "size: 35 x 28 x 12 cm  # diukur ulang November" in text
+    assert load_catalog(styled.content).products["tas-purun"].story_en.endswith("natural dyes.\nMade to order.")
+
+
+def test_fold_positions_break_at_single_spaces_within_the_width():
+    text = "satu dua tiga empat lima enam tujuh delapan"
+    cuts = E.fold_positions(text, 15)
+    parts = [text[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(text)], strict=True)]
+    assert parts == ["satu dua tiga", "empat lima enam", "tujuh delapan"]
+    assert E.fold_positions("kata  dua", 3) == []  # two spaces cannot fold
+    assert E.fold_positions("pendek", 40) == []
+
+
+def test_reordered_photos_keep_their_comments_and_focus_and_the_first_is_the_hero(styled):
+    E.save_product(styled.content, "tas-purun", {"photos": ["p3.jpg", "p1.jpg", "p2.jpg"]}, **known(styled))
+    text = (styled.content / "products/tas-purun.yaml").read_text(encoding="utf-8")
+    assert "photos:\n  - p3.jpg\n  - p1.jpg   # sampul\n  - file: p2.jpg\n    focus: [0.5, 0.4]\n" in text
+    product = load_catalog(styled.content).products["tas-purun"]
+    assert product.hero.file == "p3.jpg" and product.photos[2].focus == (0.5, 0.4)
+
+
+def test_a_focus_point_is_saved_on_the_photo_entry_in_the_curators_form(styled):
+    E.save_product(styled.content, "tas-purun", {"photos": [
+        {"file": "p1.jpg", "focus": (0.25, 0.7)}, {"file": "p2.jpg", "focus": (0.3333333, 0.4)},
+        {"file": "p3.jpg", "focus": (0.5, 0.5)}]}, **known(styled))
+    text = (styled.content / "products/tas-purun.yaml").read_text(encoding="utf-8")
+    assert ("photos:\n  - file: p1.jpg  # sampul\n    focus: [0.25, 0.7]\n  - file: p2.jpg\n    focus: [0.333, 0.4]\n"
+            "  - p3.jpg\n") in text  # the centre, p3's default, is not written
+    product = load_catalog(styled.content).products["tas-purun"]
+    assert [p.focus for p in product.photos] == [(0.25, 0.7), (0.333, 0.4), (0.5, 0.5)]
+
+
+def test_a_focus_point_outside_the_photo_is_refused_and_nothing_is_written(styled):
+    with pytest.raises(ContentError) as err:
+        E.save_product(styled.content, "tas-purun", {"photos": [{"file": "p1.jpg", "focus": (1.4, 0.2)}]},
+                       **known(styled))
+    (problem,) = err.value.problems
+    assert problem.field == "photos[0].focus" and "titik fokus" in problem.message
+    assert (styled.content / "products/tas-purun.yaml").read_text(encoding="utf-8") == STYLED
+
+
+# Photos kept as they are (no second lossy encode) -----------------------------------------
+
+def phone_jpeg(progressive: bool = False, quality: int = 85, icc: bytes | None = None) -> bytes:
+    """A JPEG as a phone sends it: EXIF with GPS, an XMP block, a comment, and a motion clip after the image."""
+    im = Image.new("RGB", (800, 600), (180, 120, 60))
+    for x in range(0, 800, 16):
+        im.paste((40 + x % 200, 90, 30), (x, 100, x + 7, 500))
+    exif = Image.Exif()
+    exif[0x010F] = "Ponsel Contoh"
+    exif[0x8825] = {1: "N", 2: (3.0, 35.0, 12.5), 3: "E", 4: (98.0, 59.0, 1.0)}
+    out = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    im.save(out, "JPEG", quality=quality, exif=exif.tobytes(), progressive=progressive, comment=b"Desa Pematang",
+            **extra)
+    raw = out.getvalue()
+    xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>GPSLatitude 3,35.2N</x:xmpmeta>"
+    raw = raw[:2] + b"\xff\xe1" + (len(xmp) + 2).to_bytes(2, "big") + xmp + raw[2:]
+    return raw + b"ftypmp42 motion photo clip"
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_clean_jpeg_is_kept_pixel_for_pixel_with_its_metadata_cut_out(scratch, progressive):
+    from PIL import ImageChops
+    raw = phone_jpeg(progressive)
+    name = E.intake_photo(scratch.content, raw, product_slug="tas-purun", uploaded_name="IMG_0002.JPG")
+    kept = (scratch.content / "media" / name).read_bytes()
+    for secret in (b"Ponsel Contoh", b"GPSLatitude", b"Desa Pematang", b"motion photo", b"Exif"):
+        assert secret not in kept
+    assert kept.endswith(b"\xff\xd9") and len(kept) < len(raw)
+    with Image.open(io.BytesIO(raw)) as a, Image.open(io.BytesIO(kept)) as b:
+        assert not b.getexif() and "comment" not in b.info and b.info.get("progressive", 0) == a.info.get(
+            "progressive", 0)
+        assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None  # not one pixel changed
+
+
+def test_a_heavy_or_colour_tagged_jpeg_is_still_converted(scratch):
+    from icc_profiles import matrix_profile
+
+    from pipeline.catalog.jpegstrip import strip_metadata
+    p3 = phone_jpeg(icc=matrix_profile())
+    name = E.intake_photo(scratch.content, p3, product_slug="tas")
+    assert (scratch.content / "media" / name).read_bytes() != strip_metadata(p3)  # converted to sRGB, not kept
+    with Image.open(scratch.content / "media" / name) as im:
+        assert "icc_profile" not in im.info and not im.getexif()
+    noisy = Image.effect_noise((900, 900), 120).convert("RGB")
+    heavy = io.BytesIO()
+    noisy.save(heavy, "JPEG", quality=100)
+    assert len(heavy.getvalue()) > E.AS_IS_BYTES_PER_PIXEL * 900 * 900
+    name = E.intake_photo(scratch.content, heavy.getvalue(), product_slug="tas")
+    assert (scratch.content / "media" / name).stat().st_size < len(heavy.getvalue())  # re-encoded at quality 90
+
+
+def test_bytes_that_only_look_like_a_jpeg_are_not_stripped():
+    from pipeline.catalog import jpegstrip
+    for bad in (b"", b"\xff\xd8", b"\xff\xd8\xff\xe1\x00\x40abc", b"\xff\xd8\xff\xda\x00\x02\x11\x22"):
+        with pytest.raises(jpegstrip.NotJpeg):
+            jpegstrip.strip_metadata(bad)
+
+
+def test_a_clean_jpeg_cut_short_is_refused_not_kept(scratch):
+    raw = phone_jpeg()
+    with pytest.raises(E.UploadRefused, match="rusak"):
+        E.intake_photo(scratch.content, raw[: len(raw) * 2 // 3], product_slug="tas", uploaded_name="IMG_3.JPG")
+    assert not list((scratch.content / "media").glob("tas-*"))
+
+
+def test_a_comment_under_the_photo_list_stays_under_it_when_its_last_photo_moves(styled):
+    path = styled.content / "products/tas-purun.yaml"
+    path.write_text(STYLED.replace("  - p3.jpg\n", "  - p3.jpg\n# foto dari Rina, Mei 2026\n"), encoding="utf-8")
+    E.save_product(styled.content, "tas-purun", {"photos": ["p3.jpg", "p1.jpg", "p2.jpg"]}, **known(styled))
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("photos:\n  - p3.jpg\n  - p1.jpg   # sampul\n  - file: p2.jpg\n    focus: [0.5, 0.4]\n"
+                         "# foto dari Rina, Mei 2026\n")

@@ -442,3 +442,11 @@ def test_an_artisan_sheet_headed_pengrajin_names_the_artisans(scratch, tmp_path)
     assert [(e.slug, e.values["name"], e.values["kecamatan"]) for e in plan.artisans] == [
         ("bu-ros", "Bu Ros", "Sei Bamban")]
     assert [p.message for p in plan.problems] == ["no photo consent recorded"]
+
+
+def test_without_a_region_list_kecamatan_are_not_checked_as_check_and_the_form_do(scratch, tmp_path):
+    (scratch.content / "region.yaml").unlink()
+    source = xlsx(tmp_path / "p.xlsx", {"Data UMKM": [["Nama Pengrajin", "Kecamatan", "Desa"],
+                                                      ["Bu Ros", "Sei Bamban", "Gempolan"]]})
+    plan = run_plan(scratch, source)
+    assert not plan.errors and plan.artisans[0].values["kecamatan"] == "Sei Bamban"

@@ -227,3 +227,33 @@ def test_forms_open_for_files_that_are_not_a_mapping_and_keep_a_lone_craft(web_o
     assert c.get("/pengrajin/daftar").status_code == 200
     assert c.get("/produk/daftar").status_code == 200
     assert '<input type="checkbox" name="crafts" value="tenun" checked>' in c.get("/pengrajin/satu").text
+
+
+def test_the_form_saves_the_photo_order_and_a_tapped_focus_point(web_office):
+    web_office.photo("p2.jpg", size=(1080, 1440))
+    path = web_office.content / "products/tas-purun.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - p1.jpg\n", "  - p1.jpg\n  - file: p2.jpg\n"
+                                                                            "    focus: [0.5, 0.3]\n"),
+                    encoding="utf-8")
+    c = client(web_office)
+    form = c.get("/produk/tas-purun").text
+    assert 'name="focus:p2.jpg" value="0.5 0.3"' in form and 'name="focus:p1.jpg" value=""' in form
+    assert form.index('data-file="p1.jpg"') < form.index('data-file="p2.jpg"')
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "_text_hash": _hidden(form, "_text_hash"),
+                                          "name": "Produk tas-purun", "artisan": "ani", "craft": "anyaman-purun",
+                                          "price": "Rp 150.000", "keep": ["p2.jpg", "p1.jpg"],
+                                          "focus:p2.jpg": "0.5 0.3", "focus:p1.jpg": "0.25 0.75"})
+    assert r.status_code == 200 and "Perubahan tersimpan." in r.text
+    product = load_catalog(web_office.content).products["tas-purun"]
+    assert [(p.file, p.focus) for p in product.photos] == [("p2.jpg", (0.5, 0.3)), ("p1.jpg", (0.25, 0.75))]
+    assert product.hero.file == "p2.jpg"
+
+
+def test_a_focus_point_that_is_not_two_fractions_is_refused_in_indonesian(web_office):
+    c = client(web_office)
+    before = (web_office.content / "products/tas-purun.yaml").read_bytes()
+    form = c.get("/produk/tas-purun").text
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "name": "Produk tas-purun", "artisan": "ani",
+                                          "craft": "anyaman-purun", "keep": "p1.jpg", "focus:p1.jpg": "kiri atas"})
+    assert r.status_code == 400 and "titik fokus tidak terbaca" in r.text
+    assert (web_office.content / "products/tas-purun.yaml").read_bytes() == before

@@ -182,6 +182,12 @@ def to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
+def needs_conversion(im: Image.Image) -> bool:
+    """Whether to_rgb would change this image's pixels: not RGB, or tagged with a colour space other than sRGB."""
+    icc = im.info.get("icc_profile")
+    return im.mode != "RGB" or bool(icc and not _is_srgb(icc))
+
+
 def _srgb_from(im: Image.Image, icc: bytes) -> Image.Image:
     """Convert through the embedded profile; an unreadable profile falls back to a plain conversion."""
     try:

@@ -5,7 +5,7 @@ rows that did not change are never touched; a write that still fails leaves its 
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,27 +35,34 @@ def apply(plan: Plan, state: Path) -> Applied:
                                                           known_crafts=crafts, finish=record.stamp))
     artisans = {p.stem for p in (content / "artisans").glob("*.yaml")}
     todo = [e for e in plan.products if e.status in WRITTEN]
-    # Decoding and re-encoding photos is nearly all of an apply's time, and Pillow lets go of the GIL
-    # while it does it: one product's photos per worker, the writes of YAML stay in order below.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        intakes = {id(e): pool.submit(_take_in, content, e) for e in todo if e.intake}
-        for entry in todo:
-            _product(out, content, entry, intakes.get(id(entry)), cache, artisans, crafts)
+    # Taking in photos, writing the YAML and fsyncing both are nearly all of an apply's time, and Pillow and
+    # the file system let go of the GIL meanwhile: each product whole in a worker (each writes only its own
+    # files), the outcomes gathered in the sheet's order so the report and the photo cache read the same.
+    with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) * 2)) as pool:
+        done = [pool.submit(_product, content, e, artisans, crafts) for e in todo]
+        for future in done:
+            entry, exc, created, taken = future.result()
+            for key, name in taken:
+                cache.put(key, name)
+            if exc is not None:
+                _failed(out, entry, exc, created)
+            elif entry.status != UNCHANGED:
+                out.written.append(entry)
     cache.save()
     return out
 
 
-def _product(out: Applied, content: Path, entry: Entry, intake: Future | None, cache: record.PhotoCache,
-             artisans: set[str], crafts: list[str]) -> None:
+def _product(content: Path, entry: Entry, artisans: set[str], crafts: list[str]
+             ) -> tuple[Entry, ContentError | None, list[Path], list[tuple[str, str]]]:
+    """One product's photos taken in and its file written: (entry, the refusal if any, files it created,
+    photo cache entries). Runs in a worker thread; touches nothing shared."""
     created: list[Path] = []
-    if intake is not None:
+    taken: list[tuple[str, str]] = []
+    if entry.intake:
         try:
-            names, created, taken = intake.result()
+            names, created, taken = _take_in(content, entry)
         except ContentError as exc:
-            _failed(out, entry, exc, getattr(exc, "created", []))
-            return
-        for key, name in taken:
-            cache.put(key, name)
+            return entry, exc, getattr(exc, "created", []), []
         entry.values["photos"] = names
         if entry.exists and "photos" in entry.changed:
             current = photo_names(_current_photos(content, entry.slug))
@@ -63,10 +70,13 @@ def _product(out: Applied, content: Path, entry: Entry, intake: Future | None, c
                 entry.changed = tuple(c for c in entry.changed if c != "photos")
                 if not entry.changed:
                     entry.status = UNCHANGED  # a lost cache: the same photos, named the same
-                    return
-    _save(out, entry, lambda e: edit.save_product(content, e.slug, _values(e), create=not e.exists,
-                                                  known_artisans=artisans, known_crafts=crafts,
-                                                  finish=record.stamp), created)
+                    return entry, None, [], taken
+    try:
+        edit.save_product(content, entry.slug, _values(entry), create=not entry.exists, known_artisans=artisans,
+                          known_crafts=crafts, finish=record.stamp)
+    except ContentError as exc:
+        return entry, exc, created, []
+    return entry, None, created, taken
 
 
 def _values(entry: Entry) -> dict:

@@ -334,6 +334,8 @@ class Planner:
         return None
 
     def _kecamatan(self, typed: str, at: str, bad: set) -> str | None:
+        if not self.kecamatan:
+            return typed  # no region.yaml list: not checked, as the catalogue and the dashboard's form do
         for k in self.kecamatan:
             if normal(k) == normal(typed):
                 return k  # written as the regency spells it

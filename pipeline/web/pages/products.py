@@ -162,7 +162,19 @@ def slugify(name: str) -> str:
 
 
 def _current_values(state: WebState, slug: str) -> tuple[dict, dict]:
-    return file_values(E.product_path(state.project.content, slug), f"content/products/{slug}.yaml", ("photos",)), {}
+    path = E.product_path(state.project.content, slug)
+    values = file_values(path, f"content/products/{slug}.yaml", ("photos",))
+    if "_broken" not in values:
+        data = load(path).data
+        values["focus"] = photo_focus(data.get("photos") if isinstance(data, dict) else None)
+    return values, {}
+
+
+def photo_focus(raw) -> dict[str, list]:
+    """The focus points the file gives its photos, by file name (for the form's markers)."""
+    items = raw if isinstance(raw, list) else []
+    return {str(i.get("file")): i["focus"] for i in items if isinstance(i, dict) and isinstance(i.get("focus"), list)
+            and len(i["focus"]) == 2}
 
 
 def file_values(path: Path, shown: str, lists: tuple[str, ...]) -> dict:
@@ -211,10 +223,11 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
     content = state.project.content
     values = E.values_from_form({k: v for k, v in form.items() if isinstance(v, str)}, PRODUCT_FIELDS)
     kept = [f for f in form.getlist("keep") if isinstance(f, str)]
-    hero = form.get("hero")
+    hero = form.get("hero")  # the form's order already puts the hero first; an explicit `hero` still wins
     photos = [hero] + [f for f in kept if f != hero] if isinstance(hero, str) and hero in kept else kept
     created: list[Path] = []
     try:
+        points = focus_points(form, photos)
         for upload in form.getlist("new_photos"):
             if isinstance(upload, UploadFile) and upload.filename:
                 name, new = intake(content, upload, slug)
@@ -222,7 +235,7 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
                     created.append(content / "media" / name)
                 if name not in photos:
                     photos.append(name)
-        values["photos"] = photos
+        values["photos"] = [{"file": p, "focus": points[p]} if p in points else p for p in photos]
         cat = state.catalog()
         E.save_product(content, slug, values, create=create, base_hash=form.get("_text_hash") or None,
                        known_artisans=cat.artisans, known_crafts=cat.crafts)
@@ -231,6 +244,7 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
             path.unlink(missing_ok=True)
         shown = {k: v for k, v in form.items() if isinstance(v, str)}
         shown["photos"] = [p for p in photos if (content / "media" / p).exists()]
+        shown["focus"] = {p: xy for p, xy in _typed_points(form).items() if xy and xy is not _BAD}
         return _form(request, None if create else slug, shown, _by_field(exc.problems), exc.problems, 400)
     from pipeline.web.pages.days import content_saved  # days.py imports this module
 
@@ -242,6 +256,43 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
         message += " Produk yang sudah disetujui perlu ditinjau ulang oleh kurator."
     flash(request, message)
     return RedirectResponse(f"/produk/{slug}", status_code=303)
+
+
+FOCUS = "focus:"  # form fields `focus:<file>` = "x y", the photo's focus point as fractions (set by a tap)
+
+
+def focus_points(form: FormData, photos: list[str]) -> dict[str, tuple[float, float]]:
+    """The focus point the form gives each kept photo (an empty field leaves the photo's point as it is)."""
+    out = {}
+    for name, point in _typed_points(form).items():
+        if name not in photos or not point:
+            continue
+        if point is _BAD:
+            raise ContentError.single("formulir", None, f"photos.{name}.focus", "titik fokus tidak terbaca",
+                                      "ketuk lagi bagian foto yang penting, lalu simpan")
+        out[name] = point
+    return out
+
+
+_BAD = (-1.0, -1.0)
+
+
+def _typed_points(form: FormData) -> dict[str, tuple[float, float] | None]:
+    out: dict[str, tuple[float, float] | None] = {}
+    for key, raw in form.items():
+        if not key.startswith(FOCUS) or not isinstance(raw, str):
+            continue
+        parts = raw.replace(",", " ").split()
+        if not parts:
+            out[key[len(FOCUS):]] = None
+            continue
+        try:
+            x, y = (float(v) for v in parts)
+        except ValueError:
+            out[key[len(FOCUS):]] = _BAD
+            continue
+        out[key[len(FOCUS):]] = (x, y) if 0 <= x <= 1 and 0 <= y <= 1 else _BAD
+    return out
 
 
 def intake(content: Path, upload: UploadFile, slug: str) -> tuple[str, bool]:
