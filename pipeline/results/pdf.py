@@ -8,7 +8,7 @@ import io
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from pipeline.common.labels import waktu
+from pipeline.common.labels import tanggal, waktu
 from pipeline.results.monthly import MonthReport
 from pipeline.results.report import METRIC_LABELS, angka, month_name
 
@@ -139,7 +139,7 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
                 else:
                     row.cell("tanpa sampul")
                 where = f"{t.artisan}, {t.kecamatan}" if t.kecamatan else t.artisan
-                row.cell(f"{t.product}\n{where}\n{t.day:%d/%m/%Y}")
+                row.cell(f"{t.product}\n{where}\n{tanggal(t.day, with_weekday=False)}")
                 row.cell(angka(t.views) + (f"\n{angka(t.likes)} suka" if t.likes is not None else ""))
     else:
         doc.para("Belum ada hasil yang dicatat untuk unggahan bulan ini.")
