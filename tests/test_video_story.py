@@ -95,6 +95,8 @@ def test_story_splits_at_sentences_and_clauses_into_phrases_of_two_lines(scratch
     assert sum(p.endswith(ends) for p in phrases) >= len(phrases) - 1  # breaks fall on punctuation
     assert split("Satu. Dua, tiga.", lambda t: len(t) <= 6) == ["Satu.", "Dua,", "tiga."]
     assert split("kata kata kata kata", lambda t: len(t) <= 10) == ["kata kata", "kata kata"]
+    # a clause too long for one phrase is halved, never a full phrase and a lone last word
+    assert split("satu dua tiga empat lima", lambda t: len(t) <= 20) == ["satu dua", "tiga empat lima"]
 
 
 def test_story_phrases_are_big_inside_the_safe_box_and_contrasted(scratch):

@@ -63,15 +63,24 @@ def split(story: str, fits: Callable[[str], bool]) -> list[str]:
 
 
 def _by_words(text: str, fits: Callable[[str], bool]) -> list[str]:
-    out, current = [], ""
-    for word in text.split():
+    """Between words, in as few pieces as greedy filling needs, but evened out: a long clause becomes
+    two halves rather than a full phrase and a lone last word ("... di Sei" / "Rampah.")."""
+    words = text.split()
+    greedy, current = [], ""
+    for word in words:
         joined = f"{current} {word}".strip()
         if current and not fits(joined):
-            out.append(current)
+            greedy.append(current)
             current = word
         else:
             current = joined
-    return out + ([current] if current else [])
+    greedy += [current] if current else []
+    k = len(greedy)
+    if k < 2:
+        return greedy
+    bounds = [round(i * len(words) / k) for i in range(k + 1)]
+    even = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return even if all(piece and fits(piece) for piece in even) else greedy
 
 
 def timed(plan: Plan, phrases: list[str], per_scene: int, fade: int) -> tuple[list[Phrase], int]:
