@@ -10,38 +10,26 @@ test-artifacts/screenshots/ (2x-numbered from 20).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
-from conftest import REPO, WEB_PASSWORDS, make_scratch, make_shop, served
+from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from conftest import WEB_PASSWORDS, make_scratch, make_shop, served
 
 from pipeline.build import orchestrate as B
 from pipeline.common.clock import FixedClock
 from pipeline.common.project import Project
 from pipeline.export import folders as X
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-SHOTS = REPO / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 CLOCK_AT = dt.datetime(2026, 9, 30, 22, 0, tzinfo=dt.UTC)  # 05:00 WIB, Thursday 1 October 2026
 DAY1, DAY2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)
 HANG = 300_000  # ms: only bounds a hang; every wait ends on what the page or the build does
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists() and os.environ.get("CI"):
-    pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing: .ci/run installs Debian's chromium",
-                pytrace=False)
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+sync_api = require_chromium()
 
 
 class Held:

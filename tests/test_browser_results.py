@@ -7,12 +7,11 @@ day-7 reading; both readings are kept. Screenshots go to test-artifacts/screensh
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-from pathlib import Path
 
 import pytest
-from conftest import REPO, WEB_PASSWORDS, Scratch, served, web_approve
+from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from conftest import WEB_PASSWORDS, Scratch, served, web_approve
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
@@ -20,23 +19,12 @@ from pipeline.plan import ledger as planstate
 from pipeline.results.readings import readings
 from pipeline.store import db as store
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-SHOTS = REPO / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
 POSTED = dt.date(2026, 11, 21)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists() and os.environ.get("CI"):
-    pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing: .ci/run installs Debian's chromium",
-                pytrace=False)
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+sync_api = require_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -5,31 +5,19 @@ to look at. Skips, saying why, only when chromium or Playwright is missing."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-from conftest import REPO, make_scratch, seed_year, served
+from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from conftest import make_scratch, seed_year, served
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-SHOTS = REPO / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 NOW = dt.datetime(2027, 1, 3, 10, 0, tzinfo=zone("Asia/Jakarta"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists() and os.environ.get("CI"):
-    pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing: .ci/run installs Debian's chromium",
-                pytrace=False)
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+sync_api = require_chromium()
 
 
 @pytest.fixture(scope="module")
