@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import sys
 
@@ -268,10 +269,17 @@ def client(root, user="ayu") -> TestClient:
 
 
 def test_insights_page_shows_medians_counts_and_charts(year):
-    html = client(year.root).get("/wawasan").text
+    c = client(year.root)
+    html = c.get("/wawasan").text
     assert '<a href="/wawasan" aria-current="page">Wawasan</a>' in html
     assert "365 dari 365 unggahan" in html and "<strong>2.000</strong>" in html
-    assert html.count('src="data:image/svg+xml;base64,') == 9  # the timeline and one chart per grouping
+    urls = re.findall(r'<img src="(/wawasan/grafik/[0-9a-f]{20}\.svg)"', html)
+    assert len(set(urls)) == 9  # the timeline and one chart per grouping, as images: the page stays light
+    assert len(html.encode("utf-8")) < 150_000
+    chart = c.get(urls[0])
+    assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    assert chart.text.startswith("<svg") and "immutable" in chart.headers["cache-control"]
+    assert c.get("/wawasan/grafik/" + "0" * 20 + ".svg").status_code == 404
     assert "Tenun Sergai</td>" in html and "Judul kait yang ditulis" in html
     hook = html.split("<td>Judul kait yang ditulis", 1)[1].split("</tr>", 1)[0]
     assert "sedikit data" in hook and '<td class="n">4</td>' in hook
@@ -302,7 +310,7 @@ def test_insights_page_for_one_channel(year):
 def test_insights_page_without_matplotlib_shows_tables_and_a_note(year, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     html = client(year.root).get("/wawasan").text
-    assert "data:image/svg" not in html and "Grafik belum bisa digambar" in html
+    assert "/wawasan/grafik/" not in html and "Grafik belum bisa digambar" in html
     assert '<details class="numbers" open>' in html and "Sipispis" in html
 
 
@@ -361,7 +369,7 @@ def test_cli_report_writes_last_months_files(year, tmp_path, monkeypatch, capsys
 
 def test_insights_page_before_any_post(scratch, tmp_path):
     html = client(scratch.root).get("/wawasan").text
-    assert "Belum ada hari yang ditandai sudah diunggah" in html and "data:image/svg" not in html
+    assert "Belum ada hari yang ditandai sudah diunggah" in html and "/wawasan/grafik/" not in html
     assert "masih <strong>19.00</strong>" in html
 
 

@@ -6,11 +6,13 @@ otherwise the same numbers as tables with a note."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from pipeline.common.channels import SPECS
 from pipeline.common.errors import EtalaseError, NotFound
@@ -39,6 +41,11 @@ TITLE_SOURCES = {"hook": "Judul kait yang ditulis", "derived": "Judul dari nama 
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
               "frame-ancestors 'none'")
 REPORT_FILE = re.compile(r"^\d{4}-\d{2}\.(html|pdf)$")
+CHART_FILE = re.compile(r"^[0-9a-f]{20}\.svg$")
+# Drawn charts by content digest, served as images (/wawasan/grafik/<digest>.svg) so the page itself stays
+# light on a phone (inline, nine charts weighed ~300 KB) and a chart already seen comes from the cache.
+_CHARTS: OrderedDict[str, str] = OrderedDict()
+KEPT_CHARTS = 64
 
 
 @dataclass(frozen=True)
@@ -121,14 +128,37 @@ def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
 
     def draw() -> dict[str, str]:
         style = _style(state)
-        out = {"timeline": charts.svg_uri(charts.timeline(items, style=style))} if items else {}
+        out = {"timeline": _kept(charts.svg(charts.timeline(items, style=style)))} if items else {}
         for name, rows in numbers:
             if rows:
                 groups = [g for _, g in rows]
-                out[name] = charts.svg_uri(charts.bars(groups, {g.key: label for label, g in rows}, style=style))
+                out[name] = _kept(charts.svg(charts.bars(groups, {g.key: label for label, g in rows}, style=style)))
         return out
 
-    return state.memo("wawasan-grafik", draw, key=(timeline, repr(numbers), _stat_brand(state)))
+    urls = state.memo("wawasan-grafik", draw, key=(timeline, repr(numbers), _stat_brand(state)))
+    if any(url.rsplit("/", 1)[-1].removesuffix(".svg") not in _CHARTS for url in urls.values()):
+        urls = draw()  # pushed out of the kept charts by other views: draw them again
+    return urls
+
+
+def _kept(svg: str) -> str:
+    """Keep a drawn chart under its digest; its URL."""
+    digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:20]
+    _CHARTS[digest] = svg
+    _CHARTS.move_to_end(digest)
+    while len(_CHARTS) > KEPT_CHARTS:
+        _CHARTS.popitem(last=False)
+    return f"/wawasan/grafik/{digest}.svg"
+
+
+@router.get("/wawasan/grafik/{name}")
+def chart_file(name: str):
+    """A drawn chart (behind the router's login, like the page)."""
+    svg = _CHARTS.get(name.removesuffix(".svg")) if CHART_FILE.match(name) else None
+    if svg is None:
+        raise NotFound(name)
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
 
 def _stat_brand(state):
