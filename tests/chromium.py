@@ -3,6 +3,7 @@ the phone's size, and the rule that CI runs these tests (a missing browser fails
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -24,3 +25,25 @@ def require_chromium():
         pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium "
                     "(.ci/run does this before the tests)", allow_module_level=True)
     return pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+
+
+@contextlib.contextmanager
+def launched(sync_api):
+    """Headless Debian chromium through Playwright, closed afterwards; the screenshot folder made."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def shot(page, name: str) -> None:
+    """Save the whole page (lazy images loaded first); a phone page must never scroll sideways."""
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("[...document.images].every(i => i.complete)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"

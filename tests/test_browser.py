@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from chromium import PHONE, SHOTS, launched, require_chromium, shot
 from conftest import WEB_PASSWORDS, Scratch, served, web_approve, web_built_day
 
 from pipeline.common.clock import FixedClock, zone
@@ -84,11 +84,8 @@ def base_url(project) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with launched(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -100,15 +97,6 @@ def phone(browser, base_url):
     yield page
     context.close()
 
-
-def shot(page, name: str) -> None:
-    """Save the whole page (lazy images loaded first); a phone page must never scroll sideways."""
-    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("[...document.images].every(i => i.complete)")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
 def login(page, name: str) -> None:

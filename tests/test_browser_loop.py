@@ -15,7 +15,7 @@ import shutil
 import threading
 
 import pytest
-from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from chromium import PHONE, launched, require_chromium, shot
 from conftest import WEB_PASSWORDS, make_scratch, make_shop, served
 
 from pipeline.build import orchestrate as B
@@ -97,11 +97,8 @@ def base_url(project, held):
 
 @pytest.fixture(scope="module")
 def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with launched(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -112,12 +109,6 @@ def phone(browser, base_url):
     yield page
     context.close()
 
-
-def shot(page, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
 def login(page, name: str) -> None:

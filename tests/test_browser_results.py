@@ -10,7 +10,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from chromium import PHONE, launched, require_chromium, shot
 from conftest import WEB_PASSWORDS, Scratch, served, web_approve
 
 from pipeline.common.clock import FixedClock, zone
@@ -49,21 +49,11 @@ def project(tmp_path_factory, web_people_db) -> Scratch:
 def phone(project):
     from pipeline.web import create_app
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
     app = create_app(Project.at(project.root), require_login=True, clock=FixedClock(NOW))
-    with served(app) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with served(app) as url, launched(sync_api) as browser:
         context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=url)
         yield context.new_page()
         context.close()
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
 def test_the_admin_records_day_1_and_day_7_results_on_the_phone(phone, project):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from chromium import ARGS, CHROMIUM, PHONE, SHOTS, require_chromium
+from chromium import PHONE, SHOTS, launched, require_chromium, shot
 from conftest import make_scratch, seed_year, served
 
 from pipeline.common.clock import FixedClock, zone
@@ -28,20 +28,10 @@ def phone(tmp_path_factory):
     (s.root / "state").mkdir()
     seed_year(s, s.root / "state" / "etalase.db")
     app = create_app(Project.at(s.root), require_login=False, local_user="ayu", clock=FixedClock(NOW))
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with served(app) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with served(app) as url, launched(sync_api) as browser:
         context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID", base_url=url)
         yield context.new_page()
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    """The whole page saved; a phone page must never scroll sideways."""
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width}px)"
+        context.close()
 
 
 def test_insights_page_at_phone_size(phone):
