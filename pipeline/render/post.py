@@ -85,7 +85,8 @@ def render(inputs: RenderInputs, out_dir: Path | str, blobs: Blobs, *,
             result = render_video(inputs.templates, catalog, shown, out / "video.mp4", brand=brand,
                                   template=day.template, draft=day.draft, progress=progress, music=music,
                                   post_number=day.post_number)
-            seen = variation.shown(inputs.templates, brand, shown, day, music, catalog.region.short_name)
+            seen = variation.shown(inputs.templates, brand, shown, day, result.facts["photos"],
+                                   catalog.region.short_name)
         files["video"] = "video.mp4"
         video = {"duration": round(result.duration, 3), "frames": result.frames, **result.facts, **seen}
         warnings += [str(w) for w in result.warnings if str(w) not in warnings]  # the cover repeats the images'

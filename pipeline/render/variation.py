@@ -158,17 +158,13 @@ def for_post(source: Any, template: VideoTemplate, product: Product, post_number
     return vary_template(template, choice, product, post_number, names)
 
 
-def shown(texts: TemplateTexts, brand: Any, product: Product, day: Any, music: Mapping[str, Any],
+def shown(texts: TemplateTexts, brand: Any, product: Product, day: Any, photos: int,
           region: str = "") -> dict[str, Any]:
-    """What post N's video showed, for post.json's "video": post number, headline, photos, hero."""
+    """What post N's video showed, for post.json's "video": post number, headline, hero, and `photos`
+    (used_photos of the plan render_video actually played, from its facts)."""
     from pipeline.render.headline import choose
     from pipeline.render.layout import load_layout
-    from pipeline.render.scenes import load_video_template, plan_video
-    from pipeline.render.video import video_template_name
 
-    name, _ = video_template_name(texts, day.template)
-    template = for_post(texts, load_video_template(texts, name), product, day.post_number, music)
-    scenes = plan_video(template, product).scenes
     cover = load_layout(texts, "cover", brand)
     title = choose(product, day.post_number, cover.headline_length, region)
-    return summary(product, day.post_number, title, used_photos(scenes))
+    return summary(product, day.post_number, title, photos)

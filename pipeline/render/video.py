@@ -60,7 +60,7 @@ class VideoResult:
     frames: int
     warnings: list[Problem] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)  # mood, bed, tempo, transitions: for post.json
+    facts: dict[str, Any] = field(default_factory=dict)  # mood, bed, tempo, transitions, photos: for post.json
 
 
 # Scenes as frame sources ---------------------------------------------------------------------
@@ -562,5 +562,6 @@ def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Pro
             raise
     warnings = [*notes, *music_notes, *tpl.warnings, *plan.warnings, *dict.fromkeys(prep.warnings)]
     facts = {"mood": bed.mood if bed else None, "bed": bed.file if bed else None,
-             "tempo": bed.tempo if bed else None, "transitions": list(dict.fromkeys(plan.transitions))}
+             "tempo": bed.tempo if bed else None, "transitions": list(dict.fromkeys(plan.transitions)),
+             "photos": variation.used_photos(plan.scenes)}
     return VideoResult(out, frames / tpl.fps, frames, warnings, results, facts)

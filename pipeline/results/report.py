@@ -19,9 +19,8 @@ from pathlib import Path
 import jinja2
 
 from pipeline.common import atomic
-from pipeline.common.labels import waktu
+from pipeline.common.labels import BULAN, tanggal, waktu
 from pipeline.common.project import Project
-from pipeline.export.folders import BULAN, tanggal
 from pipeline.results import charts
 from pipeline.results.monthly import MonthReport
 
