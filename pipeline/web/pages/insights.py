@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ CHART_FILE = re.compile(r"^[0-9a-f]{20}\.svg$")
 # Drawn charts by content digest, served as images (/wawasan/grafik/<digest>.svg) so the page itself stays
 # light on a phone (inline, nine charts weighed ~300 KB) and a chart already seen comes from the cache.
 _CHARTS: OrderedDict[str, str] = OrderedDict()
+_CHARTS_LOCK = threading.Lock()  # pages are served from a thread pool
 KEPT_CHARTS = 64
 
 
@@ -144,10 +146,11 @@ def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
 def _kept(svg: str) -> str:
     """Keep a drawn chart under its digest; its URL."""
     digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:20]
-    _CHARTS[digest] = svg
-    _CHARTS.move_to_end(digest)
-    while len(_CHARTS) > KEPT_CHARTS:
-        _CHARTS.popitem(last=False)
+    with _CHARTS_LOCK:
+        _CHARTS[digest] = svg
+        _CHARTS.move_to_end(digest)
+        while len(_CHARTS) > KEPT_CHARTS:
+            _CHARTS.popitem(last=False)
     return f"/wawasan/grafik/{digest}.svg"
 
 
