@@ -112,3 +112,15 @@ def test_pillow_warnings_become_our_warnings_not_raw_console_lines(scratch):
     assert "site-packages" not in result.stderr and "UserWarning" not in result.stderr
     assert "warning: content/products/tas-purun.yaml:6: photos[0]: photo `p1.jpg`: Corrupt EXIF data" in (
         result.stderr)
+
+
+def test_video_template_mistakes_are_reported_before_a_render(sample_project):
+    videos = sample_project / "templates/videos"
+    videos.mkdir(parents=True, exist_ok=True)
+    (videos / "rusak.yaml").write_text("fps: sepuluh\nscenes:\n  - {type: cover, layout: sampul}\n", encoding="utf-8")
+    (videos / "tanpa-cerita.yaml").write_text("scenes:\n  - {type: cover, layout: cover}\n"
+                                             "story: {show: true, layout: cerita}\n", encoding="utf-8")
+    result = run_check(sample_project)
+    assert "Traceback" not in result.stderr and result.returncode == 1
+    assert "templates/videos/rusak.yaml:1" in result.stderr and "fps" in result.stderr
+    assert "templates/videos/tanpa-cerita.yaml:3" in result.stderr and "layout `cerita` not found" in result.stderr

@@ -23,6 +23,7 @@ from pipeline.render.captions import Caption, build_caption, caption_template
 from pipeline.render.context import post_context
 from pipeline.render.draw import render
 from pipeline.render.layout import load_layout
+from pipeline.render.scenes import load_video_template
 from pipeline.render.templates import TemplateTexts, as_texts, template_texts
 
 MAX_SLIDES = 35  # TikTok photo posts
@@ -100,8 +101,9 @@ def render_post_images(source: Project | TemplateTexts, catalog: Catalog, produc
 
 
 def template_problems(project: Project) -> list[Problem]:
-    """Every problem (errors and warnings) in brand.yaml, the layouts and the caption templates,
-    for `etalase check` and the dashboard: a council's template mistake shows before a build."""
+    """Every problem (errors and warnings) in brand.yaml, the layouts, the caption templates and the
+    video templates, for `etalase check` and the dashboard: a council's template mistake shows
+    before a build."""
     try:
         brand = load_brand(project)
     except ConfigError as exc:
@@ -121,6 +123,21 @@ def template_problems(project: Project) -> list[Problem]:
             caption_template(texts, name)
         except ConfigError as exc:
             problems += exc.problems
+    layouts = set(texts.template_names("layouts", ".yaml"))
+    for name in texts.template_names("videos", ".yaml"):
+        try:
+            video = load_video_template(texts, name)
+        except ConfigError as exc:
+            problems += exc.problems
+            continue
+        problems += video.warnings
+        wanted = [(s.layout, s.line, "scenes.layout") for s in video.scenes]
+        if video.story.show:
+            wanted.append((video.story.layout, video.lines.get("story.layout"), "story.layout"))
+        for layout, line, field_name in wanted:
+            if layout not in layouts:
+                problems.append(Problem(video.source, line, field_name, f"layout `{layout}` not found",
+                                        "layouts: " + ", ".join(sorted(layouts)), "error"))
     return problems
 
 
