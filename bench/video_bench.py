@@ -440,7 +440,8 @@ def main(argv: list[str] | None = None) -> int:
             c = run(floor)
             rows.append((a, b, c))
             print(f"round {r + 1}: etalase {a['wall']:.2f} s wall (render call {a['render_s']:.2f} s), "
-                  f"{a['cpu']:.1f} s CPU (start-up {a['start_cpu']:.1f}, render call {a['render_cpu']:.1f}), peak RSS {a['rss'] / 1e6:.0f} MB | ffmpeg {b['wall']:.2f} s wall, "
+                  f"{a['cpu']:.1f} s CPU (start-up {a['start_cpu']:.1f}, render call {a['render_cpu']:.1f}), "
+                  f"peak RSS {a['rss'] / 1e6:.0f} MB | ffmpeg {b['wall']:.2f} s wall, "
                   f"{b['cpu']:.1f} s CPU | floor {c['wall']:.2f} s wall, {c['cpu']:.1f} s CPU | "
                   f"ratio {a['render_s'] / b['wall']:.3f}, CPU / floor {a['cpu'] / c['cpu']:.3f}", flush=True)
         ratio = statistics.median(a["render_s"] / b["wall"] for a, b, _ in rows)
@@ -461,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  the render call alone (no interpreter start, no imports) / floor: {call_ratio:.3f}; "
               f"start-up {statistics.median(a['start_cpu'] for a, _, _ in rows):.1f} s CPU")
         print(f"  the target leaves {0.15 * floor_cpu:.1f} s CPU beyond encoding; one bare bilinear resample per "
-              f"zoom frame (nothing else) costs {bare:.1f} s: floor + that alone = {(floor_cpu + bare) / floor_cpu:.3f}")
+              f"zoom frame (nothing else) costs {bare:.1f} s: floor + that = {(floor_cpu + bare) / floor_cpu:.3f}")
         print(f"Etalase peak RSS (Python + ffmpeg): {peak / 1e6:.0f} MB  (target <= 600 MB)")
         _, _, _, _, plan = bench_plan(project)
         starts = plan.starts
