@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from PIL import Image
 
@@ -30,24 +28,6 @@ def test_crop_box_stays_inside_the_image():
         for focus in ((0, 0), (1, 1), (0.5, 0.5)):
             left, top, right, bottom = crop_box((w, 900), (1080, 630), focus)
             assert 0 <= left <= right <= w and 0 <= top <= bottom <= 900
-
-
-def test_a_repeated_fit_is_shared_and_a_replaced_photo_is_fitted_again(tmp_path):
-    """A video scene asks for the same fit several times; a curator replacing the file must still win."""
-    path = tmp_path / "p.jpg"
-    Image.new("RGB", (800, 1200), (200, 40, 40)).save(path, quality=90)
-    photo = Photo("p.jpg", path, (0.5, 0.5))
-    first, _ = fit_photo(photo, (360, 640), fit="cover")
-    again, _ = fit_photo(photo, (360, 640), fit="cover")
-    assert again is first  # served from the small cache, not resized again
-    other, _ = fit_photo(photo, (360, 640), fit="cover", fill_rgb=(1, 2, 3))
-    assert other is not first  # every argument is part of the key
-    Image.new("RGB", (800, 1200), (40, 40, 200)).save(path, quality=90)
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a new file, whatever the clock's grain
-    replaced, _ = fit_photo(photo, (360, 640), fit="cover")
-    r, g, b = replaced.getpixel((180, 320))
-    assert b > 150 and r < 100  # the new blue photo, not the cached red one
 
 
 def test_a_missing_photo_is_named(tmp_path):

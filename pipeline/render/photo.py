@@ -8,7 +8,6 @@ full-size blur at a fraction of its cost.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,6 @@ from pipeline.common.errors import PhotoError
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 _CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
 _CACHE_SIZE = 4
-# The last few fitted photos: a video scene draws its layout up to four times (text measured on the
-# photo, the layers under and over it, the cover's frame 0), each asking for the same fit. 6 MB each.
-_FITTED: OrderedDict[tuple, tuple[Image.Image, str]] = OrderedDict()
-_FITTED_SIZE = 2
-_FITTED_LOCK = threading.Lock()
 
 
 def source_of(photo: Any) -> tuple[Any, tuple[float, float]]:
@@ -94,30 +88,8 @@ def cover_keeps(src: tuple[int, int], box: tuple[int, int]) -> float:
 def fit_photo(photo: Any, box: tuple[int, int], *, fit: str = "auto", min_cover_keep: float = 0.7,
               fill: str = "blur", fill_rgb: tuple[int, int, int] = (34, 23, 15)) -> tuple[Image.Image, str]:
     """(RGB image of exactly `box`, the fit used). A landscape photo in a portrait box is contained
-    on a blurred copy of itself rather than cropped to a sliver. The image may be shared with the
-    next call asking the same: callers never draw on it."""
+    on a blurred copy of itself rather than cropped to a sliver."""
     source, focus = source_of(photo)
-    if isinstance(source, Image.Image):
-        return _fit(source, focus, box, fit, min_cover_keep, fill, fill_rgb)
-    try:
-        stamp = source.stat().st_mtime_ns
-    except OSError as exc:
-        raise PhotoError(source, f"cannot open photo: {exc}") from None
-    key = (str(source), stamp, focus, box, fit, min_cover_keep, fill, fill_rgb)
-    with _FITTED_LOCK:
-        if key in _FITTED:
-            _FITTED.move_to_end(key)
-            return _FITTED[key]
-    done = _fit(source, focus, box, fit, min_cover_keep, fill, fill_rgb)
-    with _FITTED_LOCK:
-        _FITTED[key] = done
-        while len(_FITTED) > _FITTED_SIZE:
-            _FITTED.popitem(last=False)
-    return done
-
-
-def _fit(source: Any, focus: tuple[float, float], box: tuple[int, int], fit: str, min_cover_keep: float, fill: str,
-         fill_rgb: tuple[int, int, int]) -> tuple[Image.Image, str]:
     src_size = source.size if isinstance(source, Image.Image) else upright_size(source)
     if fit == "auto":
         fit = "cover" if cover_keeps(src_size, box) >= min_cover_keep else "contain"
