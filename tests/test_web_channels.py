@@ -107,6 +107,25 @@ def test_a_channel_marked_on_the_dashboard_counts_the_day_posted_and_unmarking_t
     assert "dibatalkan" in r.text and day not in posts(scratch)
 
 
+def test_with_several_channels_the_posted_section_points_to_the_channel_blocks_instead_of_its_own_form(built):
+    """One general "Sudah diunggah" button under the blocks used to mark only the first channel."""
+    scratch, day = built
+    c = client(scratch)
+    html = c.get("/").text
+    section = html.split('id="h-posted"')[1].split("</section>")[0]
+    assert "<form" not in section and "Tandai di blok tiap kanal" in section
+    for name in ("tiktok", "instagram", "youtube", "whatsapp"):
+        assert f'href="#kanal-{name}"' in section, name
+    forms = re.findall(r'<form method="post" action="/hari/[\d-]+/diunggah">(.*?)</form>', html, re.S)
+    assert forms and all('name="kanal"' in f for f in forms)  # every mark names its channel
+    token = csrf_of(html)
+    c.post(f"/hari/{day}/diunggah", data={"csrf_token": token, "kanal": "youtube", "kembali": "/"})
+    section = c.get("/").text.split('id="h-posted"')[1].split("</section>")[0]
+    assert re.search(r'#kanal-youtube">YouTube Shorts</a>: <strong>sudah diunggah', section)
+    assert re.search(r'#kanal-tiktok">TikTok</a>: belum', section)
+    c.post(f"/hari/{day}/batal-unggah", data={"csrf_token": token, "kanal": "youtube", "kembali": "/"})
+
+
 def test_per_channel_marks_through_the_cli(built, pinned_now):
     scratch, day = built
     tiktok = "https://www.tiktok.com/@dekranasda.sergai/video/1"
