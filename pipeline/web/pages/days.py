@@ -28,7 +28,7 @@ from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
-from pipeline.render.audio import choose_bed
+from pipeline.render.audio import choose_bed, music_files
 from pipeline.render.scenes import AudioSettings, load_video_template
 from pipeline.render.templates import as_texts
 from pipeline.web.auth import PLANNERS, require, viewer, web
@@ -37,7 +37,7 @@ from pipeline.web.labels import jam_zona, tanggal
 from pipeline.web.pagecache import cached_page
 from pipeline.web.pages.products import fold
 from pipeline.web.render import flash, page, paged
-from pipeline.web.state import WebState
+from pipeline.web.state import WebState, stamp
 
 PAST_DAYS = 7  # /api/days shows the past week, then the horizon (the calendar pages by week)
 
@@ -282,20 +282,21 @@ def change(request: Request, date: dt.date, action: str, what: str, *, product: 
 
 # Pages -------------------------------------------------------------------------------------
 
-def _progress_key(request: Request) -> tuple:
-    """The day page's build progress (state/build-progress.json, not in the state version) for its cache key."""
+def _day_key(request: Request) -> tuple:
+    """What a day page shows that the state version does not see, for its cache key: the build's progress
+    (state/build-progress.json) and content/music/'s files (whether to remind the admin to add a sound)."""
     state = web(request)
-    now = state.clock.now()
     date = request.path_params.get("date")
     day = parse_date(date) if date else state.today()
-    return tuple(sorted(G.of_day(state.project.state, day, now).items()))
+    return (tuple(sorted(G.of_day(state.project.state, day, state.clock.now()).items())),
+            tuple((p.name, stamp(p)) for p in music_files(state.project)))
 
 
 router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
 @router.get("/")
-@cached_page(_progress_key)
+@cached_page(_day_key)
 def today_page(request: Request):
     state = web(request)
     ctx = context(state)
@@ -303,7 +304,7 @@ def today_page(request: Request):
 
 
 @router.get("/hari/{date}")
-@cached_page(_progress_key)
+@cached_page(_day_key)
 def day_page(request: Request, date: str):
     state = web(request)
     return _day_page(request, context(state), cached_day(state, parse_date(date)))
