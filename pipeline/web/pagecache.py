@@ -11,11 +11,13 @@ when every view is memoised; with 20 phones queueing on one server process that 
   dashboard's own write counter (bumped by every write before its redirect, so the next page is fresh),
   today's date, and the stat of schedule.yaml, exports/ and the SQLite file and its WAL (commits by
   the CLI or the scheduler),
-- the council's name and tagline (templates/brand.yaml), and whatever the route adds (`extra`: the
-  build progress of Hari ini, the stat of the file an edit form shows).
+- the council's name and tagline (templates/brand.yaml), and whatever the route adds (`extra`: a day
+  page's build progress and content/music/'s files, the stat of the file an edit form shows).
 
 A session with a flash pending is never served from, nor stored in, the cache: the flash is shown
-once, by a real render. Only 200 answers are kept; a page older than MEMO_SECONDS is rendered again
+once, by a real render. Login and roles are still checked on every request (the routers' viewer
+dependency runs before this). Only 200 answers are kept; a page older than the memo's ceiling
+(state.MEMO_SECONDS) is rendered again
 (the same ceiling on staleness as every memo, for inputs no key sees, such as a template edit).
 The browser still gets `Cache-Control: no-store`.
 """
