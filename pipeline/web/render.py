@@ -59,6 +59,8 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     context["day_flashes"] = {f[2]: (f[0], f[1]) for f in raw if len(f) > 2 and f[2] in placed}
     nav = [(path, label) for path, label, roles in NAV if roles is None or (viewer and viewer.role in roles)]
     web = getattr(request.app.state, "web", None)
+    if web is not None:
+        web.pages.rendered += 1  # what tests count to see a page served from web.pages instead
     council, tagline = web.council_identity() if web is not None else ("", "")
     context.setdefault("council", council)
     context.setdefault("tagline", tagline)

@@ -31,6 +31,7 @@ from pipeline.curation import rules as curation
 from pipeline.plan.schedule import Settings, load_settings
 from pipeline.render.brand import load_brand
 from pipeline.store.db import connect
+from pipeline.web.pagecache import PageCache
 
 RECHECK_SECONDS = 1.0
 IDLE_SECONDS = 120.0  # the watcher stops when nobody asked for a while (and restarts on the next request)
@@ -168,6 +169,7 @@ class WebState:
     request_build: Callable[[dt.date], None] | None = None  # set by `etalase serve` when the scheduler runs
     catalog_cache: CatalogCache = field(init=False)
     db_file: Path = field(init=False)
+    pages: PageCache = field(default_factory=lambda: PageCache(MEMO_SECONDS), init=False, repr=False)
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False)
     _memo_locks: dict = field(default_factory=dict, init=False, repr=False)
@@ -206,22 +208,32 @@ class WebState:
     def settings(self) -> Settings:
         """schedule.yaml, parsed again only when the file changed (ConfigError when it is wrong)."""
         return self.memo("settings", lambda: load_settings(self.project.schedule, "schedule.yaml"),
-                         key=_stat(self.project.schedule))
+                         key=("schedule.yaml", stamp(self.project.schedule)))  # a tuple: never None
 
     def version(self) -> tuple:
         """Changes whenever the catalogue, the database or the exports may have: commits by the CLI or
         the scheduler touch the WAL file, a published day renames into exports/; our own writes bump a
         counter; the date matters to every plan."""
         self.catalog()
-        out: list = [self.catalog_cache.generation, self._writes, self.clock.now().date(),
-                     _stat(self.project.schedule), _stat(self.project.exports)]
+        out: list = [self.catalog_cache.generation, self._writes, self.today(),
+                     stamp(self.project.schedule), stamp(self.project.exports)]
         for path in (self.db_file, self.db_file.with_name(self.db_file.name + "-wal")):
             try:
                 st = path.stat()
-                out += [st.st_size, st.st_mtime_ns]
+                # An empty WAL holds no commit: each thread's new connection touches its mtime (every page
+                # cached afresh for nothing); a commit always makes it grow or, after a reset, rewrites it.
+                out += [st.st_size, st.st_mtime_ns if st.st_size else 0]
             except FileNotFoundError:
                 out.append(None)
         return tuple(out)
+
+    def today(self) -> dt.date:
+        """The date in the plan's zone (schedule.yaml's, which may differ from the clock's), as ctx.today."""
+        now = self.clock.now()
+        try:
+            return self.settings().today(now)
+        except EtalaseError:  # a broken schedule.yaml: its pages say so, the clock's date will do
+            return now.date()
 
     def memo(self, name, compute, key=None):
         """`compute()` once per state version (or per `key`): views over a thousand products and the
@@ -269,7 +281,7 @@ class WebState:
             path = self.project.template("brand.yaml")
         except EtalaseError:
             return "", ""
-        return self.memo("council", load, key=(path, _stat(path)))
+        return self.memo("council", load, key=(path, stamp(path)))
 
     def curation_settings(self) -> tuple[curation.CurationSettings, list]:
         """The council's checklist; a broken curation.yaml falls back to the defaults and says so."""
@@ -278,10 +290,11 @@ class WebState:
                 return curation.load_settings(self.project.content), []
             except ContentError as exc:
                 return curation.CurationSettings(), exc.problems
-        return self.memo("curation", load, key=_stat(self.project.content / "curation.yaml"))
+        return self.memo("curation", load, key=("curation.yaml", stamp(self.project.content / "curation.yaml")))
 
 
-def _stat(path: Path) -> tuple | None:
+def stamp(path: Path) -> tuple | None:
+    """A file's (size, mtime): what says it changed without reading it; None when it is missing."""
     try:
         st = path.stat()
     except FileNotFoundError:

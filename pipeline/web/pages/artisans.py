@@ -13,7 +13,8 @@ from pipeline.catalog.reader import ARTISAN_FIELDS
 from pipeline.common.errors import ContentError
 from pipeline.common.models import Artisan
 from pipeline.web.auth import EDITORS, require, viewer, web
-from pipeline.web.pages.products import _by_field, file_values, fold, product_rows, slugify
+from pipeline.web.pagecache import cached_page
+from pipeline.web.pages.products import _by_field, _file_stamp, file_values, fold, product_rows, slugify
 from pipeline.web.render import flash, page, paged
 from pipeline.web.state import WebState
 
@@ -66,6 +67,7 @@ router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # p
 
 
 @router.get("/pengrajin")
+@cached_page()
 def artisan_list(request: Request, q: str = "", craft: str = "", kecamatan: str = "", halaman: int = 1):
     state = web(request)
     cat = state.catalog()
@@ -82,6 +84,7 @@ def new_artisan(request: Request):
 
 
 @router.get("/pengrajin/{slug}")
+@cached_page(lambda request: _file_stamp(request, E.artisan_path))
 def edit_artisan(request: Request, slug: str):
     path = E.artisan_path(web(request).project.content, slug)
     return _form(request, slug, file_values(path, f"content/artisans/{slug}.yaml", ("crafts",)), {}, [])

@@ -28,15 +28,16 @@ from pipeline.export.status import DayStatus, day_status
 from pipeline.plan import admin as P
 from pipeline.plan import ledger as S
 from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
-from pipeline.render.audio import choose_bed
+from pipeline.render.audio import choose_bed, music_files
 from pipeline.render.scenes import AudioSettings, load_video_template
 from pipeline.render.templates import as_texts
 from pipeline.web.auth import PLANNERS, require, viewer, web
 from pipeline.web.files import zip_response
 from pipeline.web.labels import jam_zona, tanggal
+from pipeline.web.pagecache import cached_page
 from pipeline.web.pages.products import fold
 from pipeline.web.render import flash, page, paged
-from pipeline.web.state import WebState
+from pipeline.web.state import WebState, stamp
 
 PAST_DAYS = 7  # /api/days shows the past week, then the horizon (the calendar pages by week)
 
@@ -281,10 +282,21 @@ def change(request: Request, date: dt.date, action: str, what: str, *, product: 
 
 # Pages -------------------------------------------------------------------------------------
 
+def _day_key(request: Request) -> tuple:
+    """What a day page shows that the state version does not see, for its cache key: the build's progress
+    (state/build-progress.json) and content/music/'s files (whether to remind the admin to add a sound)."""
+    state = web(request)
+    date = request.path_params.get("date")
+    day = parse_date(date) if date else state.today()
+    return (tuple(sorted(G.of_day(state.project.state, day, state.clock.now()).items())),
+            tuple((p.name, stamp(p)) for p in music_files(state.project)))
+
+
 router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # pages: not part of the API
 
 
 @router.get("/")
+@cached_page(_day_key)
 def today_page(request: Request):
     state = web(request)
     ctx = context(state)
@@ -292,6 +304,7 @@ def today_page(request: Request):
 
 
 @router.get("/hari/{date}")
+@cached_page(_day_key)
 def day_page(request: Request, date: str):
     state = web(request)
     return _day_page(request, context(state), cached_day(state, parse_date(date)))
@@ -316,6 +329,7 @@ def day_page_response(request: Request, ctx: P.Context, day: Day, results=None, 
 
 
 @router.get("/kalender")
+@cached_page()
 def calendar_page(request: Request, mulai: str = ""):
     """One Monday-to-Sunday week: the one holding today, or the one holding `mulai` (the week buttons)."""
     state = web(request)
@@ -358,6 +372,7 @@ def week_back(ctx: P.Context, date: dt.date) -> str:
 
 
 @router.get("/hari/{date}/tukar")
+@cached_page()
 def swap_picker(request: Request, date: str, q: str = "", halaman: int = 1):
     """The swap picker: approved products, the day's theme first, searchable (a thousand do not fit a select);
     each says when it was last posted and whether the coming week already has it."""
@@ -384,6 +399,7 @@ def last_posted(state: WebState) -> dict[str, dt.date]:
 
 
 @router.get("/riwayat")
+@cached_page()
 def history_page(request: Request, halaman: int = 1):
     """The counts over every posted day, the days themselves a page at a time (a year is 365 rows)."""
     state = web(request)

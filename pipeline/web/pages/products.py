@@ -26,9 +26,10 @@ from pipeline.curation import reviews
 from pipeline.curation import rules as C
 from pipeline.web.auth import EDITORS, require, viewer, web
 from pipeline.web.labels import pesan
+from pipeline.web.pagecache import cached_page
 from pipeline.web.render import flash, page, paged
 from pipeline.web.security import MAX_UPLOAD_BYTES
-from pipeline.web.state import WebState
+from pipeline.web.state import WebState, stamp
 
 INVALID = "invalid"  # a filter value beside the review states: products whose file has errors
 
@@ -120,6 +121,7 @@ router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # p
 
 
 @router.get("/produk")
+@cached_page()
 def product_list(request: Request, q: str = "", craft: str = "", kecamatan: str = "", status: str = "",
                  halaman: int = 1):
     state = web(request)
@@ -136,6 +138,7 @@ def new_product(request: Request):
 
 
 @router.get("/produk/{slug}")
+@cached_page(lambda request: _file_stamp(request, E.product_path))
 def edit_product(request: Request, slug: str):
     return _form(request, slug, *_current_values(web(request), slug), [])
 
@@ -155,6 +158,11 @@ async def update_product(request: Request, slug: str):
     require(request, EDITORS, "mengubah produk")
     form = await request.form()
     return await run_in_threadpool(_save, request, slug, form, create=False)
+
+
+def _file_stamp(request: Request, path_of) -> tuple | None:
+    """The edit form's file as its page cache key sees it: the form shows the text (and its hash) as written."""
+    return stamp(path_of(web(request).project.content, request.path_params["slug"]))
 
 
 def slugify(name: str) -> str:

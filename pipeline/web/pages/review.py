@@ -16,6 +16,7 @@ from pipeline.curation import reviews
 from pipeline.curation import rules as C
 from pipeline.web.auth import require, viewer, web
 from pipeline.web.labels import ACTION_LABELS
+from pipeline.web.pagecache import cached_page
 from pipeline.web.pages.products import INVALID, product_rows
 from pipeline.web.render import flash, page
 from pipeline.web.state import WebState
@@ -71,6 +72,7 @@ router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)  # p
 
 
 @router.get("/kurasi")
+@cached_page()
 def review_queue(request: Request):
     state = web(request)
     _, settings_problems = state.curation_settings()
@@ -78,6 +80,7 @@ def review_queue(request: Request):
 
 
 @router.get("/kurasi/{slug}")
+@cached_page()
 def review_page(request: Request, slug: str):
     state = web(request)
     data = review_data(state, slug)
