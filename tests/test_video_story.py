@@ -334,3 +334,29 @@ def test_the_video_records_its_mood_bed_tempo_and_transitions(scratch, tmp_path)
     assert result.frames == plan.frames
     beat = Beat.of(facts["tempo"])
     assert all(abs(c / 30 - beat.nearest(c / 30)) <= 1 / 30 for c in plan.cuts)
+
+
+def test_a_week_of_the_bundled_sample_does_not_play_one_bed_most_days(sample_project):
+    """The sample's crafts name moods and the plan takes turns between crafts: a week's videos sound
+    different (with no moods, a rotation by slug gave the calm bed to 5 of the demo's 7 days)."""
+    import datetime as dt
+
+    from pipeline.build.demo import approve_samples
+    from pipeline.common.clock import FixedClock
+    from pipeline.plan.admin import open_context, plan_days
+
+    clock = FixedClock(dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.UTC))
+    project = Project.at(sample_project)
+    approve_samples(project, clock=clock)
+    ctx = open_context(project, clock)
+    try:
+        start = ctx.today
+        slots = [s for s in plan_days(ctx, [start + dt.timedelta(days=i) for i in range(7)]) if s.product]
+    finally:
+        ctx.conn.close()
+    tpl = load_video_template(project, "default")
+    catalog = load_catalog(project.content)
+    beds = [choose_bed(project, tpl.audio, catalog.products[s.product],
+                       catalog.crafts[catalog.products[s.product].craft].mood)[0].file for s in slots]
+    assert len(slots) == 7
+    assert max(beds.count(b) for b in beds) <= 3 and len(set(beds)) >= 3, beds
