@@ -19,7 +19,7 @@ FIELD_LABELS = {
     "materials": "Bahan", "size": "Ukuran", "colours": "Warna", "story": "Cerita", "story_en": "Cerita (Inggris)",
     "tags": "Tag", "certifications": "Sertifikasi", "availability": "Ketersediaan", "kecamatan": "Kecamatan",
     "village": "Desa/kelurahan", "crafts": "Jenis kerajinan", "whatsapp": "WhatsApp",
-    "photo_consent": "Setuju tampil di unggahan", "slug": "Nama file",
+    "photo_consent": "Setuju tampil di unggahan", "slug": "Nama file", "go_global": "Go Global",
 }
 AVAILABILITY_LABELS = {"in_stock": "Tersedia", "made_to_order": "Dibuat sesuai pesanan"}
 ROLE_LABELS = {"admin": "Admin", "curator": "Kurator", "editor": "Editor"}
