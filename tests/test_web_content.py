@@ -285,6 +285,8 @@ def test_the_go_global_box_shows_saves_and_clears_the_field_keeping_comments(web
     assert "# warna asli dari purun" in text and "story: Tas dari purun.  # cerita" in text
     assert load_catalog(web_office.content).products["tas-purun"].go_global is True
     assert state_of(web_office, "tas-purun") == "needs_review"
+    review = client(web_office, "siti").get("/kurasi/tas-purun").text
+    assert "<strong>Go Global</strong>: <del>(kosong)</del> → <ins>ya</ins>" in review
 
     form = c.get("/produk/tas-purun").text
     assert _checked(form, "go_global") is True

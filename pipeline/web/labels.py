@@ -31,6 +31,13 @@ def state_label(state: str) -> str:
     return STATE_LABELS_ID.get(state, state.replace("_", " "))
 
 
+def value_label(value):
+    """A field's value as a curator reads it: a yes/no field (go_global, photo_consent) says ya or tidak."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return "(kosong)" if value is None else value
+
+
 def field_label(name: str) -> str:
     base = re.sub(r"\[\d+\].*$", "", name or "")
     return FIELD_LABELS.get(base, name)
