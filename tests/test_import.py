@@ -450,3 +450,81 @@ def test_without_a_region_list_kecamatan_are_not_checked_as_check_and_the_form_d
                                                       ["Bu Ros", "Sei Bamban", "Gempolan"]]})
     plan = run_plan(scratch, source)
     assert not plan.errors and plan.artisans[0].values["kecamatan"] == "Sei Bamban"
+
+
+# Go Global from the sheet -----------------------------------------------------------------------
+
+GO_GLOBAL_HEADERS = ("Go Global", "go global", "Global", "GO_GLOBAL")
+
+
+@pytest.mark.parametrize("i, cell, value", [(i, *case) for i, case in enumerate([
+    ("ya", True), ("Y", True), ("TRUE", True), (1, True), ("x", True), (True, True),
+    ("tidak", False), ("t", False), ("false", False), (0, False), (None, False), (False, False)])])
+def test_a_go_global_column_under_any_of_its_names_takes_what_offices_type(scratch, tmp_path, i, cell, value):
+    header = GO_GLOBAL_HEADERS[i % len(GO_GLOBAL_HEADERS)]  # every name, with yes and no values alike
+    source = xlsx(tmp_path / "p.xlsx", {"Produk": [PRODUCT_HEADER + [header],
+                                                   ["Tas Global", "ani", "anyaman-purun", 150000, "p1.jpg", cell]]})
+    plan = run_plan(scratch, source)
+    assert plan.errors == [] and not [p for p in plan.problems if "is not imported" in p.message]
+    assert apply(plan, scratch.root / "state").problems == []
+    assert load_catalog(scratch.content).products["tas-global"].go_global is value
+    text = (scratch.content / "products" / "tas-global.yaml").read_text(encoding="utf-8")
+    assert ("go_global: true" in text) is value and ("go_global" in text) is value  # no `false` line written
+
+
+def test_go_global_from_the_sheet_updates_an_imported_product_and_a_blank_cell_clears_it(scratch, tmp_path):
+    def sheet(cell) -> Path:
+        return xlsx(tmp_path / "p.xlsx", {"Produk": [PRODUCT_HEADER + ["Cerita", "Go Global"],
+                                                     ["Tas Global", "ani", "anyaman-purun", 150000, "p1.jpg",
+                                                      "Tas purun.", cell]]})
+
+    apply(run_plan(scratch, sheet(None)), scratch.root / "state")
+    assert load_catalog(scratch.content).products["tas-global"].go_global is False
+    plan = run_plan(scratch, sheet("ya"))
+    assert [(e.slug, e.status, e.changed) for e in plan.products] == [("tas-global", P.CHANGED, ("go_global",))]
+    apply(plan, scratch.root / "state")
+    assert load_catalog(scratch.content).products["tas-global"].go_global is True
+    assert [e.status for e in run_plan(scratch, sheet("Ya")).products] == [P.UNCHANGED]
+    plan = run_plan(scratch, sheet(None))
+    assert [(e.status, e.changed) for e in plan.products] == [(P.CHANGED, ("go_global",))]
+    apply(plan, scratch.root / "state")
+    text = (scratch.content / "products" / "tas-global.yaml").read_text(encoding="utf-8")
+    assert "go_global" not in text and load_catalog(scratch.content).products["tas-global"].go_global is False
+    assert [e.status for e in run_plan(scratch, sheet("tidak")).products] == [P.UNCHANGED]
+
+
+def test_a_go_global_cell_that_is_not_yes_or_no_is_named_and_the_other_rows_still_import(scratch, tmp_path):
+    source = xlsx(tmp_path / "p.xlsx", {"Produk": [
+        PRODUCT_HEADER + ["Go Global"],
+        ["Tas Satu", "ani", "anyaman-purun", 150000, "p1.jpg", "mungkin"],
+        ["Tas Dua", "ani", "anyaman-purun", 95000, "p1.jpg", "ya"]]})
+    plan = run_plan(scratch, source)
+    assert errors_at(plan) == {"p.xlsx:Produk!F2: go_global": "`mungkin` is not yes or no"}
+    assert "p.xlsx:Produk!F2: go_global: `mungkin` is not yes or no" in shown(plan)[0]
+    assert [(e.slug, e.status) for e in plan.products] == [("tas-satu", P.ERROR), ("tas-dua", P.NEW)]
+    applied = apply(plan, scratch.root / "state")
+    assert [e.slug for e in applied.written] == ["tas-dua"]
+    cat = load_catalog(scratch.content)
+    assert cat.products["tas-dua"].go_global is True and cat.products["tas-dua"].price == 95000
+    assert "tas-satu" not in cat.products  # a row with an error is never half-written
+
+
+def test_the_template_has_a_go_global_column_with_its_note_and_a_yes_no_list(scratch, tmp_path):
+    out = tmp_path / "isi-ini.xlsx"
+    assert main(["--root", str(scratch.root), "import", "--template", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Produk"]
+    headers = [c.value for c in ws[3]]
+    col = headers.index("go global")
+    letter = openpyxl.utils.get_column_letter(col + 1)
+    assert headers[:13][-1] == "ketersediaan"  # added last: the columns curators know keep their letters
+    assert "caption bahasa Inggris" in ws[f"{letter}2"].value
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[f"{letter}4:{letter}1003"] == "'Daftar'!$D$1:$D$2"
+    assert [wb["Daftar"][f"D{i}"].value for i in (1, 2)] == ["ya", "tidak"]
+    ws["A4"], ws["B4"], ws["C4"], ws["E4"], ws[f"{letter}4"] = "Tas Isian", "ani", "Anyaman Purun", "p1.jpg", "ya"
+    wb.save(out)
+    plan = run_plan(scratch, out)
+    assert plan.errors == []
+    apply(plan, scratch.root / "state")
+    assert load_catalog(scratch.content).products["tas-isian"].go_global is True

@@ -257,3 +257,70 @@ def test_a_focus_point_that_is_not_two_fractions_is_refused_in_indonesian(web_of
                                           "craft": "anyaman-purun", "keep": "p1.jpg", "focus:p1.jpg": "kiri atas"})
     assert r.status_code == 400 and "titik fokus tidak terbaca" in r.text
     assert (web_office.content / "products/tas-purun.yaml").read_bytes() == before
+
+
+def _checked(html: str, name: str) -> bool | None:
+    """Whether the form's checkbox `name` is ticked (None when the form has no such box)."""
+    import re
+    m = re.search(rf'<input type="checkbox" name="{name}"[^>]*>', html)
+    return None if m is None else " checked" in m.group(0)
+
+
+def test_the_go_global_box_shows_saves_and_clears_the_field_keeping_comments(web_office):
+    """Ticked writes `go_global: true` beside the curator's comments; unticked removes it again; the box
+    shows the file's value; an approved product edited so goes back to review like any other edit."""
+    path = web_office.product("tas-purun", extra="# warna asli dari purun\nstory: Tas dari purun.  # cerita\n")
+    web_approve(web_office.root, "tas-purun")
+    c = client(web_office)
+    form = c.get("/produk/tas-purun").text
+    assert "Go Global: buat juga caption bahasa Inggris" in form and "pembeli luar negeri" in form
+    assert _checked(form, "go_global") is False
+    base = {"name": "Produk tas-purun", "artisan": "ani", "craft": "anyaman-purun", "price": "Rp 150.000",
+            "story": "Tas dari purun.", "keep": "p1.jpg", "hero": "p1.jpg"}
+    r = c.post("/produk/tas-purun", data={**base, "go_global": "1", "csrf_token": csrf_of(form),
+                                          "_text_hash": _hidden(form, "_text_hash")})
+    assert r.status_code == 200 and "Perubahan tersimpan." in r.text
+    text = path.read_text(encoding="utf-8")
+    assert "go_global: true" in text
+    assert "# warna asli dari purun" in text and "story: Tas dari purun.  # cerita" in text
+    assert load_catalog(web_office.content).products["tas-purun"].go_global is True
+    assert state_of(web_office, "tas-purun") == "needs_review"
+    review = client(web_office, "siti").get("/kurasi/tas-purun").text
+    assert "<strong>Go Global</strong>: <del>(kosong)</del> → <ins>ya</ins>" in review
+
+    form = c.get("/produk/tas-purun").text
+    assert _checked(form, "go_global") is True
+    r = c.post("/produk/tas-purun", data={**base, "csrf_token": csrf_of(form),
+                                          "_text_hash": _hidden(form, "_text_hash")})  # the box unticked
+    assert r.status_code == 200
+    text = path.read_text(encoding="utf-8")
+    assert "go_global" not in text and "# warna asli dari purun" in text
+    assert load_catalog(web_office.content).products["tas-purun"].go_global is False
+    assert _checked(c.get("/produk/tas-purun").text, "go_global") is False
+
+
+def test_a_file_saying_go_global_false_keeps_its_line_when_the_box_stays_unticked(web_office):
+    path = web_office.product("tas-purun", extra="go_global: false  # belum ada cerita bahasa Inggris\n")
+    c = client(web_office)
+    form = c.get("/produk/tas-purun").text
+    assert _checked(form, "go_global") is False
+    r = c.post("/produk/tas-purun", data={"csrf_token": csrf_of(form), "_text_hash": _hidden(form, "_text_hash"),
+                                          "name": "Tas Purun Besar", "artisan": "ani", "craft": "anyaman-purun",
+                                          "keep": "p1.jpg", "hero": "p1.jpg"})
+    assert r.status_code == 200 and "Perubahan tersimpan." in r.text
+    assert "go_global: false  # belum ada cerita bahasa Inggris" in path.read_text(encoding="utf-8")
+
+
+def test_a_new_product_with_the_box_ticked_asks_for_english_captions(web_office):
+    c = client(web_office)
+    token = csrf_of(c.get("/produk/baru").text)
+    r = c.post("/produk/baru", data={**FORM, "go_global": "1", "story_en": "Woven by hand.", "csrf_token": token},
+               files=[("new_photos", ("IMG_2031.JPG", photo_bytes(), "image/jpeg"))], follow_redirects=False)
+    assert r.status_code == 303
+    product = load_catalog(web_office.content).products["tikar-pandan-motif-bunga"]
+    assert product.go_global is True and product.story_en == "Woven by hand."
+    token = csrf_of(c.get("/produk/baru").text)
+    r = c.post("/produk/baru", data={**FORM, "name": "Tikar Polos", "csrf_token": token},
+               files=[("new_photos", ("IMG_2032.JPG", photo_bytes(), "image/jpeg"))], follow_redirects=False)
+    assert r.status_code == 303
+    assert "go_global" not in (web_office.content / "products" / "tikar-polos.yaml").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ FIELD_LABELS = {
     "materials": "Bahan", "size": "Ukuran", "colours": "Warna", "story": "Cerita", "story_en": "Cerita (Inggris)",
     "tags": "Tag", "certifications": "Sertifikasi", "availability": "Ketersediaan", "kecamatan": "Kecamatan",
     "village": "Desa/kelurahan", "crafts": "Jenis kerajinan", "whatsapp": "WhatsApp",
-    "photo_consent": "Setuju tampil di unggahan", "slug": "Nama file",
+    "photo_consent": "Setuju tampil di unggahan", "slug": "Nama file", "go_global": "Go Global",
 }
 AVAILABILITY_LABELS = {"in_stock": "Tersedia", "made_to_order": "Dibuat sesuai pesanan"}
 ROLE_LABELS = {"admin": "Admin", "curator": "Kurator", "editor": "Editor"}
@@ -29,6 +29,13 @@ ACTION_LABELS = {"submit": "Diajukan", "approve": "Disetujui", "request_changes"
 
 def state_label(state: str) -> str:
     return STATE_LABELS_ID.get(state, state.replace("_", " "))
+
+
+def value_label(value):
+    """A field's value as a curator reads it: a yes/no field (go_global, photo_consent) says ya or tidak."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return "(kosong)" if value is None else value
 
 
 def field_label(name: str) -> str:

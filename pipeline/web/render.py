@@ -37,6 +37,7 @@ def _environment() -> Environment:
     env.filters.update(
         rupiah=lambda v: format_rupiah(v).replace(" ", "\u00a0") if isinstance(v, int) else "",  # never split
         tanggal=labels.tanggal, waktu=labels.waktu, jam=labels.jam, state=labels.state_label, field=labels.field_label,
+        nilai=labels.value_label,
         pesan=labels.pesan, urlq=lambda v: quote(str(v), safe=""),
         role=lambda v: labels.ROLE_LABELS.get(v, v), action=lambda v: labels.ACTION_LABELS.get(v, v),
         status=lambda v: DAY_LABELS.get(v, v),  # one wording with exports/index.html

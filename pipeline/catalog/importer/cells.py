@@ -15,13 +15,14 @@ from pipeline.catalog.importer.columns import normal
 from pipeline.catalog.rupiah import parse_price
 
 LISTS = frozenset({"photos", "materials", "colours", "tags", "certifications", "crafts"})
+YES_NO_FIELDS = frozenset({"photo_consent", "go_global"})  # a blank cell is "not said" (the key goes)
 AVAILABILITY = {
     "in_stock": ("tersedia", "ada", "ready", "ready stock", "in stock", "in_stock", "stok ada", "siap"),
     "made_to_order": ("sesuai pesanan", "dibuat sesuai pesanan", "pesanan", "pesan dulu", "pre order", "preorder",
                       "po", "made to order", "made_to_order", "by order"),
 }
 _AVAILABILITY = {normal(n): value for value, names in AVAILABILITY.items() for n in names}
-YES = frozenset({"ya", "y", "yes", "true", "1", "setuju", "bersedia", "sudah", "boleh", "ok"})
+YES = frozenset({"ya", "y", "yes", "true", "1", "x", "setuju", "bersedia", "sudah", "boleh", "ok"})  # x: ticked
 NO = frozenset({"tidak", "t", "no", "n", "false", "0", "belum", "tidak boleh"})
 
 
@@ -53,8 +54,8 @@ def convert(field: str, value: Any) -> Any:
         return [p.strip() for p in re.split(r"[,;\n]", text(value)) if p.strip()]
     if field == "availability":
         return _AVAILABILITY.get(normal(value), text(value))
-    if field == "photo_consent":
-        return consent(value)
+    if field in YES_NO_FIELDS:
+        return yes_no(value)
     return text(value)
 
 
@@ -79,7 +80,8 @@ def phone(value: Any) -> str:
     return raw
 
 
-def consent(value: Any) -> Any:
+def yes_no(value: Any) -> bool:
+    """A yes/no cell (izin foto, go global): ya/tidak, y/t, true/false, 1/0, a tick (x); Excel's TRUE/FALSE."""
     if isinstance(value, bool):
         return value
     v = text(value).lower()

@@ -26,6 +26,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "colours": ("warna", "colours", "colors", "colour", "color"),
     "story": ("cerita", "story", "deskripsi", "description", "keterangan", "cerita produk"),
     "story_en": ("cerita en", "story en", "cerita inggris", "cerita bahasa inggris", "english story"),
+    "go_global": ("go global", "global", "go global caption inggris", "caption inggris", "caption bahasa inggris",
+                  "english caption"),
     "tags": ("tag", "tags", "label"),
     "certifications": ("sertifikasi", "sertifikat", "certifications", "certification"),
     "availability": ("ketersediaan", "availability", "stok", "stock", "status stok"),
@@ -37,7 +39,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("tanggal", "date", "tanggal input", "tanggal masuk"),  # recognised, not stored: products have no date
 }
 PRODUCT_CONCEPTS = ("name", "slug", "artisan", "craft", "price", "photos", "materials", "size", "colours", "story",
-                    "story_en", "tags", "certifications", "availability")
+                    "story_en", "go_global", "tags", "certifications", "availability")
 ON_PRODUCT_ROW = {"kecamatan": "kecamatan", "village": "village", "whatsapp": "whatsapp",
                   "photo_consent": "photo_consent", "artisan_story": "story"}  # artisan fields a product row may carry
 ARTISAN_CONCEPTS = {"name": "name", "slug": "slug", "kecamatan": "kecamatan", "village": "village", "craft": "crafts",

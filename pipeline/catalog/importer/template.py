@@ -39,6 +39,8 @@ SHEETS = (
         ("tag", "pisahkan dengan koma; dipakai untuk tema hari", None),
         ("sertifikasi", "mis. OVOP Bintang 3", None),
         ("ketersediaan", "pilih: tersedia atau sesuai pesanan", "C"),
+        ("go global", "ya bila setiap posting produk ini juga mendapat caption bahasa Inggris (untuk pembeli luar "
+                      "negeri); kosong berarti tidak", "D"),
     ]),
 )
 

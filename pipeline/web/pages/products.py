@@ -229,7 +229,9 @@ def _save(request: Request, slug: str, form: FormData, *, create: bool):
     state = web(request)
     user = require(request, EDITORS, "mengubah produk")
     content = state.project.content
-    values = E.values_from_form({k: v for k, v in form.items() if isinstance(v, str)}, PRODUCT_FIELDS)
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    fields["go_global"] = "1" if form.get("go_global") else ""  # an unticked box is not sent at all
+    values = E.values_from_form(fields, PRODUCT_FIELDS)
     kept = [f for f in form.getlist("keep") if isinstance(f, str)]
     hero = form.get("hero")  # the form's order already puts the hero first; an explicit `hero` still wins
     photos = [hero] + [f for f in kept if f != hero] if isinstance(hero, str) and hero in kept else kept
