@@ -217,14 +217,19 @@ class WebState:
         self.catalog()
         out: list = [self.catalog_cache.generation, self._writes, self.today(),
                      stamp(self.project.schedule), stamp(self.project.exports)]
-        for path in (self.db_file, self.db_file.with_name(self.db_file.name + "-wal")):
-            try:
-                st = path.stat()
-                # An empty WAL holds no commit: each thread's new connection touches its mtime (every page
-                # cached afresh for nothing); a commit always makes it grow or, after a reset, rewrites it.
-                out += [st.st_size, st.st_mtime_ns if st.st_size else 0]
-            except FileNotFoundError:
-                out.append(None)
+        try:
+            st = self.db_file.stat()
+            out += [st.st_size, st.st_mtime_ns]
+        except FileNotFoundError:
+            out.append(None)
+        try:
+            st = self.db_file.with_name(self.db_file.name + "-wal").stat()
+            # An empty WAL holds no commit, and neither does a missing one (the last connection to close
+            # removes it): each thread's new connection touches an empty WAL's mtime. A commit always makes
+            # it grow or, after a reset, rewrites it.
+            out.append((st.st_size, st.st_mtime_ns) if st.st_size else "no-wal")
+        except FileNotFoundError:
+            out.append("no-wal")
         return tuple(out)
 
     def today(self) -> dt.date:
