@@ -92,24 +92,38 @@ def _angka(value: float) -> str:
     return f"{round(value):,}".replace(",", ".")
 
 
-def bars(groups: Sequence[Group], labels: Mapping, title: str = "", style: Style = Style()) -> Chart:
+FEW_HATCH = "////"  # groups with few posts are hatched as well as pale, so a black-and-white print tells them apart
+FEW_NOTE = "sedikit data"
+
+
+def bars(groups: Sequence[Group], labels: Mapping, title: str = "", style: Style = Style(),
+         width_in: float = WIDTH_IN, xlabel: str = "Median tayangan") -> Chart:
     """Median per group as horizontal bars in the given order, top down; 'n=3' beside each, groups with few
-    posts in the pale accent colour."""
+    posts pale, hatched and marked 'sedikit data' (readable in colour and in a black-and-white print)."""
     shown = list(groups)[:15]
 
     def make(_family: str):
-        fig, ax = _axes(style, 1.0 + 0.42 * max(len(shown), 1))
+        fig, ax = _axes(style, 1.3 + 0.42 * max(len(shown), 1), width_in)
         rows = shown[::-1]
-        ax.barh(range(len(rows)), [g.median for g in rows], height=0.7,
-                color=[style.accent if g.few else style.primary for g in rows])
+        drawn = ax.barh(range(len(rows)), [g.median for g in rows], height=0.7,
+                        color=[style.accent if g.few else style.primary for g in rows])
+        for bar, g in zip(drawn, rows, strict=True):
+            if g.few:
+                bar.set_hatch(FEW_HATCH)
+                bar.set_edgecolor(style.dark)
+                bar.set_linewidth(0.6)
         ax.set_yticks(range(len(rows)), [str(labels.get(g.key, g.key)) for g in rows])
         top = max((g.median for g in rows), default=0) or 1
         for i, g in enumerate(rows):
-            ax.text(g.median + top * 0.01, i, f"{_angka(g.median)}  (n={g.n})", va="center", fontsize=10,
+            note = f", {FEW_NOTE}" if g.few else ""
+            ax.text(g.median + top * 0.01, i, f"{_angka(g.median)}  (n={g.n}{note})", va="center", fontsize=10,
                     color=style.dark)
-        ax.set_xlim(0, top * 1.6)  # room for "12.345  (n=123)" after the longest bar
-        if title:
-            ax.set_title(title, loc="left", fontsize=12, color=style.dark)
+        # room after the longest bar for "12.345  (n=123)", or "(n=3, sedikit data)"
+        ax.set_xlim(0, top * (2.0 if any(g.few for g in rows) else 1.6))
+        if title:  # over the whole figure from its left edge: long row labels would push an axes title off the right
+            fig.suptitle(title, x=0.02, ha="left", fontsize=12, color=style.dark)
+        if xlabel:
+            ax.set_xlabel(xlabel, fontsize=10, color=style.dark)
         ax.xaxis.set_major_formatter(lambda v, _pos: _angka(v))
         return fig
 
