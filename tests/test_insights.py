@@ -241,7 +241,7 @@ def test_report_draws_the_group_medians_beside_their_tables(year, tmp_path):
     # December has craft, kecamatan, artisan, weekday and hour groups; no video blocks (those are January's)
     html = written.html.read_text(encoding="utf-8")
     section = html.split("<h2>Apa yang paling banyak ditonton</h2>", 1)[1].split("<h2>", 1)[0]
-    assert section.count('<div class="chart"><svg') == 5 and section.count("<h3>") == 5
+    assert section.count('<div class="chart"><svg') == 5 and section.count('<section class="group drawn">') == 5
     assert "<td>Sipispis</td><td class=\"n\">2.500</td><td class=\"n\">21</td>" in section
     assert section.count('<span class="few">sedikit data</span>') == 4  # Senin, Jumat, Sabtu, Minggu: 4 posts each
     assert "Belum ada angka bulan ini untuk: judul video, suasana musik, jumlah foto di video." in section

@@ -107,12 +107,12 @@ def _bars(report: MonthReport, g: Grouped, style: charts.Style, width_in: float 
 
 
 PDF_WIDTH_IN = 6.4  # the timeline across an A4 page's text width
-PDF_BARS_IN = 108 / 25.4  # a bar chart beside its table (pdf.CHART_MM), drawn at the size it prints
-PDF_DPI = 150       # sharp on a 600 dpi office printer for flat bars and 10-12 pt text; 200 dpi doubled the bytes
+PDF_DPI = 150  # flat bars and 10-12 pt text stay sharp in print; 200 dpi made December's PDF 150 KB, not 112 KB
 
 
 def _pdf_png(chart) -> bytes:
-    """A chart as a palette PNG: flat colours, so 64 of them lose nothing and the file is a third of RGBA."""
+    """A chart as a 64-colour palette PNG: its colours are flat, so nothing visible is lost, and December's PDF
+    (a seeded year, six charts) is 112 KB instead of 203 KB with RGBA PNGs (286 KB at 200 dpi)."""
     from PIL import Image
 
     image = Image.open(io.BytesIO(charts.png(chart, dpi=PDF_DPI))).convert("RGB")
@@ -134,10 +134,11 @@ def write(project: Project, report: MonthReport, brand) -> Written:
         group_svgs={g.name: charts.svg(_bars(report, g, style)) for g in shown}))
     if not pdf_available():
         return Written(html_path, None)
-    from pipeline.results.pdf import report_pdf
+    from pipeline.results.pdf import CHART_MM, report_pdf
 
     wide = _pdf_png(_timeline(report, style, width_in=PDF_WIDTH_IN)) if drawn else None
-    pngs = {g.name: _pdf_png(_bars(report, g, style, width_in=PDF_BARS_IN)) for g in shown}
+    beside = CHART_MM / 25.4  # drawn at the size it prints beside its table
+    pngs = {g.name: _pdf_png(_bars(report, g, style, width_in=beside)) for g in shown}
     atomic.write_bytes(pdf_path, report_pdf(report, brand, chart_png=wide, group_pngs=pngs))
     return Written(html_path, pdf_path)
 
