@@ -277,6 +277,12 @@ def test_report_of_a_month_without_results_says_so_without_charts(year, tmp_path
     assert sum(len(page.images) for page in reader.pages) == 0
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert none_yet in text and "Hari diunggah 2" in text
+    assert main(["--root", str(root), "report", "2027-02"]) == 0  # nothing posted at all
+    html = (root / "exports" / "laporan" / "2027-02.html").read_text(encoding="utf-8")
+    assert none_yet in html and "0 dari 17 kecamatan dipromosikan" in html and "<th>Kecamatan</th>" not in html
+    reader = pypdf.PdfReader(io.BytesIO((root / "exports" / "laporan" / "2027-02.pdf").read_bytes()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert none_yet in text and "Kecamatan Unggahan" not in text  # no table header over no rows
 
 
 def test_few_posts_bars_are_hatched_for_a_black_and_white_print():

@@ -12,7 +12,7 @@ from PIL import Image
 
 from pipeline.common.labels import tanggal, waktu
 from pipeline.results.monthly import MonthReport
-from pipeline.results.report import METRIC_LABELS, angka, month_name
+from pipeline.results.report import BARS_MM, METRIC_LABELS, angka, month_name
 from pipeline.results.stats import FEW_POSTS
 
 
@@ -100,7 +100,6 @@ def _heading_style(doc: _Doc):
     return FontFace(family="body", emphasis="BOLD", color=(255, 255, 255), fill_color=doc.primary)
 
 
-CHART_MM = 108   # a bar chart beside its table: 4.25 in, the width it is drawn at, so its text prints at its size
 BESIDE_ROWS = 15  # the most bars a chart draws; a table this long still fits beside it
 
 
@@ -127,28 +126,24 @@ def _groups(doc: _Doc, report: MonthReport, pngs: Mapping[str, bytes]) -> None:
             doc.rows((g.column, "Median tayangan", "n"), rows, (118, 36, 24), right=2)
             continue
         width_px, height_px = Image.open(io.BytesIO(png)).size
+        chart_h = BARS_MM * height_px / width_px  # printed at the size it was drawn
         beside = len(rows) <= BESIDE_ROWS  # a longer table goes under its chart, at full width
-        chart_w = CHART_MM if beside else doc.epw
-        chart_h = chart_w * height_px / width_px
-        table_h = (len(rows) + 1) * 7
-        if doc.will_page_break(max(chart_h, table_h) + 4 if beside else chart_h + 20):
+        if doc.will_page_break(max(chart_h, (len(rows) + 1) * 7) + 4 if beside else chart_h + 20):
             doc.add_page()
         doc.ln(3)
         top = doc.get_y()
-        doc.image(io.BytesIO(png), x=doc.l_margin, y=top, w=chart_w)
-        if beside:
-            doc.set_y(top)
-        else:
-            doc.set_y(top + chart_h + 1)
+        doc.image(io.BytesIO(png), x=doc.l_margin, y=top, w=BARS_MM)
+        doc.set_y(top if beside else top + chart_h + 1)
         doc.set_font("body", "", 9)
-        with doc.table(col_widths=(42, 16, 10) if beside else (118, 36, 24), width=doc.epw - CHART_MM - 2
-                       if beside else doc.epw, align="RIGHT", text_align=("LEFT", "RIGHT", "RIGHT"), line_height=5,
+        with doc.table(col_widths=(42, 16, 10) if beside else (118, 36, 24),
+                       width=doc.epw - BARS_MM - 2 if beside else doc.epw, align="RIGHT",
+                       text_align=("LEFT", "RIGHT", "RIGHT"), line_height=5,
                        headings_style=_heading_style(doc)) as table:
-            for row in [(g.column, "Median", "n"), *rows]:
+            for row in [(g.column, "Median" if beside else "Median tayangan", "n"), *rows]:
                 cells = table.row()
                 for value in row:
                     cells.cell(str(value))
-        doc.set_y(max(doc.get_y(), top + chart_h) if beside else doc.get_y())
+        doc.set_y(max(doc.get_y(), top + chart_h))
     missing = [g.column.lower() for g in report.groups if not g.rows]
     if missing:
         doc.ln(2)
@@ -229,7 +224,9 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None,
         total, missing = len(report.districts), report.unpromoted
         doc.para(f"{total - len(missing)} dari {total} kecamatan dipromosikan; belum: {', '.join(missing)}."
                  if missing else f"Semua {total} kecamatan dipromosikan bulan ini.")
-        doc.rows(("Kecamatan", "Unggahan"), [(k, angka(n)) for k, n in report.districts if n], (120, 58))
+        promoted = [(k, angka(n)) for k, n in report.districts if n]
+        if promoted:  # a month with no posts: the sentence alone, not a table's header over nothing
+            doc.rows(("Kecamatan", "Unggahan"), promoted, (120, 58))
     else:
         doc.para("Daftar kecamatan belum diisi (content/region.yaml).")
 
