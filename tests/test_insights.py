@@ -222,11 +222,75 @@ def test_report_files_pdf_pages_and_text(year, tmp_path):
     assert "<svg" in written.html.read_text(encoding="utf-8")  # the timeline chart, inline
     reader = pypdf.PdfReader(io.BytesIO(written.pdf.read_bytes()))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 4
     for expected in ("Laporan Bulanan Desember 2026", "62.500", "Kain Tenun Sipispis", "Budi Anyam",
-                     "2 dari 17 kecamatan dipromosikan", "Sei Rampah", "Menunggu kurasi", "halaman 2/2"):
+                     "2 dari 17 kecamatan dipromosikan", "Sei Rampah", "Menunggu kurasi", "halaman 4/4"):
         assert expected in text, expected
     assert reader.metadata.title == "Laporan Bulanan Desember 2026"
+
+
+def test_report_draws_the_group_medians_beside_their_tables(year, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    root = tmp_path / "copy"
+    shutil.copytree(year.root, root)
+    ctx = P.open_context(Project.at(root), clock=FixedClock(NOW))
+    try:
+        written = R.make(ctx, DEC)
+    finally:
+        ctx.conn.close()
+    # December has craft, kecamatan, artisan, weekday and hour groups; no video blocks (those are January's)
+    html = written.html.read_text(encoding="utf-8")
+    section = html.split("<h2>Apa yang paling banyak ditonton</h2>", 1)[1].split("<h2>", 1)[0]
+    assert section.count('<div class="chart"><svg') == 5 and section.count('<section class="group drawn">') == 5
+    assert "<td>Sipispis</td><td class=\"n\">2.500</td><td class=\"n\">21</td>" in section
+    assert section.count('<span class="few">sedikit data</span>') == 4  # Senin, Jumat, Sabtu, Minggu: 4 posts each
+    assert "Belum ada angka bulan ini untuk: judul video, suasana musik, jumlah foto di video." in section
+    reader = pypdf.PdfReader(io.BytesIO(written.pdf.read_bytes()))
+    images = [len(page.images) for page in reader.pages]
+    assert images == [1, 3, 2, 0]  # the timeline; then the five bar charts, each beside its table
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in ("Apa yang paling banyak ditonton", "Kecamatan Median n", "Tanjung Beringin 1.000 10",
+                     "Minggu (sedikit data) 1.500 4", "pukul 09.00–09.59 2.000 16",
+                     "Belum ada angka bulan ini untuk: judul video"):
+        assert expected in text, expected
+    assert "Grafik tidak digambar" not in text
+
+
+def test_report_of_a_month_without_results_says_so_without_charts(year, tmp_path, capsys):
+    pypdf = pytest.importorskip("pypdf")
+    from pipeline.cli import main
+
+    root = tmp_path / "copy"
+    shutil.copytree(year.root, root)
+    conn = store.connect(root / "state" / "etalase.db")
+    try:  # January 2027: two days posted, nobody has recorded what they got yet
+        for day in (dt.date(2027, 1, 1), dt.date(2027, 1, 2)):
+            ledger.mark_posted(conn, day, "tas-purun", "ani", None, "ayu", NOW)
+    finally:
+        conn.close()
+    assert main(["--root", str(root), "report", "2027-01"]) == 0
+    assert capsys.readouterr().err == ""
+    none_yet = "Belum ada hasil yang dicatat untuk unggahan bulan ini, jadi belum ada grafik atau median per kelompok."
+    html = (root / "exports" / "laporan" / "2027-01.html").read_text(encoding="utf-8")
+    assert none_yet in html and "<svg" not in html and "<h3>" not in html
+    reader = pypdf.PdfReader(io.BytesIO((root / "exports" / "laporan" / "2027-01.pdf").read_bytes()))
+    assert sum(len(page.images) for page in reader.pages) == 0
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert none_yet in text and "Hari diunggah 2" in text
+    assert main(["--root", str(root), "report", "2027-02"]) == 0  # nothing posted at all
+    html = (root / "exports" / "laporan" / "2027-02.html").read_text(encoding="utf-8")
+    assert none_yet in html and "0 dari 17 kecamatan dipromosikan" in html and "<th>Kecamatan</th>" not in html
+    reader = pypdf.PdfReader(io.BytesIO((root / "exports" / "laporan" / "2027-02.pdf").read_bytes()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert none_yet in text and "Kecamatan Unggahan" not in text  # no table header over no rows
+
+
+def test_few_posts_bars_are_hatched_for_a_black_and_white_print():
+    from pipeline.results import charts
+
+    many, few = stats.Group("tenun", 12, 1500.0, 18000), stats.Group("purun", 2, 900.0, 1800)
+    assert "<pattern" in charts.svg(charts.bars([many, few], {}))  # the hatch, not only a paler colour
+    assert "<pattern" not in charts.svg(charts.bars([many], {}))
 
 
 def test_report_shows_covers_of_the_top_posts(year, tmp_path):
@@ -259,7 +323,9 @@ def test_report_without_the_report_extra_writes_html_only(year, tmp_path, monkey
     finally:
         ctx.conn.close()
     assert written.pdf is None and not (root / "exports" / "laporan" / "2026-12.pdf").exists()
-    assert "<svg" not in written.html.read_text(encoding="utf-8")
+    html = written.html.read_text(encoding="utf-8")
+    assert "<svg" not in html and "Grafik tidak digambar" in html
+    assert "<h3>Menurut kecamatan</h3>" in html and "<td>Tanjung Beringin</td>" in html  # the medians, as tables
 
 
 # The dashboard ------------------------------------------------------------------------------------

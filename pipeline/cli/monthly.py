@@ -15,10 +15,12 @@ ORDER = 45
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write the monthly report for the council (HTML and PDF)",
-                       description="Posts made per channel, total and median results, the top five posts with their "
-                                   "covers, the artisans and kecamatan featured, and products approved and waiting, "
-                                   "in Bahasa Indonesia. Written to exports/laporan/YYYY-MM.html and .pdf (the PDF "
-                                   "needs the `report` extra: pip install 'etalase[report]').")
+                       description="Posts made per channel, total and median results, median views by craft, "
+                                   "kecamatan, artisan, weekday and posting hour (bar charts with n, beside their "
+                                   "tables), the top five posts with their covers, the artisans and kecamatan "
+                                   "featured, and products approved and waiting, in Bahasa Indonesia. Written to "
+                                   "exports/laporan/YYYY-MM.html and .pdf (the PDF and the charts need the `report` "
+                                   "extra: pip install 'etalase[report]').")
     p.add_argument("month", nargs="?", metavar="YYYY-MM", help="the month to report (default: last month)")
     p.set_defaults(func=run_report)
 

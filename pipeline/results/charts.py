@@ -63,15 +63,19 @@ def _rc(style: Style) -> dict:
             "axes.labelweight": entry.weight, "figure.titleweight": entry.weight}
 
 
-def _save(chart: Chart, fmt: str, **kw) -> bytes | str:
+def _save(chart: Chart, *formats: tuple[str, dict]) -> list[bytes | str]:
+    """The chart drawn once and saved in each (format, savefig options): one layout for an SVG and a PNG."""
     from matplotlib import rc_context
 
     rc = _rc(chart.style)
+    out = []
     with rc_context(rc):
         fig = chart.make(rc["font.family"])
-        buf = io.StringIO() if fmt == "svg" else io.BytesIO()
-        fig.savefig(buf, format=fmt, facecolor=fig.get_facecolor(), **kw)
-    return buf.getvalue()
+        for fmt, kw in formats:
+            buf = io.StringIO() if fmt == "svg" else io.BytesIO()
+            fig.savefig(buf, format=fmt, facecolor=fig.get_facecolor(), **kw)
+            out.append(buf.getvalue())
+    return out
 
 
 def _axes(style: Style, height_in: float, width_in: float = WIDTH_IN):
@@ -92,28 +96,61 @@ def _angka(value: float) -> str:
     return f"{round(value):,}".replace(",", ".")
 
 
-def bars(groups: Sequence[Group], labels: Mapping, title: str = "", style: Style = Style()) -> Chart:
+FEW_HATCH = "////"  # groups with few posts are hatched as well as pale, so a black-and-white print tells them apart
+FEW_NOTE = "sedikit data"
+
+
+def bars(groups: Sequence[Group], labels: Mapping, title: str = "", style: Style = Style(),
+         width_in: float = WIDTH_IN, xlabel: str = "Median tayangan") -> Chart:
     """Median per group as horizontal bars in the given order, top down; 'n=3' beside each, groups with few
-    posts in the pale accent colour."""
+    posts pale, hatched and '(sedikit data)' under their name (readable in colour and in a black-and-white
+    print)."""
     shown = list(groups)[:15]
 
     def make(_family: str):
-        fig, ax = _axes(style, 1.0 + 0.42 * max(len(shown), 1))
+        fig, ax = _axes(style, 1.3 + 0.42 * max(len(shown), 1), width_in)
         rows = shown[::-1]
-        ax.barh(range(len(rows)), [g.median for g in rows], height=0.7,
-                color=[style.accent if g.few else style.primary for g in rows])
-        ax.set_yticks(range(len(rows)), [str(labels.get(g.key, g.key)) for g in rows])
+        drawn = ax.barh(range(len(rows)), [g.median for g in rows], height=0.7,
+                        color=[style.accent if g.few else style.primary for g in rows])
+        for bar, g in zip(drawn, rows, strict=True):
+            if g.few:
+                bar.set_hatch(FEW_HATCH)
+                bar.set_edgecolor(style.dark)
+                bar.set_linewidth(0.6)
+        # the few-posts note under the row's name, not after its bar: there it would squeeze every bar on a phone
+        ax.set_yticks(range(len(rows)), [str(labels.get(g.key, g.key)) + (f"\n({FEW_NOTE})" if g.few else "")
+                                         for g in rows])
         top = max((g.median for g in rows), default=0) or 1
-        for i, g in enumerate(rows):
-            ax.text(g.median + top * 0.01, i, f"{_angka(g.median)}  (n={g.n})", va="center", fontsize=10,
-                    color=style.dark)
-        ax.set_xlim(0, top * 1.6)  # room for "12.345  (n=123)" after the longest bar
-        if title:
-            ax.set_title(title, loc="left", fontsize=12, color=style.dark)
+        texts = [ax.text(g.median + top * 0.01, i, f"{_angka(g.median)}  (n={g.n})", va="center", fontsize=10,
+                         color=style.dark) for i, g in enumerate(rows)]
+        if title:  # over the whole figure from its left edge: long row labels would push an axes title off the right
+            fig.suptitle(title, x=0.02, ha="left", fontsize=12, color=style.dark)
+        if xlabel:
+            ax.set_xlabel(xlabel, fontsize=10, color=style.dark)
         ax.xaxis.set_major_formatter(lambda v, _pos: _angka(v))
+        _room_for(fig, ax, texts, top * 1.15)
         return fig
 
     return Chart(make, style)
+
+
+def _room_for(fig, ax, texts, least: float) -> None:
+    """Widen the value axis until every label after a bar ends inside the axes: labels are sized in points, the
+    axis in views, and long row names leave the bars less width (a fixed 1.6x the longest bar cut labels off at
+    the figure's edge). A label sticking out narrows the axes in the layout, so then the layout runs again."""
+    ax.set_xlim(0, least * 1.4)  # enough for most charts: one layout
+    for _ in range(2):
+        fig.draw_without_rendering()  # runs the constrained layout: the axes' width in pixels is known
+        box = ax.get_window_extent()
+        out = any(text.get_window_extent().x1 > box.x1 for text in texts)
+        need = least
+        for text in texts:
+            free = 0.97 * box.width - text.get_window_extent().width
+            if free > 0:
+                need = max(need, text.get_position()[0] * box.width / free)
+        ax.set_xlim(0, need)
+        if not out:
+            return
 
 
 BULAN_PENDEK = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
@@ -156,10 +193,16 @@ def timeline(items: Sequence[Outcome], title: str = "", metric: str = "views", s
     return Chart(make, style)
 
 
+SVG = ("svg", {"metadata": {"Date": None}})
+
+
+def _inline(text: str) -> str:
+    return text[text.index("<svg"):]
+
+
 def svg(chart: Chart) -> str:
     """The chart as an inline <svg> element (no XML prolog, no creation date), text drawn as paths."""
-    text = _save(chart, "svg", metadata={"Date": None})
-    return text[text.index("<svg"):]
+    return _inline(_save(chart, SVG)[0])
 
 
 def svg_uri(chart: Chart) -> str:
@@ -168,5 +211,15 @@ def svg_uri(chart: Chart) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg(chart).encode("utf-8")).decode("ascii")
 
 
+def _png(dpi: int) -> tuple[str, dict]:
+    return "png", {"dpi": dpi, "metadata": {"Software": None}}
+
+
 def png(chart: Chart, dpi: int = 200) -> bytes:
-    return _save(chart, "png", dpi=dpi, metadata={"Software": None})
+    return _save(chart, _png(dpi))[0]
+
+
+def svg_and_png(chart: Chart, dpi: int = 200) -> tuple[str, bytes]:
+    """Both from one drawing (the report's page and its PDF): the layout, the slow part, runs once."""
+    text, image = _save(chart, SVG, _png(dpi))
+    return _inline(text), image

@@ -23,6 +23,7 @@ from pipeline.export.folders import day_dir, read_manifest
 from pipeline.plan import ledger
 from pipeline.results import stats
 from pipeline.results.features import post_features
+from pipeline.results.groups import Grouped, grouped
 from pipeline.results.readings import latest_readings
 
 TOP = 5
@@ -74,6 +75,7 @@ class MonthReport:
     approved: int
     waiting: int
     outcomes: list[stats.Outcome] = field(default_factory=list)
+    groups: list[Grouped] = field(default_factory=list)  # median views by craft, kecamatan, hour...
 
     @property
     def unpromoted(self) -> list[str]:
@@ -140,4 +142,5 @@ def build_report(conn: sqlite3.Connection, catalog: Catalog, exports: Path, mont
     return MonthReport(month=first, council=council, made_at=now, posts=len(features), per_channel=per_channel,
                        read=len(items), totals=totals, medians=medians, top=top, artisans=artisans,
                        districts=districts, approved=len(reviews.approved_products(conn, catalog)),
-                       waiting=sum(states[s] for s in WAITING), outcomes=items)
+                       waiting=sum(states[s] for s in WAITING), outcomes=items,
+                       groups=grouped(items, catalog))

@@ -4,13 +4,16 @@ Indonesian text and the council's look survive printing). Same content and order
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from PIL import Image
 
 from pipeline.common.labels import tanggal, waktu
 from pipeline.results.monthly import MonthReport
-from pipeline.results.report import METRIC_LABELS, angka, month_name
+from pipeline.results.report import BARS_MM, METRIC_LABELS, angka, month_name
+from pipeline.results.stats import FEW_POSTS
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -56,6 +59,16 @@ class _Doc(FPDF):
         self.set_text_color(*self.dark)
         self.set_font("body", "", 10)
 
+    def subheading(self, text: str, room: float = 30) -> None:
+        """A grouping's title, kept on one page with `room` mm of what follows it (its chart)."""
+        if self.will_page_break(room):
+            self.add_page()
+        self.ln(3)
+        self.set_font("body", "B", 11)
+        self.set_text_color(*self.dark)
+        self.cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("body", "", 10)
+
     def para(self, text: str, size: float = 10) -> None:
         self.set_font("body", "", size)
         self.multi_cell(0, 5.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -87,7 +100,60 @@ def _heading_style(doc: _Doc):
     return FontFace(family="body", emphasis="BOLD", color=(255, 255, 255), fill_color=doc.primary)
 
 
-def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) -> bytes:
+BESIDE_ROWS = 15  # the most bars a chart draws; a table this long still fits beside it
+
+
+def _groups(doc: _Doc, report: MonthReport, pngs: Mapping[str, bytes]) -> None:
+    """What sells: each grouping's bar chart (when drawn) above its table of medians with their n."""
+    doc.heading("Apa yang paling banyak ditonton", room=70)
+    shown = [g for g in report.groups if g.rows]
+    if not shown:
+        doc.para("Belum ada hasil yang dicatat untuk unggahan bulan ini, jadi belum ada grafik atau median per "
+                 "kelompok.")
+        return
+    doc.para(f"Setiap angka adalah median tayangan per unggahan bulan ini, dengan jumlah unggahan di belakangnya (n). "
+             f"Kelompok dengan kurang dari {FEW_POSTS} unggahan ditandai \"sedikit data\" (batang pucat bergaris): "
+             "jangan dibaca sebagai pola.", 8.5)
+    if not pngs:
+        doc.para("Grafik tidak digambar: paket tambahan \"report\" (matplotlib) belum dipasang di komputer ini; "
+                 "angkanya ada di tabel.", 8.5)
+    for g in shown:
+        rows = [(label + (" (sedikit data)" if group.few else ""), angka(group.median), angka(group.n))
+                for label, group in g.rows]
+        png = pngs.get(g.name)
+        if not png:
+            doc.subheading(g.title, room=(len(rows) + 1) * 7 + 10)
+            doc.rows((g.column, "Median tayangan", "n"), rows, (118, 36, 24), right=2)
+            continue
+        width_px, height_px = Image.open(io.BytesIO(png)).size
+        chart_h = BARS_MM * height_px / width_px  # printed at the size it was drawn
+        beside = len(rows) <= BESIDE_ROWS  # a longer table goes under its chart, at full width
+        if doc.will_page_break(max(chart_h, (len(rows) + 1) * 7) + 4 if beside else chart_h + 20):
+            doc.add_page()
+        doc.ln(3)
+        top = doc.get_y()
+        doc.image(io.BytesIO(png), x=doc.l_margin, y=top, w=BARS_MM)
+        doc.set_y(top if beside else top + chart_h + 1)
+        doc.set_font("body", "", 9)
+        with doc.table(col_widths=(42, 16, 10) if beside else (118, 36, 24),
+                       width=doc.epw - BARS_MM - 2 if beside else doc.epw, align="RIGHT",
+                       text_align=("LEFT", "RIGHT", "RIGHT"), line_height=5,
+                       headings_style=_heading_style(doc)) as table:
+            for row in [(g.column, "Median" if beside else "Median tayangan", "n"), *rows]:
+                cells = table.row()
+                for value in row:
+                    cells.cell(str(value))
+        doc.set_y(max(doc.get_y(), top + chart_h))
+    missing = [g.column.lower() for g in report.groups if not g.rows]
+    if missing:
+        doc.ln(2)
+        doc.para(f"Belum ada angka bulan ini untuk: {', '.join(missing)}.", 8.5)
+
+
+def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None,
+               group_pngs: Mapping[str, bytes] | None = None) -> bytes:
+    """The PDF; `group_pngs` holds the bar chart of each grouping drawn (by grouping name), each shown
+    above its table."""
     bulan = month_name(report.month)
     doc = _Doc(brand, f"{report.council} · Laporan {bulan}")
     doc.set_title(f"Laporan Bulanan {bulan}")
@@ -125,6 +191,8 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
             doc.add_page()
         doc.image(io.BytesIO(chart_png), w=doc.epw)
 
+    _groups(doc, report, group_pngs or {})
+
     doc.heading("Lima unggahan teratas", room=60)
     if report.top:
         with doc.table(col_widths=(20, 118, 40), text_align=("LEFT", "LEFT", "RIGHT"), line_height=5.5,
@@ -156,7 +224,9 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None) ->
         total, missing = len(report.districts), report.unpromoted
         doc.para(f"{total - len(missing)} dari {total} kecamatan dipromosikan; belum: {', '.join(missing)}."
                  if missing else f"Semua {total} kecamatan dipromosikan bulan ini.")
-        doc.rows(("Kecamatan", "Unggahan"), [(k, angka(n)) for k, n in report.districts if n], (120, 58))
+        promoted = [(k, angka(n)) for k, n in report.districts if n]
+        if promoted:  # a month with no posts: the sentence alone, not a table's header over nothing
+            doc.rows(("Kecamatan", "Unggahan"), promoted, (120, 58))
     else:
         doc.para("Daftar kecamatan belum diisi (content/region.yaml).")
 

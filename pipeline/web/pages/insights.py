@@ -19,8 +19,7 @@ from pipeline.common.channels import SPECS
 from pipeline.common.errors import EtalaseError, NotFound
 from pipeline.plan import admin as P
 from pipeline.plan import ledger
-from pipeline.plan.schedule import HARI
-from pipeline.results import charts, stats
+from pipeline.results import charts, groups, stats
 from pipeline.results import report as R
 from pipeline.results.besttime import BestTime, best_time_from
 from pipeline.results.features import post_features
@@ -31,12 +30,6 @@ from pipeline.web.render import flash, page
 
 router = APIRouter(dependencies=[Depends(viewer)], include_in_schema=False)
 
-TITLES = {  # grouping -> heading on the page
-    "craft": "Menurut kerajinan", "kecamatan": "Menurut kecamatan", "artisan": "Menurut pengrajin",
-    "weekday": "Menurut hari", "hour": "Menurut jam unggah", "title_source": "Menurut judul video",
-    "mood": "Menurut suasana musik", "photos": "Menurut jumlah foto di video",
-}
-TITLE_SOURCES = {"hook": "Judul kait yang ditulis", "derived": "Judul dari nama produk"}
 # The report is one standalone file (mailed, printed), so its style sits inside it: allowed for that file only,
 # with nothing else (no script, no fetch, no form).
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
@@ -69,22 +62,6 @@ class View:
     channels: list[str] = field(default_factory=list)  # channels that have readings, for the filter
 
 
-def _labels(name: str, catalog) -> dict:
-    if name == "craft":
-        return {slug: c.name for slug, c in catalog.crafts.items()}
-    if name == "artisan":
-        return {slug: a.name for slug, a in catalog.artisans.items()}
-    if name == "weekday":
-        return dict(enumerate(HARI))
-    if name == "hour":
-        return {h: f"pukul {h:02d}.00–{h:02d}.59" for h in range(24)}
-    if name == "title_source":
-        return TITLE_SOURCES
-    if name == "photos":
-        return {n: f"{n} foto" for n in range(100)}
-    return {}
-
-
 def _best_time(state, conn) -> BestTime | None:
     """The results engineer's rule (pipeline/results/besttime.py), shown with the posts behind it; None while
     schedule.yaml is broken (Hari ini names its problems)."""
@@ -110,15 +87,10 @@ def _view(state, channel: str | None) -> View:
     features = post_features(posted.values(), catalog, state.project.exports)
     latest = latest_readings(conn)
     items = stats.outcomes(features, latest, channel=channel)
-    numbers = []
-    for name, key in stats.GROUPINGS.items():
-        groups = stats.median_by(items, key)
-        if name in ("weekday", "hour", "photos"):  # an order of their own, not best first
-            groups = sorted(groups, key=lambda g: g.key)
-        labels = _labels(name, catalog)
-        numbers.append((name, [(str(labels.get(g.key, g.key)), g) for g in groups]))
+    shown = groups.grouped(items, catalog)
+    numbers = [(g.name, g.rows) for g in shown]
     svgs = _charts(state, items, numbers) if charts.available() else {}
-    sections = [Section(name, TITLES[name], rows, svgs.get(name)) for name, rows in numbers]
+    sections = [Section(g.name, g.title, g.rows, svgs.get(g.name)) for g in shown]
     return View(len(posted), len(items), stats.summary(items), svgs.get("timeline"), sections,
                 _best_time(state, conn), sorted({ch for _, ch in latest}))
 
@@ -133,8 +105,8 @@ def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
         out = {"timeline": _kept(charts.svg(charts.timeline(items, style=style)))} if items else {}
         for name, rows in numbers:
             if rows:
-                groups = [g for _, g in rows]
-                out[name] = _kept(charts.svg(charts.bars(groups, {g.key: label for label, g in rows}, style=style)))
+                drawn = [g for _, g in rows]
+                out[name] = _kept(charts.svg(charts.bars(drawn, {g.key: label for label, g in rows}, style=style)))
         return out
 
     urls = state.memo("wawasan-grafik", draw, key=(timeline, repr(numbers), _stat_brand(state)))
