@@ -208,15 +208,20 @@ def test_report_html_golden(year):
     assert_golden(GOLDEN / "laporan-2026-12.html", html)
 
 
-def test_report_files_pdf_pages_and_text(year, tmp_path):
-    pypdf = pytest.importorskip("pypdf")
+def december_files(year, tmp_path):
+    """(a copy of the seeded year's project, December's report written into its exports/laporan/)."""
     root = tmp_path / "copy"
     shutil.copytree(year.root, root)
     ctx = P.open_context(Project.at(root), clock=FixedClock(NOW))
     try:
-        written = R.make(ctx, DEC)
+        return root, R.make(ctx, DEC)
     finally:
         ctx.conn.close()
+
+
+def test_report_files_pdf_pages_and_text(year, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    root, written = december_files(year, tmp_path)
     assert written.html == root / "exports" / "laporan" / "2026-12.html"
     assert written.pdf == root / "exports" / "laporan" / "2026-12.pdf"
     assert "<svg" in written.html.read_text(encoding="utf-8")  # the timeline chart, inline
@@ -231,13 +236,7 @@ def test_report_files_pdf_pages_and_text(year, tmp_path):
 
 def test_report_draws_the_group_medians_beside_their_tables(year, tmp_path):
     pypdf = pytest.importorskip("pypdf")
-    root = tmp_path / "copy"
-    shutil.copytree(year.root, root)
-    ctx = P.open_context(Project.at(root), clock=FixedClock(NOW))
-    try:
-        written = R.make(ctx, DEC)
-    finally:
-        ctx.conn.close()
+    root, written = december_files(year, tmp_path)
     # December has craft, kecamatan, artisan, weekday and hour groups; no video blocks (those are January's)
     html = written.html.read_text(encoding="utf-8")
     section = html.split("<h2>Apa yang paling banyak ditonton</h2>", 1)[1].split("<h2>", 1)[0]
@@ -315,13 +314,7 @@ def test_report_shows_covers_of_the_top_posts(year, tmp_path):
 def test_report_without_the_report_extra_writes_html_only(year, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "fpdf", None)  # not installed: import fails, find_spec says None
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    root = tmp_path / "copy"
-    shutil.copytree(year.root, root)
-    ctx = P.open_context(Project.at(root), clock=FixedClock(NOW))
-    try:
-        written = R.make(ctx, DEC)
-    finally:
-        ctx.conn.close()
+    root, written = december_files(year, tmp_path)
     assert written.pdf is None and not (root / "exports" / "laporan" / "2026-12.pdf").exists()
     html = written.html.read_text(encoding="utf-8")
     assert "<svg" not in html and "Grafik tidak digambar" in html
