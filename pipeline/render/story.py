@@ -48,33 +48,29 @@ def split(story: str, fits: Callable[[str], bool]) -> list[str]:
         if fits(sentence):
             out.append(sentence)
             continue
-        current = ""
-        for clause in (c for c in _CLAUSE.split(sentence) if c):
-            for part in ([clause] if fits(clause) else _by_words(clause, fits)):
-                joined = f"{current} {part}".strip()
-                if current and not fits(joined):
-                    out.append(current)
-                    current = part
-                else:
-                    current = joined
-        if current:
-            out.append(current)
+        clauses = (c for c in _CLAUSE.split(sentence) if c)
+        out += _greedy([p for c in clauses for p in ([c] if fits(c) else _by_words(c, fits))], fits)
     return out
+
+
+def _greedy(pieces: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """The pieces joined with spaces, each phrase as long as `fits` allows (a piece too long stays alone)."""
+    out, current = [], ""
+    for piece in pieces:
+        joined = f"{current} {piece}".strip()
+        if current and not fits(joined):
+            out.append(current)
+            current = piece
+        else:
+            current = joined
+    return out + ([current] if current else [])
 
 
 def _by_words(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Between words, in as few pieces as greedy filling needs, but evened out: a long clause becomes
     two halves rather than a full phrase and a lone last word ("... di Sei" / "Rampah.")."""
     words = text.split()
-    greedy, current = [], ""
-    for word in words:
-        joined = f"{current} {word}".strip()
-        if current and not fits(joined):
-            greedy.append(current)
-            current = word
-        else:
-            current = joined
-    greedy += [current] if current else []
+    greedy = _greedy(words, fits)
     k = len(greedy)
     if k < 2:
         return greedy
