@@ -29,6 +29,15 @@ def make_photo(path: Path, size=(360, 480), colour=(170, 130, 80), fmt: str | No
     return path
 
 
+TWO_CRAFTS = """\
+    crafts:
+      - slug: anyaman-purun
+        name: Anyaman Purun
+      - slug: tenun
+        name: Tenun Sergai
+"""  # two crafts, names only: what the results and browser fixtures need
+
+
 @dataclass
 class Scratch:
     """A throwaway project: root/content/{crafts.yaml,artisans,products,media}."""
@@ -477,13 +486,7 @@ def seed_year(s: Scratch, db: Path) -> None:
     from pipeline.results.readings import Reading, add_readings
     from pipeline.store import db as store
 
-    s.write("crafts.yaml", """
-        crafts:
-          - slug: anyaman-purun
-            name: Anyaman Purun
-          - slug: tenun
-            name: Tenun Sergai
-    """)
+    s.write("crafts.yaml", TWO_CRAFTS)
     s.write("artisans/budi.yaml", "name: Budi Anyam\nkecamatan: Sipispis\ncrafts: [anyaman-purun]\n")
     s.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
     s.product("tikar-pandan", photos=("p2.jpg",), name="Tikar Pandan", artisan="budi")

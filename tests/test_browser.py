@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from chromium import PHONE, SHOTS, launched, require_chromium, shot
-from conftest import WEB_PASSWORDS, Scratch, served, web_approve, web_built_day
+from conftest import TWO_CRAFTS, WEB_PASSWORDS, Scratch, served, web_approve, web_built_day
 
 from pipeline.common.clock import FixedClock, zone
 from pipeline.common.project import Project
@@ -32,13 +32,7 @@ sync_api = require_chromium()
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, web_people_db) -> Scratch:
     s = Scratch(tmp_path_factory.mktemp("browser") / "project")
-    s.write("crafts.yaml", """
-        crafts:
-          - slug: anyaman-purun
-            name: Anyaman Purun
-          - slug: tenun
-            name: Tenun Sergai
-    """)
+    s.write("crafts.yaml", TWO_CRAFTS)
     s.write("artisans/ani.yaml", "name: Kelompok Anyaman Ani\nkecamatan: Tanjung Beringin\nvillage: Desa Pematang\n"
                                  "crafts: [anyaman-purun]\nphoto_consent: true\nstory: Kelompok fiktif.\n")
     s.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")

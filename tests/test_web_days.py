@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import csrf_of, outside_details, web_approve, web_built_day
+from conftest import TWO_CRAFTS, csrf_of, outside_details, web_approve, web_built_day
 from fastapi.testclient import TestClient
 
 from pipeline.common.clock import FixedClock, zone
@@ -27,13 +27,7 @@ NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=zone("Asia/Jakarta"))
 @pytest.fixture
 def office(web_office):
     s = web_office
-    s.write("crafts.yaml", """
-        crafts:
-          - slug: anyaman-purun
-            name: Anyaman Purun
-          - slug: tenun
-            name: Tenun Sergai
-    """)
+    s.write("crafts.yaml", TWO_CRAFTS)
     s.write("artisans/rina.yaml", "name: Rina Tenun\nkecamatan: Sipispis\ncrafts: [tenun]\nphoto_consent: true\n")
     s.product("tikar-pandan", photos=("p2.jpg",), name="Tikar Pandan")
     s.product("kain-tenun", photos=("p3.jpg",), name="Kain Tenun Sipispis", artisan="rina", craft="tenun")
