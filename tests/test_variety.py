@@ -212,6 +212,19 @@ def test_a_build_numbers_a_product_s_second_post(shop, monkeypatch):
     videos = [json.loads((shop.root / "exports" / str(d) / "post.json").read_text())["video"]
               for d in (today, today + dt.timedelta(days=1))]
     assert [v["post_number"] for v in videos] == [1, 2]
+    # and the pages' freshness check counts the same way: the second post is not "perlu dibuat ulang"
+    from pipeline.build.freshness import InputHashes
+    from pipeline.export import folders as X
+    from pipeline.plan.admin import open_context, plan_days
+
+    ctx = open_context(Project.at(shop.root), clock)
+    try:
+        hashes = InputHashes(ctx)
+        for slot in plan_days(ctx, [today, today + dt.timedelta(days=1)]):
+            manifest = X.read_manifest(X.day_dir(shop.root / "exports", slot.date))
+            assert hashes.digest(slot, draft=False) == manifest["input_hash"], slot.date
+    finally:
+        ctx.conn.close()
 
 
 # One photo --------------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 from pipeline.common.errors import EtalaseError
 from pipeline.export.status import InputHash
+from pipeline.plan import ledger as S
 from pipeline.plan.admin import Context
 from pipeline.plan.planner import Slot
 from pipeline.render.inputs import DaySettings, Loader
+from pipeline.render.variation import post_numbers
 
 
 def make_loader(ctx: Context) -> Loader | None:
@@ -33,6 +35,7 @@ class InputHashes:
         self.ctx = ctx
         self._make = loader or (lambda: make_loader(ctx))  # the dashboard shares one between its views
         self._loader: Loader | None | bool = False  # False: not tried yet; None: cannot be made
+        self._history: list | None = None  # the ledger's featured days, read once per view
 
     def loader(self) -> Loader | None:
         if self._loader is False:
@@ -44,11 +47,20 @@ class InputHashes:
         if loader is None or not slot.product or slot.product not in self.ctx.catalog.products:
             return None
         settings = self.ctx.settings
-        day = DaySettings.of(slot, draft=draft, timezone=settings.timezone, channels=settings.channels)
+        day = DaySettings.of(slot, draft=draft, timezone=settings.timezone, channels=settings.channels,
+                             post_number=self.post_number(slot))
         try:
             return loader.inputs(slot.product, day).digest()
         except (EtalaseError, OSError):
             return None
+
+    def post_number(self, slot: Slot) -> int:
+        """The slot's post number as the build counts it (a product's Nth post varies, and is a render
+        input): the ledger's earlier days of the product (the build has exported the plan's earlier
+        days before this one)."""
+        if self._history is None:
+            self._history = S.history(self.ctx.conn)
+        return post_numbers([slot], self._history).get(slot.date, 1)
 
     def of(self, slot: Slot) -> InputHash:
         return lambda draft: self.digest(slot, draft)
