@@ -283,3 +283,19 @@ def test_a_template_s_variation_list_names_only_known_transitions(scratch):
         variation.for_post(project, template, catalog.products["tas-purun"], 1)
     problem = err.value.problems[0]
     assert problem.path.endswith("default.yaml") and problem.line == 13 and "wobble" in problem.message
+
+
+def test_later_posts_turn_the_photo_transitions_a_scene_lists_itself(scratch):
+    """The packaged default.yaml lists its photo scenes' kinds ([slide, zoom, push_up]): post 2 must not
+    replay post 1's transitions."""
+    names = [f"v{i}.jpg" for i in range(3)]
+    for name in names:
+        scratch.photo(name, size=(600, 800))
+    scratch.product("tiga", photos=tuple(names))
+    project = Project.at(scratch.root)
+    product = load_catalog(project.content).products["tiga"]
+    template = load_video_template(project, "default")
+    assert any(s.kinds for s in template.scenes if s.kind == "photos")  # the case under test
+    played = [[s.transition.kind for s in plan_video(variation.for_post(project, template, product, n), product).scenes
+               if s.kind == "photos"] for n in (1, 2, 3)]
+    assert played[0] != played[1] and played[1] != played[2], played  # the photos' own cuts, not only the cards'

@@ -102,7 +102,11 @@ def vary_template(template: VideoTemplate, choice: Choices, product: Product, po
         if transition.kind != "cut" or "cut" in kinds:
             base = kinds.index(transition.kind) if transition.kind in kinds else i
             transition = Transition(kinds[(base + k) % len(kinds)], transition.duration)
-        scenes.append(dataclasses.replace(spec, motions=motions, transition=transition))
+        cycled = spec.kinds
+        if cycled:  # the scene's own list of kinds (default.yaml's photos): turned like its motions
+            pool = tuple(x for x in cycled if x in kinds) or cycled
+            cycled = tuple(pool[(j + k) % len(pool)] for j in range(len(pool)))
+        scenes.append(dataclasses.replace(spec, motions=motions, transition=transition, kinds=cycled))
     audio = template.audio
     if audio.music == "auto" and choice.music:  # else choose_bed turns within the mood
         names = list(choice.music)
