@@ -12,7 +12,7 @@ from pipeline.common.project import Project
 from pipeline.curation import passwords
 from pipeline.store import db as store
 from pipeline.web import create_app
-from pipeline.web.auth import _safe_next
+from pipeline.web.auth import safe_path
 
 PAGES = ["/", "/kalender", "/kurasi", "/kurasi/tas-purun", "/produk", "/produk/tas-purun", "/produk/baru",
          "/pengrajin", "/pengrajin/ani", "/riwayat", "/media/p1.jpg", "/foto/160/p1.jpg", "/api"]
@@ -129,8 +129,8 @@ def test_logout_ends_the_session(off_loopback):
 
 def test_login_never_redirects_off_site(off_loopback):
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x", ""):
-        assert _safe_next(target) == "/", target
-    assert _safe_next("/kalender?mulai=2026-11-01") == "/kalender?mulai=2026-11-01"
+        assert safe_path(target) == "/", target
+    assert safe_path("/kalender?mulai=2026-11-01") == "/kalender?mulai=2026-11-01"
     token = csrf_of(off_loopback.get("/masuk").text)
     r = off_loopback.post("/masuk", data={"name": "siti", "password": WEB_PASSWORDS["siti"], "csrf_token": token,
                                           "lanjut": "//evil.example/x"}, follow_redirects=False)

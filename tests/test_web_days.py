@@ -194,6 +194,17 @@ def test_the_calendar_opens_on_the_week_holding_today_and_pages_by_week(built):
     assert re.findall(r'id="d-([\d-]+)"', earlier)[0] == str(monday - dt.timedelta(days=14))  # Wed 11 Nov
 
 
+def test_a_change_never_sends_the_browser_off_site(office):
+    """`kembali` is a form field anyone can craft: a backslash path is `//host` to a browser."""
+    c = app_client(office)
+    day = TODAY + dt.timedelta(days=3)
+    token = csrf_of(c.get(f"/kalender?mulai={day}").text)
+    for crafted in ("/\\evil.example/x", "//evil.example/x", "https://evil.example/"):
+        r = c.post(f"/hari/{day}/kunci", data={"csrf_token": token, "kembali": crafted}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/kalender", crafted
+        c.post(f"/hari/{day}/lepas", data={"csrf_token": token, "kembali": "/"})
+
+
 def test_a_change_returns_to_that_day_of_that_week_with_the_confirmation_beside_it(office):
     c = app_client(office)
     day = TODAY + dt.timedelta(days=3)  # Tuesday of next week

@@ -148,7 +148,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/masuk")
 def login_form(request: Request, lanjut: str = "/"):
-    return page(request, "login.html", lanjut=_safe_next(lanjut), error=None, name="")
+    return page(request, "login.html", lanjut=safe_path(lanjut), error=None, name="")
 
 
 @router.post("/masuk")
@@ -156,13 +156,13 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), lanj
     outcome, wait = log_in(request, name, password)
     if outcome == "wait":
         minutes = max(1, round(wait / 60))
-        return page(request, "login.html", 429, lanjut=_safe_next(lanjut), name=name,
+        return page(request, "login.html", 429, lanjut=safe_path(lanjut), name=name,
                     error=f"Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit.")
     if outcome == "wrong":
-        return page(request, "login.html", 401, lanjut=_safe_next(lanjut), name=name,
+        return page(request, "login.html", 401, lanjut=safe_path(lanjut), name=name,
                     error="Nama atau kata sandi salah.")
     flash(request, f"Selamat datang, {viewer(request).name}.")
-    return RedirectResponse(_safe_next(lanjut), status_code=303)
+    return RedirectResponse(safe_path(lanjut), status_code=303)
 
 
 @router.post("/keluar")
@@ -172,9 +172,10 @@ def logout(request: Request):
     return RedirectResponse("/masuk", status_code=303)
 
 
-def _safe_next(target: str) -> str:
-    """Only paths on this site, so a crafted link cannot send someone elsewhere after login."""
+def safe_path(target: str, default: str = "/") -> str:
+    """Only paths on this site (no scheme, host, `//` or backslash, which browsers read as `//`), so a
+    crafted link or form field cannot send someone elsewhere after a login or a change."""
     parts = urlsplit(target or "/")
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
+        return default
     return target

@@ -31,7 +31,7 @@ from pipeline.plan.planner import BLACKOUT, PINNED, SKIPPED, SWAPPED, Slot
 from pipeline.render.audio import choose_bed, music_files
 from pipeline.render.scenes import AudioSettings, load_video_template
 from pipeline.render.templates import as_texts
-from pipeline.web.auth import PLANNERS, require, viewer, web
+from pipeline.web.auth import PLANNERS, require, safe_path, viewer, web
 from pipeline.web.files import zip_response
 from pipeline.web.labels import jam_zona, tanggal
 from pipeline.web.pagecache import cached_page
@@ -439,8 +439,7 @@ def _act(request: Request, date: str, action: str, what: str, message: str, back
     day = parse_date(date)
     change(request, day, action, what, **values)
     flash(request, message.format(date=tanggal(day)), day=day.isoformat())
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/kalender",
-                            status_code=303)
+    return RedirectResponse(safe_path(back, "/kalender"), status_code=303)
 
 
 @router.post("/hari/{date}/tukar")
@@ -509,5 +508,4 @@ def build_now(request: Request, date: str, kembali: str = Form("/")):
     G.queue(state.project.state, day, state.clock.now())  # the page shows it waiting at once
     state.request_build(day)
     flash(request, "Sedang dibuat. Halaman ini diperbarui sendiri setelah selesai.")
-    return RedirectResponse(kembali if kembali.startswith("/") and not kembali.startswith("//") else "/",
-                            status_code=303)
+    return RedirectResponse(safe_path(kembali), status_code=303)

@@ -18,7 +18,7 @@ from pipeline.common.errors import ContentError, Problem
 from pipeline.plan import admin as P
 from pipeline.results.readings import Reading, readings
 from pipeline.results.record import LABELS_ID, reading_from_text, record
-from pipeline.web.auth import PLANNERS, require, viewer, web
+from pipeline.web.auth import PLANNERS, require, safe_path, viewer, web
 from pipeline.web.labels import tanggal
 from pipeline.web.render import flash
 
@@ -77,6 +77,6 @@ def add_result(request: Request, date: str, channel: str = Form(...), read_on: s
         return days.day_page_response(request, ctx, days.cached_day(state, day), results=refused, status_code=400)
     state.wrote()
     flash(request, f"Hasil {SPECS[reading.channel].label} untuk {tanggal(day)} tersimpan.")
-    own = kembali.startswith("/") and not kembali.startswith("//") and not kembali.endswith("/hasil")
-    back = kembali if own else f"/hari/{date}"  # a refused send's page is this POST's path: back to the day
+    back = safe_path(kembali, f"/hari/{date}")
+    back = back if not back.endswith("/hasil") else f"/hari/{date}"  # a refused send's page was this POST's path
     return RedirectResponse(back + "#hasil", status_code=303)
