@@ -221,3 +221,15 @@ def test_a_curator_decision_from_the_cli_refreshes_the_overview_and_plan_says_st
 @pytest.fixture(autouse=True)
 def _no_user_env(monkeypatch):
     monkeypatch.delenv("ETALASE_USER", raising=False)
+
+
+def test_two_days_asked_for_before_the_build_starts_both_show_waiting(tmp_path):
+    day2, day3 = DAY1 + dt.timedelta(days=1), DAY1 + dt.timedelta(days=2)
+    G.queue(tmp_path, DAY1, CLOCK_AT)
+    G.queue(tmp_path, day2, CLOCK_AT)
+    assert G.of_day(tmp_path, DAY1, CLOCK_AT)["active"] and G.of_day(tmp_path, day2, CLOCK_AT)["active"]
+    build = G.ProgressFile(tmp_path, lambda: CLOCK_AT)  # a build runs and ends: its days are over
+    build.start([DAY1, day2], 2)
+    build.finished()
+    G.queue(tmp_path, day3, CLOCK_AT)
+    assert set(G.read(tmp_path)["days"]) == {day3.isoformat()}

@@ -56,8 +56,10 @@ def _write(state: Path, data: dict[str, Any]) -> None:
 def queue(state: Path, day: dt.date, now: dt.datetime) -> None:
     """The admin asked for `day`: it shows as waiting until the build starts."""
     data = read(state)
-    if not data.get("running"):
-        data = {"running": False, "days": {}}
+    if not data.get("running"):  # a finished build's days go; days asked for before this one still wait
+        days = data.get("days") or {}
+        waiting = {k: v for k, v in days.items() if isinstance(v, dict) and v.get("stage") == QUEUED}
+        data = {"running": False, "days": waiting}
     data.setdefault("days", {})[day.isoformat()] = {"stage": QUEUED}
     data["updated_at"] = now.isoformat()
     _write(state, data)
