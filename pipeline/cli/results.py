@@ -99,7 +99,8 @@ def run_import(args: argparse.Namespace) -> int:
         read_on = resolve(args.read_on, ctx.today) or ctx.today
         who = P.actor(ctx.conn, args.actor) if args.apply else ""
         for file in args.files:
-            plan = I.plan_import(ctx.conn, Path(file), read_on=read_on, channel=args.channel, zone=ctx.settings.zone)
+            plan = I.plan_import(ctx.conn, Path(file), read_on=read_on, today=ctx.today, channel=args.channel,
+                                 zone=ctx.settings.zone)
             for p in plan.problems + plan.unmatched:
                 _print_problem(p)
             stored = len(plan.matched) - len(plan.new)
