@@ -292,6 +292,21 @@ def test_few_posts_bars_are_hatched_for_a_black_and_white_print():
     assert "<pattern" not in charts.svg(charts.bars([many], {}))
 
 
+def test_the_brand_font_is_added_to_matplotlib_once_however_many_charts_are_drawn(tmp_path):
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager
+
+    from pipeline.results import charts
+
+    font = tmp_path / "brand-body.ttf"  # a path no other test registered
+    shutil.copyfile(font_manager.findfont("DejaVu Sans"), font)
+    style = charts.Style(font=font)
+    groups = [stats.Group("tenun", 12, 1500.0, 18000), stats.Group("purun", 2, 900.0, 1800)]
+    for _ in range(2):
+        assert "<svg" in charts.svg(charts.bars(groups, {}, style=style))
+    assert [e.fname for e in font_manager.fontManager.ttflist].count(str(font)) == 1
+
+
 def test_report_shows_covers_of_the_top_posts(year, tmp_path):
     from conftest import make_photo
 
