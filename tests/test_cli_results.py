@@ -7,6 +7,8 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from pipeline.cli import main
 from pipeline.plan import ledger
 from pipeline.results.readings import readings
@@ -93,3 +95,11 @@ def test_results_import_is_a_dry_run_until_apply_and_lists_unmatched_rows(shop, 
                        "--read-on", "2026-09-30")
     assert code == 0 and "0 new reading(s), 1 already stored" in out and len(readings(conn)) == 1
     conn.close()
+
+
+def test_results_list_refuses_a_month_that_is_not_yyyy_mm(shop):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_:
+        main(["--root", str(shop.root), "results", "list", "--month", "2026-13"])
+    assert exit_.value.code == 2
+    assert "bulan '2026-13' tidak dikenal: tulis tahun-bulan, misalnya 2026-12" in err.getvalue()

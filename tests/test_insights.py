@@ -292,6 +292,21 @@ def test_few_posts_bars_are_hatched_for_a_black_and_white_print():
     assert "<pattern" not in charts.svg(charts.bars([many], {}))
 
 
+def test_the_brand_font_is_added_to_matplotlib_once_however_many_charts_are_drawn(tmp_path):
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager
+
+    from pipeline.results import charts
+
+    font = tmp_path / "brand-body.ttf"  # a path no other test registered
+    shutil.copyfile(font_manager.findfont("DejaVu Sans"), font)
+    style = charts.Style(font=font)
+    groups = [stats.Group("tenun", 12, 1500.0, 18000), stats.Group("purun", 2, 900.0, 1800)]
+    for _ in range(2):
+        assert "<svg" in charts.svg(charts.bars(groups, {}, style=style))
+    assert [e.fname for e in font_manager.fontManager.ttflist].count(str(font)) == 1
+
+
 def test_report_shows_covers_of_the_top_posts(year, tmp_path):
     from conftest import make_photo
 
@@ -309,6 +324,27 @@ def test_report_shows_covers_of_the_top_posts(year, tmp_path):
     reader = pypdf.PdfReader(io.BytesIO(report_pdf(r, load_brand(Project.at(year.root)))))
     covers = [im for page in reader.pages for im in page.images]
     assert len(covers) == 1 and max(covers[0].image.size) <= 427  # a thumbnail, not the 540x960 cover
+
+
+def test_a_damaged_cover_is_shown_as_missing_and_the_report_still_written(year, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    root = tmp_path / "copy"
+    shutil.copytree(year.root, root)
+    folder = X.day_dir(Project.at(root).exports, dt.date(2026, 12, 2))  # December's top post
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cover.jpg").write_bytes(b"not a jpeg at all, just garbage bytes" * 10)
+    (folder / "post.json").write_text(json.dumps({"date": "2026-12-02", "files": {"cover": "cover.jpg"}}))
+    ctx = P.open_context(Project.at(root), clock=FixedClock(NOW))
+    try:
+        written = R.make(ctx, DEC)
+    finally:
+        ctx.conn.close()
+    html = written.html.read_text(encoding="utf-8")
+    assert "data:image/jpeg;base64," not in html and html.count("tanpa sampul") == 5
+    reader = pypdf.PdfReader(io.BytesIO(written.pdf.read_bytes()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert " ".join(text.split()).count("tanpa sampul") == 5 and "Laporan Bulanan Desember 2026" in text
+    assert sum(len(page.images) for page in reader.pages) == 6  # the charts, no cover
 
 
 def test_report_without_the_report_extra_writes_html_only(year, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from pipeline.store import db as store
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 12, 8, 9, 0, tzinfo=WIB)
 READ = dt.date(2026, 12, 8)
+TODAY = dt.date(2026, 12, 14)  # the day the tests import on
 D1, D2, D3 = dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)
 URL1 = "https://www.tiktok.com/@dekranasda.sergai/video/7441000000000000001"
 URL2 = "https://www.tiktok.com/@dekranasda.sergai/video/7441000000000000002"
@@ -53,7 +54,7 @@ def test_a_tiktok_studio_xlsx_matches_by_link_and_date_and_names_unmatched_rows(
                "2026-12-03", 66, 1, 0, 0])  # D3's post has no link recorded: matched by its date
     wb.save(path)
 
-    plan = plan_import(conn, path, read_on=READ, channel="tiktok", zone=WIB)
+    plan = plan_import(conn, path, read_on=READ, today=TODAY, channel="tiktok", zone=WIB)
 
     got = [(m.row, m.reading.day, m.how, m.reading.views, m.reading.likes) for m in plan.matched]
     assert got == [(3, D1, "url", 12345, 1200), (4, D2, "url", 3400, 210), (5, D3, "date", 980, 55),
@@ -69,9 +70,9 @@ def test_a_tiktok_studio_xlsx_matches_by_link_and_date_and_names_unmatched_rows(
     assert apply_import(conn, plan, actor="rina", now=NOW) == 4
     assert readings(conn)[0] == Reading(D1, "tiktok", READ, views=12345, likes=1200, comments=40, shares=7,
                                         source="import:tiktok-studio.xlsx")
-    again = plan_import(conn, path, read_on=READ, channel="tiktok", zone=WIB)
+    again = plan_import(conn, path, read_on=READ, today=TODAY, channel="tiktok", zone=WIB)
     assert again.new == [] and len(again.matched) == 4  # the same file twice adds nothing
-    later = plan_import(conn, path, read_on=READ + dt.timedelta(days=6), channel="tiktok", zone=WIB)
+    later = plan_import(conn, path, read_on=READ + dt.timedelta(days=6), today=TODAY, channel="tiktok", zone=WIB)
     assert apply_import(conn, later, actor="rina", now=NOW) == 4  # a week later: kept beside the first reading
     assert [r.read_on for r in readings(conn) if r.day == D1] == [READ, READ + dt.timedelta(days=6)]
 
@@ -85,7 +86,7 @@ def test_an_indonesian_csv_from_excel_with_bom_semicolons_and_a_channel_column(c
             "03/12/2026;Myspace;;100;1;0;0;0;0\r\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
 
-    plan = plan_import(conn, path, read_on=READ, zone=WIB)
+    plan = plan_import(conn, path, read_on=READ, today=TODAY, zone=WIB)
 
     assert [m.reading for m in plan.matched] == [
         Reading(D1, "instagram", READ, 1234, 56, 3, 2, 9, -1, source="import:hasil.csv"),
@@ -102,16 +103,17 @@ def test_a_file_without_a_channel_or_headers_is_refused_with_a_hint(conn, tmp_pa
         sheet.write_row(r, 0, row)
     book.add_worksheet("Notes").write_row(0, 0, ["nothing", "here"])
     book.close()
-    plan = plan_import(conn, path, read_on=READ, zone=WIB)
+    plan = plan_import(conn, path, read_on=READ, today=TODAY, zone=WIB)
     assert [(p.path, p.field) for p in plan.problems] == [("export.xlsx:Data!A1", "channel")]
     assert "--channel" in plan.problems[0].hint
-    assert [m.reading.views for m in plan_import(conn, path, read_on=READ, channel="TikTok", zone=WIB).matched] == [10]
+    again = plan_import(conn, path, read_on=READ, today=TODAY, channel="TikTok", zone=WIB)
+    assert [m.reading.views for m in again.matched] == [10]
 
     blank = tmp_path / "blank.csv"
     blank.write_text("a,b\n1,2\n", encoding="utf-8")
-    assert [p.message for p in plan_import(conn, blank, read_on=READ, channel="tiktok").problems] == [
+    assert [p.message for p in plan_import(conn, blank, read_on=READ, today=TODAY, channel="tiktok").problems] == [
         "tidak ada baris judul kolom yang dikenali"]
-    missing = plan_import(conn, tmp_path / "nope.xlsx", read_on=READ, channel="tiktok")
+    missing = plan_import(conn, tmp_path / "nope.xlsx", read_on=READ, today=TODAY, channel="tiktok")
     assert missing.problems and missing.problems[0].path == "nope.xlsx"
 
 
@@ -124,7 +126,23 @@ def test_per_channel_links_match_only_their_own_channel(conn, tmp_path):
                  (D3.isoformat(), reel))
     path = tmp_path / "instagram.csv"
     path.write_text(f"Permalink,Plays,Likes\n{reel}?igsh=abc,\"2,5rb\",40\n", encoding="utf-8")
-    plan = plan_import(conn, path, read_on=READ, channel="instagram")
+    plan = plan_import(conn, path, read_on=READ, today=TODAY, channel="instagram")
     assert [(m.reading.day, m.how, m.reading.views) for m in plan.matched] == [(D3, "url", 2500)]
-    other = plan_import(conn, path, read_on=READ, channel="facebook")  # the same link is not a Facebook post
+    other = plan_import(conn, path, read_on=READ, today=TODAY, channel="facebook")  # a link not a Facebook post's
     assert other.matched == [] and len(other.unmatched) == 1
+
+
+def test_a_row_read_after_today_is_a_problem_and_the_other_rows_still_import(conn, tmp_path):
+    path = tmp_path / "hasil.csv"
+    path.write_text("Tanggal posting,Tanggal baca,Tayangan,Suka\n"
+                    "01/12/2026,2026-12-14,500,5\n"  # read today: fine
+                    "02/12/2026,2026-12-15,900,9\n"  # read tomorrow: not yet
+                    "03/12/2026,,300,3\n", encoding="utf-8")  # no read date: the import's own (READ)
+    plan = plan_import(conn, path, read_on=READ, today=TODAY, channel="tiktok", zone=WIB)
+    assert [(m.reading.day, m.reading.read_on, m.reading.views) for m in plan.matched] == [
+        (D1, TODAY, 500), (D3, READ, 300)]
+    assert [(p.path, p.field, p.message, p.hint) for p in plan.problems] == [
+        ("hasil.csv:B3", "tanggal baca", "tanggal baca 2026-12-15 belum tiba", "hari ini 2026-12-14")]
+    early = plan_import(conn, path, read_on=READ, today=dt.date(2026, 12, 7), channel="tiktok", zone=WIB)
+    assert early.matched == [] and [p.path for p in early.problems] == ["hasil.csv:B2", "hasil.csv:B3", "hasil.csv:A4"]
+    assert apply_import(conn, plan, actor="rina", now=NOW) == 2

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime as dt
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.cli.common import project
-from pipeline.cli.plan import parse_day, resolve
+from pipeline.cli.plan import context, parse_day, resolve
 from pipeline.common.errors import Problem
 from pipeline.plan import admin as P
 from pipeline.results import imports as I
+from pipeline.results.monthly import BadMonth, month_days, parse_month
 from pipeline.results.numbers import format_count
 from pipeline.results.readings import COUNTS, readings
 from pipeline.results.record import reading_from_text, record
@@ -65,20 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def month(value: str) -> tuple[dt.date, dt.date]:
+    """--month YYYY-MM: its first and last day."""
     try:
-        first = dt.date.fromisoformat(value.strip() + "-01")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"`{value}` is not a month: use YYYY-MM, e.g. 2026-12") from None
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-@contextmanager
-def context(args: argparse.Namespace) -> Iterator[P.Context]:
-    ctx = P.open_context(project(args))
-    try:
-        yield ctx
-    finally:
-        ctx.conn.close()
+        return month_days(parse_month(value))
+    except BadMonth as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -99,7 +87,8 @@ def run_import(args: argparse.Namespace) -> int:
         read_on = resolve(args.read_on, ctx.today) or ctx.today
         who = P.actor(ctx.conn, args.actor) if args.apply else ""
         for file in args.files:
-            plan = I.plan_import(ctx.conn, Path(file), read_on=read_on, channel=args.channel, zone=ctx.settings.zone)
+            plan = I.plan_import(ctx.conn, Path(file), read_on=read_on, today=ctx.today, channel=args.channel,
+                                 zone=ctx.settings.zone)
             for p in plan.problems + plan.unmatched:
                 _print_problem(p)
             stored = len(plan.matched) - len(plan.new)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import importlib.util
 import io
 import statistics
@@ -52,13 +53,20 @@ class Chart:
     style: Style
 
 
-def _rc(style: Style) -> dict:
+@functools.lru_cache(maxsize=8)
+def _registered(path: str):
+    """The font file added to matplotlib's font list once per process (addfont parses the file and appends
+    an entry every call); its family and weight as registered."""
     from matplotlib import font_manager
 
+    font_manager.fontManager.addfont(path)
+    return font_manager.ttfFontProperty(font_manager.get_font(path))
+
+
+def _rc(style: Style) -> dict:
     if not (style.font and style.font.is_file()):
         return {"font.family": "DejaVu Sans"}
-    font_manager.fontManager.addfont(str(style.font))
-    entry = font_manager.ttfFontProperty(font_manager.get_font(str(style.font)))  # family and weight as registered
+    entry = _registered(str(style.font))
     return {"font.family": entry.name, "font.weight": entry.weight, "axes.titleweight": entry.weight,
             "axes.labelweight": entry.weight, "figure.titleweight": entry.weight}
 

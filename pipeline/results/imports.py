@@ -73,9 +73,10 @@ class ImportPlan:
         return [m for m in self.matched if not m.stored]
 
 
-def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, channel: str | None = None,
-                zone: dt.tzinfo | None = None) -> ImportPlan:
-    """What importing `path` would store; reads the store, writes nothing."""
+def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, today: dt.date,
+                channel: str | None = None, zone: dt.tzinfo | None = None) -> ImportPlan:
+    """What importing `path` would store; reads the store, writes nothing. A row read after `today` is a
+    problem (as `etalase results record` refuses it); the other rows still import."""
     path = Path(path)
     out = ImportPlan(path.name)
     try:
@@ -103,7 +104,7 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, read_on: dt.date, chann
         for row in sheet.rows:
             if row.number > number:
                 _row(out, book, sheet, row, columns, urls=urls, days=days, linked=linked, seen=seen,
-                     read_on=read_on, channel=fixed_channel, zone=zone)
+                     read_on=read_on, today=today, channel=fixed_channel, zone=zone)
     if not found_header:
         out.problems.append(Problem(path.name, None, "", "tidak ada baris judul kolom yang dikenali",
                                     "baris judul perlu kolom seperti Video link / Tautan, Post time / Tanggal, "
@@ -132,7 +133,7 @@ def _header(sheet: Sheet) -> tuple[int, dict[int, str]] | None:
 
 
 def _row(out: ImportPlan, book: Workbook, sheet: Sheet, row: Row, columns: dict[int, str], *, urls, days, linked,
-         seen, read_on: dt.date, channel: str | None, zone) -> None:
+         seen, read_on: dt.date, today: dt.date, channel: str | None, zone) -> None:
     cells = {concept: (row.values[i] if i < len(row.values) else None) for i, concept in columns.items()}
     where = book.where(sheet, None, row.number)
     problems = []
@@ -167,6 +168,10 @@ def _row(out: ImportPlan, book: Workbook, sheet: Sheet, row: Row, columns: dict[
             posted = value
         elif value:
             row_read_on = value
+    if row_read_on > today:
+        problems.append(Problem(cell("read_on") if cells.get("read_on") else where, None, "tanggal baca",
+                                f"tanggal baca {row_read_on.isoformat()} belum tiba",
+                                f"hari ini {today.isoformat()}"))
     if problems:
         out.problems += problems
         return

@@ -86,10 +86,15 @@ class _Doc(FPDF):
 
 
 def _thumbnail(path):
-    """A cover small enough for a 20 mm cell at print resolution (a full 1080x1920 cover is ~300 KB)."""
-    from pipeline.catalog.media import open_rgb
+    """A cover small enough for a 20 mm cell at print resolution (a full 1080x1920 cover is ~300 KB).
 
-    image = open_rgb(path)
+    None for a damaged or unreadable cover, which the table then shows as missing."""
+    from pipeline.catalog.media import MediaError, open_rgb
+
+    try:
+        image = open_rgb(path)
+    except (MediaError, OSError):
+        return None
     image.thumbnail((240, 427))
     return image
 
@@ -202,8 +207,9 @@ def report_pdf(report: MonthReport, brand, *, chart_png: bytes | None = None,
                 head.cell(text)
             for t in report.top:
                 row = table.row()
-                if t.cover:
-                    row.cell(img=_thumbnail(t.cover), img_fill_width=True)
+                thumb = _thumbnail(t.cover) if t.cover else None
+                if thumb is not None:
+                    row.cell(img=thumb, img_fill_width=True)
                 else:
                     row.cell("tanpa sampul")
                 where = f"{t.artisan}, {t.kecamatan}" if t.kecamatan else t.artisan

@@ -72,12 +72,17 @@ def _environment(project: Project) -> jinja2.Environment:
 
 
 def cover_uri(path: Path | None) -> str | None:
-    """A cover as a small JPEG data URI (about 10 KB), so the page needs no other file."""
+    """A cover as a small JPEG data URI (about 10 KB), so the page needs no other file.
+
+    A damaged or unreadable cover is treated as a missing one: the report still gets written."""
     if path is None:
         return None
-    from pipeline.catalog.media import open_rgb
+    from pipeline.catalog.media import MediaError, open_rgb
 
-    image = open_rgb(path)
+    try:
+        image = open_rgb(path)
+    except (MediaError, OSError):
+        return None
     image.thumbnail(COVER_SIZE)
     buf = io.BytesIO()
     image.save(buf, format="JPEG", quality=80)
