@@ -324,3 +324,18 @@ def test_a_new_product_with_the_box_ticked_asks_for_english_captions(web_office)
                files=[("new_photos", ("IMG_2032.JPG", photo_bytes(), "image/jpeg"))], follow_redirects=False)
     assert r.status_code == 303
     assert "go_global" not in (web_office.content / "products" / "tikar-polos.yaml").read_text(encoding="utf-8")
+
+
+def test_a_save_is_reported_saved_even_when_schedule_yaml_is_broken(web_office):
+    """The file is written before the overview's refresh plans the days: a broken schedule.yaml must not
+    turn a saved edit into an error page (and a retry into a conflict)."""
+    path = web_office.product("tas-purun", extra="story: Tas dari purun.\n")
+    c = client(web_office)
+    form = c.get("/produk/tas-purun").text
+    (web_office.root / "schedule.yaml").write_text("post_at: [tidak, valid\n", encoding="utf-8")
+    base = {"name": "Produk tas-purun", "artisan": "ani", "craft": "anyaman-purun", "price": "Rp 150.000",
+            "story": "Tas dari purun, baru.", "keep": "p1.jpg", "hero": "p1.jpg"}
+    token, text_hash = csrf_of(form), _hidden(form, "_text_hash")
+    r = c.post("/produk/tas-purun", data={**base, "csrf_token": token, "_text_hash": text_hash})
+    assert r.status_code == 200 and "Perubahan tersimpan." in r.text
+    assert "Tas dari purun, baru." in path.read_text(encoding="utf-8")

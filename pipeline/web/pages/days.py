@@ -9,6 +9,7 @@ a day not built yet shows "belum dibuat" and a failed build shows what to do ins
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,8 +265,13 @@ def content_saved(state: WebState) -> None:
     follow (the core's refresh: an edit sends an approved product back to review, and its day elsewhere).
     Blocking (reloads the catalogue, plans): call it from a worker thread."""
     state.wrote(content=True)
-    changes.edited(context(state))
+    try:
+        changes.edited(context(state))
+    except EtalaseError:  # e.g. a broken schedule.yaml: the save itself succeeded, the pages say what is wrong
+        log.warning("exports/index.html not refreshed after a content save", exc_info=True)
 
+
+log = logging.getLogger("etalase.web")
 
 CHANGES = changes.CHANGES  # what the admin may change about a day: one table for the pages, API and CLI
 

@@ -41,6 +41,8 @@ CHART_FILE = re.compile(r"^[0-9a-f]{20}\.svg$")
 _CHARTS: OrderedDict[str, str] = OrderedDict()
 _CHARTS_LOCK = threading.Lock()  # pages are served from a thread pool
 KEPT_CHARTS = 64
+_DRAWN: OrderedDict[str, dict[str, str]] = OrderedDict()  # the numbers' digest -> their charts' URLs
+KEPT_VIEWS = 8  # all channels and each channel's view, a few versions each
 
 
 @dataclass(frozen=True)
@@ -109,9 +111,16 @@ def _charts(state, items: list[stats.Outcome], numbers: list) -> dict[str, str]:
                 out[name] = _kept(charts.svg(charts.bars(drawn, {g.key: label for label, g in rows}, style=style)))
         return out
 
-    urls = state.memo("wawasan-grafik", draw, key=(timeline, repr(numbers), _stat_brand(state)))
-    if any(url.rsplit("/", 1)[-1].removesuffix(".svg") not in _CHARTS for url in urls.values()):
-        urls = draw()  # pushed out of the kept charts by other views: draw them again
+    key = hashlib.sha256(repr((timeline, numbers, _stat_brand(state))).encode("utf-8")).hexdigest()
+    with _CHARTS_LOCK:  # by what they show, not by age: each channel's view keeps its own
+        urls = _DRAWN.get(key)
+        kept = urls is not None and all(url.rsplit("/", 1)[-1].removesuffix(".svg") in _CHARTS for url in urls.values())
+    if not kept:  # new numbers, or pushed out of the kept charts by other views
+        urls = draw()
+        with _CHARTS_LOCK:
+            _DRAWN[key] = urls
+            while len(_DRAWN) > KEPT_VIEWS:
+                _DRAWN.popitem(last=False)
     return urls
 
 
