@@ -135,9 +135,11 @@ def posts(conn: sqlite3.Connection) -> dict[dt.date, Post]:
     return out
 
 
-def channel_posts(conn: sqlite3.Connection) -> dict[dt.date, dict[str, ChannelPost]]:
+def channel_posts(conn: sqlite3.Connection, day: dt.date | None = None) -> dict[dt.date, dict[str, ChannelPost]]:
+    """Every day's channel marks, or only `day`'s."""
     out: dict[dt.date, dict[str, ChannelPost]] = {}
-    for r in conn.execute("SELECT day, channel, url, actor, at FROM channel_posts ORDER BY day, channel"):
+    where, args = ("WHERE day = ? ", (day.isoformat(),)) if day else ("", ())
+    for r in conn.execute(f"SELECT day, channel, url, actor, at FROM channel_posts {where}ORDER BY day, channel", args):
         day = dt.date.fromisoformat(r["day"])
         out.setdefault(day, {})[r["channel"]] = ChannelPost(day, r["channel"], r["url"], r["actor"], r["at"])
     return out
@@ -164,10 +166,13 @@ def mark_posted(conn: sqlite3.Connection, day: dt.date, product: str, artisan: s
 
 def mark_unposted(conn: sqlite3.Connection, day: dt.date, actor: str, at: dt.datetime) -> Post | None:
     """Remove the day's posted mark and every channel's; returns what was removed (None when not posted)."""
-    removed = posts(conn).get(day)
-    if removed is None:
-        return None
-    with transaction(conn):
+    with transaction(conn):  # read and delete together: a mark made meanwhile is not lost unreported
+        row = conn.execute("SELECT day, product, artisan, url, actor, at FROM posts WHERE day = ?",
+                           (day.isoformat(),)).fetchone()
+        if row is None:
+            return None
+        removed = Post(day, row["product"], row["artisan"], row["url"], row["actor"], row["at"],
+                       channel_posts(conn, day).get(day, {}))
         conn.execute("DELETE FROM posts WHERE day = ?", (day.isoformat(),))
         conn.execute("DELETE FROM channel_posts WHERE day = ?", (day.isoformat(),))
         _log(conn, day, "unposted", removed.product, actor, at, removed.url or "")
