@@ -258,14 +258,18 @@ def test_a_one_photo_video_moves_through_its_crops(scratch, tmp_path):
     assert result.video["photos"] == 1 and result.video["hero"] == "p1.jpg"
 
 
-def test_a_twelve_photo_product_stays_under_the_length_cap(scratch):
-    names = [f"d{i}.jpg" for i in range(12)]
+def many_photos(scratch, slug: str, count: int):
+    """(project, a product with `count` photos, the packaged default video template)."""
+    names = [f"{slug}-{i}.jpg" for i in range(count)]
     for name in names:
         scratch.photo(name, size=(600, 800))
-    scratch.product("dua-belas", photos=tuple(names))
+    scratch.product(slug, photos=tuple(names))
     project = Project.at(scratch.root)
-    product = load_catalog(project.content).products["dua-belas"]
-    template = load_video_template(project, "default")
+    return project, load_catalog(project.content).products[slug], load_video_template(project, "default")
+
+
+def test_a_twelve_photo_product_stays_under_the_length_cap(scratch):
+    project, product, template = many_photos(scratch, "dua-belas", 12)
     for n in range(1, 5):
         varied = variation.ordered(product, n)
         plan = plan_video(variation.for_post(project, template, varied, n), varied)
@@ -288,13 +292,7 @@ def test_a_template_s_variation_list_names_only_known_transitions(scratch):
 def test_later_posts_turn_the_photo_transitions_a_scene_lists_itself(scratch):
     """The packaged default.yaml lists its photo scenes' kinds ([slide, zoom, push_up]): post 2 must not
     replay post 1's transitions."""
-    names = [f"v{i}.jpg" for i in range(3)]
-    for name in names:
-        scratch.photo(name, size=(600, 800))
-    scratch.product("tiga", photos=tuple(names))
-    project = Project.at(scratch.root)
-    product = load_catalog(project.content).products["tiga"]
-    template = load_video_template(project, "default")
+    project, product, template = many_photos(scratch, "tiga", 3)
     assert any(s.kinds for s in template.scenes if s.kind == "photos")  # the case under test
     played = [[s.transition.kind for s in plan_video(variation.for_post(project, template, product, n), product).scenes
                if s.kind == "photos"] for n in (1, 2, 3)]
