@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -522,16 +522,14 @@ def video_template_name(source: Project | TemplateTexts, name: str) -> tuple[str
 def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Product, out_path: Path | str, *,
                  brand: Brand | None = None, template: str = "default", draft: bool = False,
                  progress: bool | Callable[[int, int], None] = True, check: bool = True,
-                 music: Mapping[str, Path] | None = None, music_turn: int | None = None,
-                 transitions: Sequence[str] | None = None, post_number: int = 1) -> VideoResult:
+                 music: Mapping[str, Path] | None = None, post_number: int = 1) -> VideoResult:
     """Render, encode and check one product's video; the file appears at out_path only when it
     passed every check (CheckError otherwise), and no temporary file outlives the call. With a
     loaded template set as `source`, `brand` and `music` (content/music/'s files) must be given.
 
-    `post_number` (render/variation.py) turns photos, motions, transitions and, through `music_turn`
-    (default: post_number - 1), moves `auto` to the next bed of the product's mood;
-    `transitions` replaces the photo scenes' transition kinds (see plan_video). The result's
-    `facts` say which mood, bed, tempo and transitions were used (post.json's "video")."""
+    `post_number` (render/variation.py) turns photos, motions and transitions, and moves `auto` to
+    the next bed of the product's mood. The result's `facts` say which mood, bed, tempo and
+    transitions were used (post.json's "video")."""
     out = Path(out_path)
     return_freed_memory()
     brand = brand or load_brand(source)
@@ -544,9 +542,9 @@ def render_video(source: Project | TemplateTexts, catalog: Catalog, product: Pro
     craft = catalog.crafts.get(product.craft)
     bed, music_notes = sound.choose_bed(source if music is None else music, tpl.audio, product,
                                         craft.mood if craft else None,
-                                        post_number - 1 if music_turn is None else music_turn, tpl.source,
+                                        post_number - 1, tpl.source,
                                         tpl.lines.get("audio.music"))
-    plan = plan_video(tpl, product, beat=bed.beat if bed else None, transitions=transitions)
+    plan = plan_video(tpl, product, beat=bed.beat if bed else None)
     with ThreadPoolExecutor(tpl.encode.workers, thread_name_prefix="scenes") as pool:
         try:
             sound_bed = pool.submit(sound.prepare, ffmpeg_exe(), bed.path if bed else None, plan.duration, tpl.audio)
