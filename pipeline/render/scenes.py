@@ -450,8 +450,7 @@ def _on_beats(scenes: list[Scene], beat: Beat, fps: int, cap_frames: float) -> l
     """Each cut moved to the beat nearest to where it was planned (later if that would make a
     scene too short to hold its transitions); the last scene keeps its length, and the last cut
     goes a beat earlier while the video would pass the cap."""
-    starts = Plan(tuple(scenes), fps).starts
-    cuts = [starts[k] + scenes[k - 1].overlap // 2 for k in range(1, len(scenes))]
+    cuts = Plan(tuple(scenes), fps).cuts
     moved: list[int] = []
     at = 0  # start of the scene before the cut
     for k, planned in enumerate(cuts, start=1):
