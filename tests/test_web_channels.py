@@ -126,6 +126,23 @@ def test_with_several_channels_the_posted_section_points_to_the_channel_blocks_i
     c.post(f"/hari/{day}/batal-unggah", data={"csrf_token": token, "kanal": "youtube", "kembali": "/"})
 
 
+def test_a_day_marked_posted_before_channel_marks_existed_keeps_its_own_mark_and_undo(built):
+    """Days posted before migration 0004 have a posts row and no channel rows: their page must still say
+    who posted and offer the undo, not list every channel as "belum"."""
+    scratch, day = built
+    conn = store.connect(scratch.root / "state" / "etalase.db")
+    try:
+        S.mark_posted(conn, day, "tikar-pandan", "ani", None, "ayu", NOW)  # as the ledger held it then
+    finally:
+        conn.close()
+    c = client(scratch)
+    section = c.get("/").text.split('id="h-posted"')[1].split("</section>")[0]
+    assert "Ditandai sudah diunggah oleh ayu" in section and "batal-unggah" in section
+    token = csrf_of(c.get("/").text)
+    c.post(f"/hari/{day}/batal-unggah", data={"csrf_token": token, "kembali": "/"})
+    assert day not in posts(scratch)
+
+
 def test_per_channel_marks_through_the_cli(built, pinned_now):
     scratch, day = built
     tiktok = "https://www.tiktok.com/@dekranasda.sergai/video/1"
