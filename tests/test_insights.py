@@ -480,3 +480,9 @@ def test_charts_use_the_brand_font_as_registered(post, caplog):
     assert "findfont" not in caplog.text  # matplotlib found the brand's font at its own weight, no fallback
     assert drawn.startswith("<svg") and style.primary.lower() in drawn.lower()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_numbers_keep_their_sign_and_decimal_comma():
+    """Follower medians can be small and negative: -0,5 must not print as 0,5."""
+    assert [R.angka(v) for v in (-0.5, -1.5, 12.5, 12345, 1234.5, -2.0, 0)] == \
+        ["-0,5", "-1,5", "12,5", "12.345", "1.234,5", "-2", "0"]

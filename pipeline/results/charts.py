@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.results.numbers import format_count
 from pipeline.results.stats import Group, Outcome
 
 WIDTH_IN = 4.0  # drawn at about its size on a 390 px phone, so 11 pt text reads as ~14 px
@@ -100,10 +101,6 @@ def _axes(style: Style, height_in: float, width_in: float = WIDTH_IN):
     return fig, ax
 
 
-def _angka(value: float) -> str:
-    return f"{round(value):,}".replace(",", ".")
-
-
 FEW_HATCH = "////"  # groups with few posts are hatched as well as pale, so a black-and-white print tells them apart
 FEW_NOTE = "sedikit data"
 
@@ -129,13 +126,13 @@ def bars(groups: Sequence[Group], labels: Mapping, title: str = "", style: Style
         ax.set_yticks(range(len(rows)), [str(labels.get(g.key, g.key)) + (f"\n({FEW_NOTE})" if g.few else "")
                                          for g in rows])
         top = max((g.median for g in rows), default=0) or 1
-        texts = [ax.text(g.median + top * 0.01, i, f"{_angka(g.median)}  (n={g.n})", va="center", fontsize=10,
-                         color=style.dark) for i, g in enumerate(rows)]
+        texts = [ax.text(g.median + top * 0.01, i, f"{format_count(round(g.median))}  (n={g.n})", va="center",
+                         fontsize=10, color=style.dark) for i, g in enumerate(rows)]
         if title:  # over the whole figure from its left edge: long row labels would push an axes title off the right
             fig.suptitle(title, x=0.02, ha="left", fontsize=12, color=style.dark)
         if xlabel:
             ax.set_xlabel(xlabel, fontsize=10, color=style.dark)
-        ax.xaxis.set_major_formatter(lambda v, _pos: _angka(v))
+        ax.xaxis.set_major_formatter(lambda v, _pos: format_count(round(v)))
         _room_for(fig, ax, texts, top * 1.15)
         return fig
 
@@ -192,7 +189,7 @@ def timeline(items: Sequence[Outcome], title: str = "", metric: str = "views", s
                 ax.legend(loc="upper left", fontsize=9, frameon=False, labelcolor=style.dark, markerscale=2)
         ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=5))
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{num2date(v).day} {BULAN_PENDEK[num2date(v).month - 1]}")
-        ax.yaxis.set_major_formatter(lambda v, _pos: _angka(v))
+        ax.yaxis.set_major_formatter(lambda v, _pos: format_count(round(v)))
         ax.set_ylim(bottom=0, top=max((v for _, v in points), default=1) * (1.25 if len(points) > 45 else 1.05))
         if title:
             ax.set_title(title, loc="left", fontsize=12, color=style.dark)

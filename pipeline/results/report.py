@@ -25,6 +25,7 @@ from pipeline.common.project import Project
 from pipeline.results import charts, stats
 from pipeline.results.groups import Grouped
 from pipeline.results.monthly import MonthReport
+from pipeline.results.numbers import format_count
 
 FOLDER = "laporan"
 METRIC_LABELS = {"views": "Tayangan", "likes": "Suka", "comments": "Komentar", "shares": "Dibagikan",
@@ -54,9 +55,9 @@ def month_name(month: dt.date) -> str:
 def angka(value) -> str:
     """12.345 as Indonesian writes it; a median of 12,5 keeps its decimal comma."""
     if isinstance(value, float) and not value.is_integer():
-        whole, frac = f"{value:.1f}".split(".")
-        return f"{int(whole):,}".replace(",", ".") + "," + frac
-    return f"{int(value):,}".replace(",", ".")
+        whole, frac = f"{abs(value):.1f}".split(".")  # the sign apart: -0.5 has a whole part of "-0"
+        return ("-" if value < 0 else "") + format_count(int(whole)) + "," + frac
+    return format_count(int(value))
 
 
 def _environment(project: Project) -> jinja2.Environment:
