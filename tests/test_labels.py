@@ -23,6 +23,8 @@ def test_times_read_the_indonesian_way_from_one_table():
     assert L.waktu("2026-12-20T13:45:00+00:00", "Asia/Jakarta") == "20 Des 2026, 20.45 WIB"
     assert L.waktu("2026-12-20T21:45:00+08:00") == "20 Des 2026, 21.45 WITA"
     assert L.jam_zona("2026-12-20T19:00:00+07:00") == "19.00 WIB"
+    assert L.jam_zona("2026-12-20T12:00:00+00:00", "Asia/Jakarta") == "19.00 WIB"  # the clock of the zone it names
+    assert L.jam_zona("2026-12-20T19:00:00+07:00", "Asia/Makassar") == "20.00 WITA"
     assert L.tanggal(DAY1) == "Kamis, 1 Oktober 2026"
     # the dashboard and the export pages format through the same functions, not copies of them
     env = X.environment(Project.at(Path(__file__).resolve().parent.parent))

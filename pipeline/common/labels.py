@@ -66,6 +66,18 @@ def _parsed(value: Any) -> dt.date | dt.datetime | None:
         return None
 
 
+def _in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
+    """An aware moment as the clock in `zone` reads it, so the label beside it is true."""
+    if zone and moment.tzinfo is not None:
+        try:
+            from zoneinfo import ZoneInfo
+
+            return moment.astimezone(ZoneInfo(zone))
+        except (KeyError, ValueError, OSError):
+            pass
+    return moment
+
+
 def tanggal(value: dt.date | dt.datetime | str | None, with_weekday: bool = True) -> str:
     """2026-11-28 -> "Sabtu, 28 November 2026" (text that is not a date comes back as it is)."""
     parsed = _parsed(value)
@@ -89,13 +101,7 @@ def waktu(value: dt.datetime | str | None, zone: str | None = None) -> str:
     parsed = _parsed(value)
     if not isinstance(parsed, dt.datetime):
         return tanggal(parsed, with_weekday=False) if parsed else ("" if not value else str(value))
-    if zone and parsed.tzinfo is not None:
-        try:
-            from zoneinfo import ZoneInfo
-
-            parsed = parsed.astimezone(ZoneInfo(zone))
-        except (KeyError, ValueError, OSError):
-            pass
+    parsed = _in_zone(parsed, zone)
     label = zone_label(zone) if zone else zone_label(parsed.tzinfo)
     text = f"{parsed.day} {BULAN_PENDEK[parsed.month - 1]} {parsed.year}, {parsed:%H.%M}"
     return f"{text} {label}" if label else text
@@ -106,6 +112,7 @@ def jam_zona(value: dt.datetime | str | None, zone: str | None = None) -> str:
     parsed = _parsed(value)
     if not isinstance(parsed, dt.datetime):
         return jam(value)
+    parsed = _in_zone(parsed, zone)
     label = zone_label(zone) if zone else zone_label(parsed.tzinfo)
     return f"{parsed:%H.%M} {label}".strip()
 

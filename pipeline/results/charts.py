@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.common.labels import BULAN_PENDEK
 from pipeline.results.numbers import format_count
 from pipeline.results.stats import Group, Outcome
 
@@ -158,7 +159,6 @@ def _room_for(fig, ax, texts, least: float) -> None:
             return
 
 
-BULAN_PENDEK = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 WINDOW = 15  # posts in the running median drawn over a long timeline
 
 
