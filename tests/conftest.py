@@ -256,7 +256,34 @@ def web_built_day(root: Path, day, slug: str, seconds: float = 2.0) -> Path:
                                dt.datetime.now(dt.UTC))
     finally:
         conn.close()
+    _stamp_input_hash(project, day, slug)
     return X.day_dir(project.exports, day)
+
+
+def _stamp_input_hash(project, day, slug: str) -> None:
+    """Give a hand-made day the input hash the build would give it now (the ledger keeps its product, so the
+    plan can tell it), so pages do not call it "perlu dibuat ulang" for a made-up hash."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from pipeline.build.freshness import InputHashes
+    from pipeline.common.clock import FixedClock
+    from pipeline.export import folders as X
+    from pipeline.plan import ledger as planstate
+    from pipeline.plan.admin import open_context, slot_for
+
+    noon = dt.datetime.combine(day, dt.time(12, 0), ZoneInfo("Asia/Jakarta"))
+    ctx = open_context(project, FixedClock(noon))
+    try:
+        slot = slot_for(ctx, day)
+        digest = InputHashes(ctx).digest(slot, draft=False) if slot.product == slug else None
+        if digest is None:
+            return
+        folder = X.day_dir(project.exports, day)
+        X.write_manifest(folder, {**X.read_manifest(folder), "input_hash": digest})
+        planstate.record_build(ctx.conn, day, slug, slot.artisan, digest, "ok", "", dt.datetime.now(dt.UTC))
+    finally:
+        ctx.conn.close()
 
 
 # --- Plan, build and scheduler (issue 6: tests/test_build.py, tests/test_scheduler.py) ------------

@@ -70,6 +70,7 @@ def test_today_shows_video_caption_downloads_time_and_the_posted_form(built):
     assert f'href="/ekspor/{TODAY}/video.mp4?unduh=1"' in html and f'href="/hari/{TODAY}/slides.zip"' in html
     assert "28 Nov 2026, 19.00 WIB" in html and "Asia/Jakarta" not in html  # the shared label table
     assert f'action="/hari/{TODAY}/diunggah"' in html and "Sudah diunggah" in html
+    assert "sudah berubah sejak berkasnya dibuat" not in html  # made as the build makes it: current, not stale
 
 
 def test_video_download_is_an_attachment_and_supports_ranges_for_phones(built):
