@@ -138,8 +138,21 @@ def test_a_long_story_is_cut_with_a_warning(scratch):
     scratch.product("tikar", photos=("tikar0.jpg", "tikar1.jpg"), story=" ".join([STORY] * 3))
     clip, plan, prep = clip_of(scratch, "tikar", template(scratch, story="story: {per_scene: 1}"))
     photo_scenes = sum(s.kind == "photos" for s in plan.scenes)
-    assert len(prep.phrases) == photo_scenes
+    assert 1 <= len(prep.phrases) <= photo_scenes
+    assert prep.phrases[-1].text.endswith(".")  # cut where a sentence ends, never mid-sentence
     assert any(w.field == "story" and "tidak tampil" in w.message for w in prep.warnings)
+
+
+def test_a_story_cut_short_ends_at_a_sentence_end_not_mid_sentence():
+    from pipeline.render.story import _whole_sentences
+
+    phrases = ["Tikar besar dari pandan.", "Dianyam oleh ibu-ibu,", "di Sei Rampah.", "Cocok untuk kenduri."]
+    assert _whole_sentences(phrases, 2) == phrases[:1]  # not "Dianyam oleh ibu-ibu," left hanging
+    assert _whole_sentences(phrases, 3) == phrases[:3]
+    assert _whole_sentences(phrases, 9) == phrases
+    assert _whole_sentences(["Satu kalimat panjang,", "yang terus", "berlanjut."], 2) == ["Satu kalimat panjang,",
+                                                                                         "yang terus"]
+    assert _whole_sentences(["Kata «kutipan.»", "Lagi,", "dan"], 2) == ["Kata «kutipan.»"]
 
 
 # Transitions ----------------------------------------------------------------------------------

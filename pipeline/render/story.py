@@ -6,7 +6,8 @@ into phrases that each fit the story layout's box in at most its max_lines at it
 cut mid-word); neighbouring clauses are joined again while they fit, so a phrase fills its two
 lines. Phrases go to the photo scenes in order, one each, two in a scene when there are more
 phrases than scenes (the template's `story.per_scene`); what still does not fit is left out
-with a warning. Inside a scene phrases follow each other with a short fade, never together.
+with a warning, from the end of the last sentence that fits. Inside a scene phrases follow each
+other with a short fade, never together.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pipeline.render.scenes import Plan
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)»]*$")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=\s[—–])\s+")
 
 
@@ -79,13 +81,23 @@ def _by_words(text: str, fits: Callable[[str], bool]) -> list[str]:
     return even if all(piece and fits(piece) for piece in even) else greedy
 
 
+def _whole_sentences(phrases: list[str], room: int) -> list[str]:
+    """The first `room` phrases, ended at the last sentence end among them: a muted viewer never sees
+    the story stop mid-sentence ("Dianyam oleh ibu-ibu," and nothing after it). When even the first
+    sentence is longer than the room, its first phrases are shown."""
+    if len(phrases) <= room:
+        return phrases
+    ends = [n for n in range(room, 0, -1) if _ENDS_SENTENCE.search(phrases[n - 1])]
+    return phrases[: ends[0] if ends else room]
+
+
 def timed(plan: Plan, phrases: list[str], per_scene: int, fade: int) -> tuple[list[Phrase], int]:
     """(phrases placed on the photo scenes, how many were left out)."""
     scenes = [k for k, s in enumerate(plan.scenes) if s.kind == "photos"]
     if not scenes or not phrases:
         return [], len(phrases)
     per = min(per_scene, math.ceil(len(phrases) / len(scenes)))
-    shown = phrases[: per * len(scenes)]
+    shown = _whole_sentences(phrases, per * len(scenes))
     base, extra = divmod(len(shown), len(scenes))
     counts = [base + (t < extra) for t in range(len(scenes))]  # the earlier scenes take the extra ones
     out, i = [], 0
