@@ -286,7 +286,7 @@ def test_the_go_global_box_shows_saves_and_clears_the_field_keeping_comments(web
     assert load_catalog(web_office.content).products["tas-purun"].go_global is True
     assert state_of(web_office, "tas-purun") == "needs_review"
     review = client(web_office, "siti").get("/kurasi/tas-purun").text
-    assert "<strong>Go Global</strong>: <del>(kosong)</del> → <ins>ya</ins>" in review
+    assert "<strong>Go Global</strong>: <del>tidak</del> → <ins>ya</ins>" in review  # left out of the file: its default
 
     form = c.get("/produk/tas-purun").text
     assert _checked(form, "go_global") is True
