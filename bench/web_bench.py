@@ -10,13 +10,15 @@ work on a shared machine moves it; threads: every client cycles through all page
 Each page's weight is what a phone downloads for it besides media: the HTML plus the stylesheets and
 scripts it links (fetched once each, as sent, headers excluded).
 Targets per page: p95 <= 1.5 x the floor, and weight < 150 KB.
+`--no-page-cache` serves with ETALASE_PAGE_CACHE=off, so every request renders its page (the views'
+memos still hold): what the first phones after a write wait for, not the steady state.
 
 Load generators: `wrk` (Debian's package, `apt-get install wrk`) when it is installed, else Python
 threads. They share these 2 cores with the server; 20 Python threads spend much of the CPU on
 their own GIL and parsing, so the thread mode measures the generator as much as the server (its
 p95s come out ~2x wrk's). `--load threads` forces the thread mode.
 
-    .venv/bin/python bench/web_bench.py [--products 1000] [--clients 20] [--load wrk|threads]
+    .venv/bin/python bench/web_bench.py [--products 1000] [--clients 20] [--load wrk|threads] [--no-page-cache]
 """
 
 from __future__ import annotations
@@ -191,6 +193,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5, help="wrk mode: seconds of load per page and per floor")
     parser.add_argument("--load", choices=("wrk", "threads"), default="wrk" if shutil.which("wrk") else "threads",
                         help="load generator (default: wrk when installed)")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="render every page (ETALASE_PAGE_CACHE=off): the cost of a page after a write")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="etalase-web-bench-") as tmp:
         root = Path(tmp) / "project"
@@ -200,7 +204,10 @@ def main() -> int:
         print(f"project: {args.products} products ({approved} approved), 40 artisans, 365 posted days; "
               f"built in {time.perf_counter() - started:.1f} s")
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if k not in ("ETALASE_DB", "ETALASE_USER")}
+        env = {k: v for k, v in os.environ.items() if k not in ("ETALASE_DB", "ETALASE_USER", "ETALASE_PAGE_CACHE")}
+        if args.no_page_cache:
+            env["ETALASE_PAGE_CACHE"] = "off"
+        print("page cache: " + ("off, every request renders its page" if args.no_page_cache else "on"))
         server = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(root), "serve", "--no-scheduler",
                                    "--port", str(port)], env=env, stdout=subprocess.DEVNULL, cwd=REPO)
         try:

@@ -179,3 +179,14 @@ def test_a_flash_is_shown_exactly_once(office):
     assert "dikunci." not in again
     before = rendered(c)
     assert c.get("/riwayat").text == again and rendered(c) == before  # and the page without it is cached
+
+
+def test_the_page_cache_can_be_switched_off_for_measuring(office, monkeypatch):
+    """ETALASE_PAGE_CACHE=off (bench/web_bench.py --no-page-cache): every request renders its page."""
+    monkeypatch.setenv("ETALASE_PAGE_CACHE", "off")
+    c = TestClient(create_app(Project.at(office.root), clock=FixedClock(NOW), require_login=False, local_user="siti"))
+    c.get("/kurasi")
+    before = rendered(c)
+    first, second = c.get("/kurasi"), c.get("/kurasi")
+    assert rendered(c) == before + 2 and c.app.state.web.pages.served == 0
+    assert first.text == second.text and "Tikar Pandan" in second.text

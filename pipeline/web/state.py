@@ -158,6 +158,12 @@ class CatalogCache:
         return frozenset(out)
 
 
+def page_cache_seconds() -> float:
+    """How long a rendered page is kept: the memo's ceiling, or 0 (never served from the cache) when
+    ETALASE_PAGE_CACHE=off, so bench/web_bench.py --no-page-cache can measure every page rendered."""
+    return 0.0 if os.environ.get("ETALASE_PAGE_CACHE", "").lower() in ("off", "0", "no") else MEMO_SECONDS
+
+
 @dataclass
 class WebState:
     """Built once by create_app; handlers reach it through `request.app.state.web`."""
@@ -169,7 +175,7 @@ class WebState:
     request_build: Callable[[dt.date], None] | None = None  # set by `etalase serve` when the scheduler runs
     catalog_cache: CatalogCache = field(init=False)
     db_file: Path = field(init=False)
-    pages: PageCache = field(default_factory=lambda: PageCache(MEMO_SECONDS), init=False, repr=False)
+    pages: PageCache = field(default_factory=lambda: PageCache(page_cache_seconds()), init=False, repr=False)
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False)
     _memo_locks: dict = field(default_factory=dict, init=False, repr=False)
