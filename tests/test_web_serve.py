@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-import httpx
+import httpx2
 import pytest
 from conftest import WEB_PASSWORDS, process_env
 
@@ -52,9 +52,9 @@ def server(web_office):
         deadline = time.monotonic() + 120  # bounds a hang only: a loaded machine may take a while to import
         while True:
             try:
-                httpx.get(base + "/static/style.css", timeout=5)
+                httpx2.get(base + "/static/style.css", timeout=5)
                 return base
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 assert proc.poll() is None, proc.stdout.read()
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.05)
@@ -67,20 +67,20 @@ def server(web_office):
 
 def test_on_loopback_pages_open_and_foreign_host_names_are_refused(server):
     base = server()
-    assert httpx.get(base + "/produk").status_code == 200
-    assert httpx.get(base + "/produk", headers={"Host": "rebind.example:8000"}).status_code == 400
+    assert httpx2.get(base + "/produk").status_code == 200
+    assert httpx2.get(base + "/produk", headers={"Host": "rebind.example:8000"}).status_code == 400
 
 
 def test_on_every_address_every_page_needs_a_login(server):
     base = server("--host", "0.0.0.0")
-    r = httpx.get(base + "/produk")
+    r = httpx2.get(base + "/produk")
     assert r.status_code == 303 and r.headers["location"] == "/masuk?lanjut=/produk"
-    assert httpx.get(base + "/api/products").status_code == 401
-    assert httpx.get(base + "/masuk").status_code == 200
+    assert httpx2.get(base + "/api/products").status_code == 401
+    assert httpx2.get(base + "/masuk").status_code == 200
 
 
 def _login_api(base: str, name: str, password: str, forwarded_for: str) -> int:
-    return httpx.post(base + "/api/login", json={"name": name, "password": password},
+    return httpx2.post(base + "/api/login", json={"name": name, "password": password},
                       headers={"X-Forwarded-For": forwarded_for}, timeout=30).status_code
 
 
@@ -101,5 +101,5 @@ def test_behind_a_named_proxy_a_name_is_throttled_from_every_address(server):
 
 def test_a_loopback_host_other_than_127_0_0_1_is_served(server):
     base = server()
-    assert httpx.get(base + "/produk", headers={"Host": "127.0.0.2:8000"}).status_code == 200
-    assert httpx.get(base + "/produk", headers={"Host": "[::1]:8000"}).status_code == 200
+    assert httpx2.get(base + "/produk", headers={"Host": "127.0.0.2:8000"}).status_code == 200
+    assert httpx2.get(base + "/produk", headers={"Host": "[::1]:8000"}).status_code == 200

@@ -7,7 +7,7 @@ import os
 import re
 import threading
 
-import httpx
+import httpx2
 import pytest
 from conftest import served
 from icc_profiles import matrix_profile
@@ -51,7 +51,7 @@ def paused_decode(monkeypatch):
     return started, release
 
 
-def _while_decoding(base: str, paused, send) -> httpx.Response:
+def _while_decoding(base: str, paused, send) -> httpx2.Response:
     """Start `send` (an upload) in a thread, prove another request is answered while its decode is held,
     then let it finish; returns the upload's response."""
     started, release = paused
@@ -60,7 +60,7 @@ def _while_decoding(base: str, paused, send) -> httpx.Response:
     uploader.start()
     try:
         assert started.wait(120), "the upload never reached the decode"
-        other = httpx.get(base + "/api/products", timeout=60)  # on the event loop while the decode is held
+        other = httpx2.get(base + "/api/products", timeout=60)  # on the event loop while the decode is held
         assert other.status_code == 200 and other.json()["count"] == 1
         assert uploader.is_alive()  # the upload really is still waiting in its decode
     finally:
@@ -70,7 +70,7 @@ def _while_decoding(base: str, paused, send) -> httpx.Response:
 
 
 def test_an_api_upload_being_decoded_does_not_hold_up_other_requests(live, paused_decode, web_office):
-    with httpx.Client(base_url=live, timeout=120) as c:
+    with httpx2.Client(base_url=live, timeout=120) as c:
         token = c.get("/api/session").json()["csrf_token"]
         r = _while_decoding(live, paused_decode, lambda: c.post(
             "/api/products/tas-purun/photos", files={"file": ("a.jpg", jpeg(), "image/jpeg")},
@@ -80,7 +80,7 @@ def test_an_api_upload_being_decoded_does_not_hold_up_other_requests(live, pause
 
 
 def test_a_form_upload_being_decoded_does_not_hold_up_other_requests(live, paused_decode, web_office):
-    with httpx.Client(base_url=live, timeout=120) as c:
+    with httpx2.Client(base_url=live, timeout=120) as c:
         token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/produk/baru").text)[1]
         r = _while_decoding(live, paused_decode, lambda: c.post(
             "/produk/baru", data={**FORM, "csrf_token": token},
