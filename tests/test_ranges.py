@@ -144,3 +144,18 @@ def test_the_api_refuses_a_change_far_ahead_and_stores_nothing(client, web_offic
         assert S.overrides(conn) == {}
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("args", [
+    ("plan", "--days", "0"), ("build", "--days", "0", "--draft"), ("build", "--days", "-2"), ("demo", "--days", "0"),
+    ("hub", "build", ".", "--days", "0"), ("plan", "--days", "tujuh"),
+], ids=lambda a: " ".join(a))
+def test_days_of_zero_or_less_are_refused_not_read_as_the_default(scratch, monkeypatch, capsys, args):
+    """`--days 0` used to build the default horizon (0 read as "not given")."""
+    monkeypatch.delenv("ETALASE_DB", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        cli(scratch.root, *args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --days:" in err and ("ask for 1 day or more" in err or "is not a number of days" in err)
+    assert not (scratch.root / "exports").exists() or not any((scratch.root / "exports").glob("????-*"))

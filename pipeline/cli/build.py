@@ -8,7 +8,7 @@ import sys
 
 from pipeline.build import orchestrate as B
 from pipeline.build.failures import is_disk_full
-from pipeline.cli.common import project
+from pipeline.cli.common import day_count, project
 from pipeline.cli.plan import apply, context, parse_day, resolve
 from pipeline.plan import ledger as S
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "overview exports/index.html. Unchanged days are skipped, changed ones re-rendered "
                                    "(the old folder moves to exports/.replaced/), posted days never touched. A failing "
                                    "day gets a YYYY-MM-DD.FAILED.txt note and the command exits 1 at the end.")
-    b.add_argument("--days", type=int, metavar="N", help="how many days from today (default: horizon_days)")
+    b.add_argument("--days", type=day_count, metavar="N", help="how many days from today (default: horizon_days)")
     b.add_argument("--date", type=parse_day, metavar="DATE", help="build only this day (YYYY-MM-DD, today, +N)")
     b.add_argument("--draft", action="store_true", help="small, fast video (540x960) for trying things out")
     b.add_argument("--workers", type=int, default=1, metavar="N",

@@ -23,3 +23,14 @@ def project(args: argparse.Namespace) -> Project:
     return Project.at(root=args.root or env["root"], content=args.content,
                       templates=args.templates or env["templates"], state=env["state"],
                       db=getattr(args, "db", None) or env["db"])
+
+
+def day_count(text: str) -> int:
+    """argparse type for --days: a whole number of 1 or more (0 used to fall back to the default silently)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a number of days") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} days: ask for 1 day or more")
+    return value

@@ -8,7 +8,7 @@ import sys
 from pipeline.build.demo import CURATOR, run_demo
 from pipeline.build.orchestrate import Options
 from pipeline.cli.build import finish, reporter
-from pipeline.cli.common import project
+from pipeline.cli.common import day_count, project
 
 ORDER = 5
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=f"For the bundled sample catalogue: approve every product nobody reviewed yet as "
                                    f"the sample curator `{CURATOR}` (created if missing), then build the coming days "
                                    "into exports/ and print where to look. Decisions a real curator made are kept.")
-    p.add_argument("--days", type=int, default=7, metavar="N", help="how many days from today (default 7)")
+    p.add_argument("--days", type=day_count, default=7, metavar="N", help="how many days from today (default 7)")
     p.add_argument("--draft", action="store_true", help="small, fast videos")
     p.set_defaults(func=run)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.build import orchestrate as B
 from pipeline.cli.build import line
+from pipeline.cli.common import day_count
 from pipeline.hub.councils import find_councils
 from pipeline.hub.engine import executor_for
 from pipeline.hub.run import STATUSES, HubReport, build_councils
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "'etalase[hub]'). One council's failure never stops the others; a summary "
                                     "table follows, and the command exits 1 if any council or day failed.")
     b.add_argument("councils", type=Path, metavar="COUNCILS_DIR")
-    b.add_argument("--days", type=int, metavar="N", help="how many days from today (default: each council's "
+    b.add_argument("--days", type=day_count, metavar="N", help="how many days from today (default: each council's "
                                                           "horizon_days)")
     b.add_argument("--draft", action="store_true", help="small, fast videos (540x960)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://127.0.0.1:8786 "

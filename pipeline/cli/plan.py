@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.build import changes
 from pipeline.build.freshness import InputHashes
-from pipeline.cli.common import project
+from pipeline.cli.common import day_count, project
 from pipeline.export.status import FAILED, READY, SKIPPED, day_status
 from pipeline.plan import admin as P
 from pipeline.plan.planner import BLACKOUT, EXPORTED, POSTED, Slot
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Without an action: the plan as a table (date, product, artisan, status, and the "
                                    "reason in Bahasa Indonesia). Changes are stored in the state database and kept by "
                                    "every later build.")
-    p.add_argument("--days", type=int, metavar="N", help="how many days (default: horizon_days in schedule.yaml)")
+    p.add_argument("--days", type=day_count, metavar="N", help="how many days (default: horizon_days in schedule.yaml)")
     p.add_argument("--from", dest="start", type=parse_day, metavar="DATE", help="first day (default: today)")
     p.set_defaults(func=run_show)
     ps = p.add_subparsers(dest="plan_command", metavar="ACTION")
