@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO / "bench"))
 import video_bench  # noqa: E402
 
 from pipeline.build.demo import approve_samples  # noqa: E402
+from pipeline.cli.common import day_count  # noqa: E402
 from pipeline.common.project import Project  # noqa: E402
 
 
@@ -58,7 +59,7 @@ def build(project: Project, days: int, workers: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--days", type=day_count, default=7)
     parser.add_argument("--workers", type=int, default=1, help="passed to etalase build")
     parser.add_argument("--keep", type=Path, help="keep the projects and exports here")
     args = parser.parse_args(argv)

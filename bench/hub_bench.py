@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from pipeline.build import orchestrate as B  # noqa: E402
 from pipeline.build.demo import approve_samples  # noqa: E402
 from pipeline.build.jobs import ShippedJob  # noqa: E402
+from pipeline.cli.common import day_count  # noqa: E402
 from pipeline.common.clock import FixedClock  # noqa: E402
 from pipeline.hub.councils import find_councils, open_council  # noqa: E402
 from pipeline.hub.engine import executor_for  # noqa: E402
@@ -98,7 +99,7 @@ def summary(report: HubReport) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--councils", type=int, default=20)
-    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--days", type=day_count, default=7)
     parser.add_argument("--draft", action="store_true", help="540x960 draft videos (a quick look, not the figure)")
     parser.add_argument("--keep", type=Path)
     args = parser.parse_args(argv)

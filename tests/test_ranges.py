@@ -60,7 +60,7 @@ def test_plan_days_refuses_before_planning(ctx, wanted):
         P.plan_days(ctx, wanted())
 
 
-@pytest.mark.parametrize("start, days", [(dt.date(9999, 12, 25), 3), (TODAY, 1_000_000), (TODAY, -5)])
+@pytest.mark.parametrize("start, days", [(dt.date(9999, 12, 25), 3), (TODAY, 1_000_000), (TODAY, -5), (TODAY, 0)])
 def test_dates_refuses_without_overflowing(ctx, start, days):
     with pytest.raises(P.OutOfRange):
         P.dates(ctx, start, days)

@@ -149,6 +149,18 @@ def test_a_comment_only_edit_still_needs_review_and_says_so(env):
     assert changes.text_only and not changes.fields
 
 
+def test_a_yes_no_field_the_file_left_out_compares_as_its_default(env):
+    env.decide("tas-purun", "approve")
+    path = env.scratch.content / "products" / "tas-purun.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "go_global: true\n", encoding="utf-8")
+    changes = R.what_changed(env.conn, env.cat(), "tas-purun")
+    assert [(c.field, c.before, c.after) for c in changes.fields] == [("go_global", False, True)]  # not None -> True
+    path.write_text(original + "go_global: false\n", encoding="utf-8")  # what was meant all along, written out
+    changes = R.what_changed(env.conn, env.cat(), "tas-purun")
+    assert changes.text_only and not changes.fields
+
+
 def test_restoring_an_edited_product_needs_review_again(env):
     env.decide("tas-purun", "approve")
     env.decide("tas-purun", "retire", note="stok habis")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 from pipeline.catalog import values as V
-from pipeline.catalog.reader import content_hash, photo_digest
+from pipeline.catalog.reader import PRODUCT_FIELDS, content_hash, photo_digest
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import NotFound
 from pipeline.common.models import Catalog, Product
@@ -208,8 +208,8 @@ def diff(since: Decision, before: Snapshot, after: Snapshot) -> Changes:
     catalogue reads them ("210rb" is 210000, materials are a set, whitespace is not a change), so a
     change in notation alone shows as text_only."""
     keys = [k for k in dict.fromkeys([*before.fields, *after.fields]) if k != "photos"]
-    changed = [_change(k, before.fields.get(k), after.fields.get(k))
-               for k in keys if not V.same(k, before.fields.get(k), after.fields.get(k))]
+    changed = [_change(k, _read(before, k), _read(after, k))
+               for k in keys if not V.same(k, _read(before, k), _read(after, k))]
     old, new = dict(before.photos), dict(after.photos)
     old_order, new_order = [f for f, _ in before.photos], [f for f, _ in after.photos]
     common_old = [f for f in old_order if f in new]
@@ -228,6 +228,15 @@ def diff(since: Decision, before: Snapshot, after: Snapshot) -> Changes:
     if not out and before.yaml != after.yaml:
         out = Changes(since, text_only=True)
     return out
+
+
+# A yes/no field a file leaves out has its default: go_global added as `true` was "tidak", now "ya".
+YES_NO_DEFAULTS = {f.name: f.default for f in PRODUCT_FIELDS if isinstance(f.default, bool)}
+
+
+def _read(snapshot: Snapshot, name: str) -> Any:
+    value = snapshot.fields.get(name)
+    return YES_NO_DEFAULTS.get(name) if value is None else value
 
 
 def _change(name: str, before: Any, after: Any) -> FieldChange:

@@ -79,7 +79,8 @@ def learned(settings: Settings, conn: sqlite3.Connection) -> Settings:
 
 def dates(ctx: Context, start: dt.date | None = None, days: int | None = None) -> list[dt.date]:
     """`days` days from `start` (default: the horizon from today); OutOfRange beyond the plan's reach."""
-    start, days = start or ctx.today, days or ctx.settings.horizon_days
+    start = start or ctx.today
+    days = ctx.settings.horizon_days if days is None else days  # 0 is refused below, not the default
     check_range(ctx, start, days)
     return horizon(start, days)
 

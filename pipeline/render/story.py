@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pipeline.render.scenes import Plan
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)»]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*$")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=\s[—–])\s+")
 
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from pipeline.catalog.importer.columns import normal
 from pipeline.catalog.importer.sheet import Row, Sheet, Workbook, read_workbook
 from pipeline.common.errors import ContentError, Problem
+from pipeline.common.labels import BULAN_PENDEK
 from pipeline.results.numbers import parse_optional, parse_signed
 from pipeline.results.readings import COUNTS, Reading, add_readings, readings
 from pipeline.results.record import LABELS_ID, channel_name, has_table, posted_days
@@ -48,8 +49,7 @@ _INDEX = {normal(n): concept for concept, names in ALIASES.items() for n in name
 HEADER_SCAN = 20
 MONTHS = {**{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                          "nov", "dec"), 1)},
-          **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep", "okt",
-                                         "nov", "des"), 1)}, "agt": 8}
+          **{m.lower(): i for i, m in enumerate(BULAN_PENDEK, 1)}, "agt": 8}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from pipeline.catalog.reader import ARTISAN_FIELDS, PRODUCT_FIELDS
 from pipeline.common.labels import jam, jam_zona, tanggal, waktu  # noqa: F401 - the shared table, re-exported
 from pipeline.curation.rules import STATE_LABELS_ID
 
@@ -32,15 +31,8 @@ def state_label(state: str) -> str:
     return STATE_LABELS_ID.get(state, state.replace("_", " "))
 
 
-# A yes/no field a file may leave out reads as its default: a product that never named go_global was "tidak".
-YES_NO_DEFAULTS = {f.name: f.default for f in (*PRODUCT_FIELDS, *ARTISAN_FIELDS) if isinstance(f.default, bool)}
-
-
-def value_label(value, field: str = ""):
-    """A field's value as a curator reads it: a yes/no field (go_global, photo_consent) says ya or tidak,
-    also when the file leaves it out."""
-    if value is None and field in YES_NO_DEFAULTS:
-        value = YES_NO_DEFAULTS[field]
+def value_label(value):
+    """A field's value as a curator reads it: a yes/no field (go_global, photo_consent) says ya or tidak."""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     return "(kosong)" if value is None else value
