@@ -32,17 +32,19 @@ REPO = Path(__file__).resolve().parent.parent
 CLOCK_AT = dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.UTC)  # 05:00 WIB on 1 December
 DAY1, DAY2 = dt.date(2026, 12, 1), dt.date(2026, 12, 2)
 
-# Runs the CLI in a Python where `import fcntl` fails as it does on Windows, then says which paths ran.
+# Runs the CLI in a Python where `import fcntl` fails as it does on Windows (and `msvcrt`, so Windows
+# itself runs the pid-file fallback here too), then says which paths ran.
 WITHOUT_FCNTL = textwrap.dedent("""
     import sys
 
     class NoFcntl:
         def find_spec(self, name, path=None, target=None):
-            if name == "fcntl":
-                raise ModuleNotFoundError("No module named 'fcntl'", name="fcntl")
+            if name in ("fcntl", "msvcrt"):
+                raise ModuleNotFoundError(f"No module named '{name}'", name=name)
             return None
 
     sys.modules.pop("fcntl", None)
+    sys.modules.pop("msvcrt", None)
     sys.meta_path.insert(0, NoFcntl())
     from pipeline.cli import main
 
@@ -109,6 +111,11 @@ def test_without_fcntl_or_msvcrt_the_lock_is_a_pid_file(monkeypatch, tmp_path):
     assert not (tmp_path / L.LOCK_FILE).exists()
 
 
+WINDOWS_HOLDERS = pytest.mark.skipif(os.name == "nt", reason="Windows builds use msvcrt; a pid there is never "
+                                     "probed (os.kill would end the process), so a dead holder's file stays")
+
+
+@WINDOWS_HOLDERS
 def test_a_pid_file_lock_refuses_a_live_holder_and_is_taken_over_once_it_is_killed(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", PID_FILE_HOLDER, str(tmp_path)], cwd=REPO,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -124,9 +131,52 @@ def test_a_pid_file_lock_refuses_a_live_holder_and_is_taken_over_once_it_is_kill
         assert (tmp_path / L.LOCK_FILE).read_text(encoding="utf-8").startswith(f"pid {os.getpid()} ")
 
 
+@WINDOWS_HOLDERS
 def test_a_pid_file_left_by_a_flock_build_of_a_dead_process_does_not_block(tmp_path):
     (tmp_path / L.LOCK_FILE).write_text("pid 999999999 since 2026-12-01T05:00:00+07:00\n", encoding="utf-8")
     with L.BuildLock(tmp_path, kind="pidfile").held():
+        pass
+
+
+class FakeMsvcrt:
+    """msvcrt.locking as Windows does it, on Linux: byte ranges locked per file across handles (here, per
+    path), a locked range refused to another handle, and the ranges each call touched recorded."""
+
+    LK_NBLCK, LK_UNLCK = 2, 0
+
+    def __init__(self):
+        self.held: dict[tuple[str, int], int] = {}  # (file, first byte) -> the fd holding it
+        self.calls: list[tuple[str, int, int]] = []
+
+    def locking(self, fd: int, mode: int, nbytes: int) -> None:
+        where = os.lseek(fd, 0, os.SEEK_CUR)
+        key = (os.path.realpath(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else str(fd), where)
+        self.calls.append(("lock" if mode == self.LK_NBLCK else "unlock", where, nbytes))
+        if mode == self.LK_NBLCK:
+            if key in self.held:
+                raise OSError(errno.EACCES, "Permission denied")
+            self.held[key] = fd
+        else:
+            self.held.pop(key, None)
+
+
+def test_the_windows_lock_leaves_the_holders_note_readable(monkeypatch, tmp_path):
+    fake = FakeMsvcrt()
+    monkeypatch.setattr(L, "fcntl", None)
+    monkeypatch.setattr(L, "msvcrt", fake)
+    assert L.lock_kind() == "msvcrt"
+    first = L.BuildLock(tmp_path)
+    with first.held():
+        note = (tmp_path / L.LOCK_FILE).read_text(encoding="utf-8")
+        assert note.startswith(f"pid {os.getpid()} since ")
+        [(action, where, nbytes)] = fake.calls
+        assert action == "lock" and where >= len(note.encode()) and nbytes == 1  # not over the note
+        # another process (a fresh thread lock, as in another process) is refused, and told who holds it
+        monkeypatch.setattr(L, "_thread_lock", lambda path: __import__("threading").Lock())
+        with pytest.raises(L.BuildBusy, match=f"another build is running \\(pid {os.getpid()} since"):
+            L.BuildLock(tmp_path).acquire()
+    assert fake.calls[-1] == ("unlock", where, 1) and not fake.held
+    with L.BuildLock(tmp_path).held():  # free again once released
         pass
 
 

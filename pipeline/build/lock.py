@@ -23,6 +23,9 @@ except ImportError:  # everywhere but Windows
     msvcrt = None
 
 LOCK_FILE = "build.lock"
+# msvcrt locks a byte range, and Windows then refuses other handles' reads of it: the byte locked lies
+# past the holder's note ("pid N since ..."), so a refused build can still read and name the holder.
+MSVCRT_OFFSET = 1 << 20
 
 
 class BuildBusy(EtalaseError):
@@ -67,7 +70,7 @@ class BuildLock:
         f = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         try:
             if self.kind == "msvcrt":
-                f.seek(0)
+                f.seek(MSVCRT_OFFSET)  # Windows locks a range beyond the end of a file too
                 msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -117,7 +120,7 @@ class BuildLock:
             return
         try:
             if self.kind == "msvcrt":
-                self._file.seek(0)
+                self._file.seek(MSVCRT_OFFSET)
                 msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
             elif self.kind == "pidfile" and _holder_pid(self.path) == os.getpid():
                 self.path.unlink(missing_ok=True)
