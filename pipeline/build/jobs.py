@@ -67,7 +67,10 @@ def process_pool(workers: int) -> cf.ProcessPoolExecutor:
 
 
 def make_executor(workers: int) -> cf.Executor:
-    return LazyExecutor() if workers <= 1 else process_pool(workers)
+    """In-process for one worker; else a spawned pool that replaces a worker that died (build/pool.py)."""
+    from pipeline.build.pool import RecoveringPool
+
+    return LazyExecutor() if workers <= 1 else RecoveringPool(lambda: process_pool(workers))
 
 
 # Render jobs --------------------------------------------------------------------------------------
@@ -87,6 +90,7 @@ def run_job(job: RenderJob) -> PostResult:
     """Render one post into job.out_dir (a folder the caller owns) and check it; reads no project."""
     if job.out_dir is None:
         raise ValueError("run_job needs an out_dir; use render_bytes for a worker without shared disk")
+    testhook.point("job-render", inputs=job.inputs.digest()[:16])  # in a pool's worker (tests kill it here)
     return render(job.inputs, job.out_dir, job.blobs, progress=job.video_progress)
 
 

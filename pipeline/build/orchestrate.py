@@ -148,7 +148,10 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
                                     _raised(exc), manifest, options.draft))
             continue
         if digest not in jobs:  # two days with the same inputs share one render
-            jobs[digest] = _render(inputs, loader, cache, executor, options, reporter)
+            try:
+                jobs[digest] = _render(inputs, loader, cache, executor, options, reporter)
+            except Exception as exc:  # an executor that refuses, a blob unreadable: this day fails alone
+                jobs[digest] = (_raised(exc), None)
         future, rendered = jobs[digest]
         pending.append(_Pending(slot, product, digest, staged, future, manifest, options.draft, rendered))
     reporter.start([s.date for s in slots], len(pending))

@@ -1,7 +1,8 @@
 """The executors a hub renders on: a local process pool, or a dask.distributed cluster.
 
 Both are `concurrent.futures` executors, so the build hands them jobs exactly as it hands its own
-in-process executor; Dask brings scheduling, worker restarts and rescheduling of a lost worker's jobs.
+in-process executor; Dask brings scheduling, worker restarts and rescheduling of a lost worker's jobs,
+and the local pool (build/pool.py) replaces itself and runs a lost worker's jobs again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pipeline.build.jobs import process_pool
+from pipeline.build.pool import RecoveringPool
 from pipeline.common.errors import ConfigError
 
 
@@ -18,7 +20,7 @@ from pipeline.common.errors import ConfigError
 def executor_for(scheduler: str | None, workers: int = 2) -> Iterator[cf.Executor]:
     """A process pool of `workers`, or a Client of the Dask scheduler at `scheduler` (tcp://host:port)."""
     if not scheduler:
-        with process_pool(workers) as pool:
+        with RecoveringPool(lambda: process_pool(workers)) as pool:  # a worker that dies is replaced
             yield pool
         return
     try:
