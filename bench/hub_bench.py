@@ -4,12 +4,13 @@ same jobs run one after another in one process, in the same run.
 Each council is a copy of the sample project with its own brand colour, every sample product approved
 by the demo's curator. Printed: wall ratio (cluster / sequential), CPU seconds per second of video
 (each side's own processes and their ffmpeg children), peak RSS per worker (Python + ffmpeg), the
-cache hit rate of a second cluster run after one council's brand changed (target: only that council's
-D jobs re-render), and the pickled size of one job (inputs only, and shipped with its blobs' bytes).
+cache hit rate of a second cluster run after one council's brand changed and every day folder was
+removed, so each day asks the render cache (target: only that council's D jobs re-render), and the
+pickled size of one job (inputs only, and shipped with its blobs' bytes).
 
     .venv/bin/python bench/hub_bench.py [--councils 20] [--days 7] [--draft] [--keep DIR]
 
-20 x 7 full-size days is about 140 videos: well over an hour on a 2-core machine for both sides
+20 x 7 full-size days is 140 videos a side: about 80 minutes on a 2-core machine for both sides
 together; `--councils 2 --days 2` gives the same ratios in minutes.
 """
 
@@ -34,6 +35,7 @@ from pipeline.build.demo import approve_samples  # noqa: E402
 from pipeline.build.jobs import ShippedJob  # noqa: E402
 from pipeline.cli.common import day_count  # noqa: E402
 from pipeline.common.clock import FixedClock  # noqa: E402
+from pipeline.export import folders as X  # noqa: E402
 from pipeline.hub.councils import find_councils, open_council  # noqa: E402
 from pipeline.hub.engine import executor_for  # noqa: E402
 from pipeline.hub.run import HubReport, build_councils  # noqa: E402
@@ -96,6 +98,27 @@ def summary(report: HubReport) -> str:
             f"{report.count(B.FAILED)} failed, renders {sum(c.report.renders for c in report.councils if c.report)}")
 
 
+def second_run(roots: list[Path], changed: Path, options: B.Options, executor) -> str:
+    """One council's brand colour changed, every council's day folders removed (so each day asks the
+    render cache instead of being skipped as unchanged), then the hub again: what re-rendered, what
+    the cache served. Target: only `changed`'s days render."""
+    brand = changed / "templates" / "brand.yaml"
+    lines = [("  primary: \"#101010\"" if line.strip().startswith("primary:") else line)
+             for line in brand.read_text(encoding="utf-8").split("\n")]
+    brand.write_text("\n".join(lines), encoding="utf-8")
+    for root in roots:
+        for day in X.day_folders(root / "exports"):
+            shutil.rmtree(root / "exports" / day.isoformat())
+    second = build_councils(roots, options, executor, clock=CLOCK)
+    assert second.ok, [(c.name, c.error) for c in second.councils if not c.ok]
+    renders = {c.name: c.report.renders for c in second.councils}
+    hits = sum(c.report.cache_hits for c in second.councils)
+    return (f"second run after {changed.name}'s brand change, every day folder removed: {summary(second)}; "
+            "re-rendered per council: " + (", ".join(f"{k}={v}" for k, v in renders.items() if v) or "none")
+            + f"; cache hits {hits}, hit rate {hits / max(1, hits + sum(renders.values())):.3f} "
+            f"(target: only {changed.name}'s {options.days} jobs render)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--councils", type=int, default=20)
@@ -134,21 +157,9 @@ def main(argv: list[str] | None = None) -> int:
                 assert first.ok, [(c.name, c.error) for c in first.councils if not c.ok]
                 print(f"cluster, first run: {hub_wall:.1f} s wall, {hub_cpu:.1f} s CPU (hub + workers); "
                       + summary(first), flush=True)
-                brand = hub_roots[0] / "templates" / "brand.yaml"
-                text = brand.read_text(encoding="utf-8")
-                lines = [("  primary: \"#101010\"" if line.strip().startswith("primary:") else line)
-                         for line in text.split("\n")]
-                brand.write_text("\n".join(lines), encoding="utf-8")
-                second = build_councils(find_councils(root / "hub"), B.Options(days=args.days, draft=args.draft,
-                                                                            ship_blobs=True), executor, clock=CLOCK)
-                assert second.ok
-        hub_video = video_seconds(hub_roots)
-        renders = {c.name: c.report.renders for c in second.councils}
-        total_days = second.count(B.BUILT) + second.count(B.UNCHANGED)
-        print(f"second run after one council's brand change: {summary(second)}; re-rendered per council: "
-              + ", ".join(f"{k}={v}" for k, v in renders.items() if v) + f"; hit rate "
-              f"{1 - sum(renders.values()) / max(1, total_days):.3f} (target: only {hub_roots[0].name}'s "
-              f"{args.days} jobs)")
+                hub_video = video_seconds(hub_roots)
+                print(second_run(hub_roots, hub_roots[0], B.Options(days=args.days, draft=args.draft,
+                                                                    ship_blobs=True), executor), flush=True)
         print(f"wall ratio cluster / sequential: {hub_wall / seq_wall:.3f}")
         print(f"CPU seconds per second of video: sequential {seq_cpu / seq_video:.2f}, cluster "
               f"{hub_cpu / hub_video:.2f}")

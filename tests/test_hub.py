@@ -65,11 +65,11 @@ def test_a_cluster_builds_every_council_like_a_sequential_build(tmp_path, cluste
     assert report.ok, [(c.name, c.error, c.report and c.report.failed) for c in report.councils]
     assert [c.name for c in report.councils] == sorted(COLOURS)
     assert report.count(B.BUILT) == 2 * len(COLOURS)
-    for root in roots:  # the same council built in one process, without the hub
+    for root in roots:  # the same council built in one process, without the hub (nor its render cache)
         alone = tmp_path / "alone" / root.name
-        shutil.copytree(root, alone, ignore=shutil.ignore_patterns("exports"))
+        shutil.copytree(root, alone, ignore=shutil.ignore_patterns("exports", "cache"))
         seq = B.build(open_council(alone), B.Options(draft=True), clock=CLOCK)
-        assert seq.ok
+        assert seq.ok and seq.renders == 2 and seq.cache_hits == 0  # rendered afresh, not the hub's files
         assert day_properties(root / "exports") == day_properties(alone / "exports")
 
 
@@ -96,12 +96,15 @@ def test_a_brand_change_re_renders_only_that_councils_days(tmp_path, cluster):
         brand = roots[0] / "templates" / "brand.yaml"
         brand.write_text(brand.read_text(encoding="utf-8").replace(COLOURS[roots[0].name], "#101010"),
                          encoding="utf-8")
+        for day in X.day_folders(roots[2] / "exports"):  # its folders gone: its days go through the cache
+            shutil.rmtree(roots[2] / "exports" / day.isoformat())
         second = build_councils(roots, options, executor, clock=CLOCK)
     assert second.ok
-    renders = {c.name: c.report.renders for c in second.councils}
-    assert renders == {roots[0].name: 2, roots[1].name: 0, roots[2].name: 0}
-    assert {c.name: c.count(B.UNCHANGED) for c in second.councils} == {roots[0].name: 0, roots[1].name: 2,
-                                                                        roots[2].name: 2}
+    counted = {c.name: (c.report.renders, c.report.cache_hits, c.count(B.UNCHANGED)) for c in second.councils}
+    assert counted == {roots[0].name: (2, 0, 0),  # its brand changed: both days rendered again
+                       roots[1].name: (0, 0, 2),  # folders still current: not even looked up
+                       roots[2].name: (0, 2, 0)}  # folders deleted: both days placed from the render cache
+    assert len(X.day_folders(roots[2] / "exports")) == 2
 
 
 def test_a_shipped_job_carries_bytes_not_the_projects_paths(shop):
@@ -162,6 +165,51 @@ def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path,
     report = result["report"]
     assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
     arrivals = [json.loads(p.read_text()) for p in marks.glob("*-shipped-render.json")]
+    assert any(m["pid"] != victim and m["inputs"] == paused[0]["inputs"] for m in arrivals)  # run again elsewhere
+    for root in roots:
+        exports = root / "exports"
+        assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
+                                                       for d in X.day_folders(exports))
+        assert not any((exports / ".building").iterdir())
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_the_local_pool_replaces_a_worker_killed_mid_render_and_every_day_finishes(tmp_path, monkeypatch):
+    """Without --scheduler the hub's pool is build/pool.py's: a dead worker breaks a plain process pool
+    for every council; this one runs the lost jobs again on a fresh pool."""
+    import json
+    import os
+    import signal
+    import threading
+    import time
+
+    from pipeline.common import testhook
+
+    roots = make_councils(tmp_path / "hub")
+    marks = tmp_path / "marks"
+    monkeypatch.setenv(testhook.VARIABLE, f"job-render:{marks}")  # spawned workers pause at their first render
+    result = {}
+    with executor_for(None, workers=2) as executor:
+        runner = threading.Thread(target=lambda: result.update(report=build_councils(
+            roots, B.Options(draft=True), executor, clock=CLOCK)))
+        runner.start()
+        deadline = time.monotonic() + 300
+        paused = []
+        while not paused:
+            assert time.monotonic() < deadline and runner.is_alive(), "no worker reached a render"
+            paused = [m for m in (json.loads(p.read_text()) for p in sorted(marks.glob("*-job-render.json")))
+                      if m["paused"]]
+            time.sleep(0.05)
+        victim = paused[0]["pid"]
+        assert victim != os.getpid()
+        os.kill(victim, signal.SIGKILL)  # mid-render: the pool breaks, as a plain pool would for good
+        (marks / testhook.RELEASE).touch()
+        runner.join(timeout=600)
+        assert not runner.is_alive()
+        assert executor.restarts >= 1
+    report = result["report"]
+    assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
+    arrivals = [json.loads(p.read_text()) for p in marks.glob("*-job-render.json")]
     assert any(m["pid"] != victim and m["inputs"] == paused[0]["inputs"] for m in arrivals)  # run again elsewhere
     for root in roots:
         exports = root / "exports"
