@@ -104,6 +104,24 @@ def test_exports_on_another_file_system_get_copies(shop):
             assert (folder / "video.mp4").stat().st_dev != cached.stat().st_dev
 
 
+def test_where_hard_links_fail_the_entry_is_copied(tmp_path, monkeypatch):
+    """What a FAT or exFAT USB drive, or exports on another drive, answers to os.link: a copy instead."""
+    cache = RenderCache(tmp_path / "cache")
+    digest = _fake_entry(cache, "c", 2048, 1_000_000.0)
+
+    def refused(src, dst):
+        raise OSError(1, "Operation not permitted", str(src))
+
+    monkeypatch.setattr(os, "link", refused)
+    day = tmp_path / "day"
+    cache.place(digest, PostResult({"cover": "cover.jpg"}, "", [], []), day)
+    placed, kept = day / "cover.jpg", cache.folder(digest) / "cover.jpg"
+    assert placed.read_bytes() == kept.read_bytes() == b"x" * 2048
+    assert placed.stat().st_ino != kept.stat().st_ino  # its own file: editing it cannot change the cache
+    placed.write_bytes(b"edited")
+    assert kept.read_bytes() == b"x" * 2048
+
+
 def _fake_entry(cache: RenderCache, name: str, size: int, used: float) -> str:
     digest = name * 64
     tmp = cache.reserve()
