@@ -228,8 +228,12 @@ def test_the_hub_command_builds_every_council_and_prints_a_table(tmp_path, clust
     out, err = capsys.readouterr()
     assert code == 1
     rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
-    assert rows[roots[0].name].split()[1] == "2" and rows[roots[0].name].rstrip().endswith("ok")
+    heads = out.splitlines()[0].split()
+    assert heads[1] == "built" and heads[-3:] == ["renders", "cache_hits", "result"]
+    first = rows[roots[0].name].split()
+    assert first[1] == "2" and first[-3:] == ["2", "0", "ok"]  # both days rendered, none from the cache
     assert rows[roots[1].name].split()[1] == "2"
+    assert rows["total"].split()[-3:-1] == ["4", "0"]
     assert "ERROR" in rows[roots[2].name] and "schedule.yaml" in rows[roots[2].name]
     assert f"[{roots[0].name}]" in err
     assert len(X.day_folders(roots[0] / "exports")) == 2 and not X.day_folders(roots[2] / "exports")

@@ -52,11 +52,17 @@ def progress(name: str, event: str, data) -> None:
 
 
 def table(report: HubReport) -> str:
-    heads = ["council", *STATUSES, "result"]
-    rows = [[c.name, *(str(c.count(s)) for s in STATUSES),
+    """Per council: its days by status, then how many renders ran and how many the render cache served."""
+    heads = ["council", *STATUSES, "renders", "cache_hits", "result"]
+
+    def work(c) -> list[str]:
+        return [str(c.report.renders), str(c.report.cache_hits)] if c.report else ["0", "0"]
+
+    rows = [[c.name, *(str(c.count(s)) for s in STATUSES), *work(c),
              "ok" if c.ok else ("ERROR: " + c.error.strip().splitlines()[0] if c.error else "FAILED days")]
             for c in report.councils]
-    rows.append(["total", *(str(report.count(s)) for s in STATUSES), "ok" if report.ok else "not ok"])
+    totals = [str(sum(int(r[i]) for r in rows)) for i in (len(STATUSES) + 1, len(STATUSES) + 2)]
+    rows.append(["total", *(str(report.count(s)) for s in STATUSES), *totals, "ok" if report.ok else "not ok"])
     widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads) - 1)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
     return "\n".join(fmt.format(*r) for r in [heads, *rows])
