@@ -30,7 +30,7 @@ from pipeline.render.blobs import Blobs, FileBlobs, digest_file
 from pipeline.render.brand import Brand, load_brand
 from pipeline.render.templates import TemplateTexts, template_texts
 
-RENDER_VERSION = "4"  # bump when the day folder's layout or the renderers' output changes
+RENDER_VERSION = "5"  # bump when the day folder's layout or the renderers' output changes
 
 
 @dataclass(frozen=True)
