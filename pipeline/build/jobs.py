@@ -21,8 +21,10 @@ from typing import Any
 from pipeline import __version__
 from pipeline.common import testhook
 from pipeline.render.blobs import Blobs, BlobStore, FileBlobs
+from pipeline.render.draw import forget_logos
 from pipeline.render.inputs import RENDER_VERSION, RenderInputs
 from pipeline.render.post import PostResult, render
+from pipeline.render.text import forget_fonts
 
 # Executors ----------------------------------------------------------------------------------------
 
@@ -118,11 +120,15 @@ class ShippedJob:
 def render_shipped(job: ShippedJob) -> tuple[PostResult, dict[str, bytes]]:
     """Unpack the blobs into a private store (checked against their digests), render, return the bytes."""
     testhook.point("shipped-render", inputs=job.inputs.digest()[:16])  # on the worker (tests kill it here)
-    with tempfile.TemporaryDirectory(prefix="etalase-blobs-") as tmp:
-        store = BlobStore(Path(tmp))
-        for digest, data in job.blobs.items():
-            store.put(data, digest)
-        return render_bytes(RenderJob(job.inputs, store))
+    try:
+        with tempfile.TemporaryDirectory(prefix="etalase-blobs-") as tmp:
+            store = BlobStore(Path(tmp))
+            for digest, data in job.blobs.items():
+                store.put(data, digest)
+            return render_bytes(RenderJob(job.inputs, store))
+    finally:  # the fonts and logo cached by their paths in that store are gone with it
+        forget_fonts()
+        forget_logos()
 
 
 @functools.cache  # `ffmpeg -version` is a subprocess: once per build process, not once per day

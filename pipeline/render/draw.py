@@ -401,6 +401,11 @@ def _aligned(start: int, space: int, length: int, how: str, names: tuple[str, st
     return start
 
 
+def forget_logos() -> None:
+    """Drop the logos cached by path (a shipped job's logo lies in its own temporary blob store)."""
+    _logo.cache_clear()
+
+
 @lru_cache(maxsize=16)
 def _logo(path: str, mtime: int, w: int, h: int) -> Image.Image:
     with Image.open(path) as im:

@@ -73,6 +73,14 @@ def _font_book(files: tuple[tuple[str, int], ...]) -> FontBook:
     return FontBook(paths)
 
 
+def forget_fonts() -> None:
+    """Drop every font cached by path. A shipped job's fonts live in its own temporary blob store, so
+    each job's paths are new: left cached, a Dask worker grew ~15 MB a job (1.05 GB after 70 full-size
+    jobs in bench/hub_bench.py), the measured-length cache keeping faces alive past load_font's limit."""
+    for cached in (load_font, _notdef, has_glyph, _length, _font_book):
+        cached.cache_clear()
+
+
 @lru_cache(maxsize=512)
 def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     # Pillow picks raqm (HarfBuzz) where it is installed: measured 40-70x faster than the BASIC
