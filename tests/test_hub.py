@@ -134,14 +134,50 @@ def test_a_shipped_job_carries_bytes_not_the_projects_paths(shop):
     assert draw._logo.cache_info().currsize == 0
 
 
-@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL (POSIX)")
-def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path, monkeypatch):
+def kill_a_worker_mid_render(roots: list[Path], marks: Path, point: str, executor, options: B.Options):
+    """Run the hub in a thread, SIGKILL the first worker paused at `point` (pipeline/common/testhook.py:
+    the test's environment makes every worker pause at its first arrival), release the rest, and check
+    that every council still finished every day, the lost job having run again in another process."""
     import json
     import os
     import signal
     import threading
     import time
 
+    from pipeline.common import testhook
+
+    result = {}
+    runner = threading.Thread(target=lambda: result.update(report=build_councils(roots, options, executor,
+                                                                                  clock=CLOCK)))
+    runner.start()
+    deadline = time.monotonic() + 300
+    paused = []
+    while not paused:
+        assert time.monotonic() < deadline and runner.is_alive(), "no worker reached a render"
+        paused = [m for m in (json.loads(p.read_text()) for p in sorted(marks.glob(f"*-{point}.json"))) if m["paused"]]
+        time.sleep(0.05)
+    victim = paused[0]["pid"]
+    assert victim != os.getpid()
+    os.kill(victim, signal.SIGKILL)  # mid-render: the job is lost with its worker
+    (marks / testhook.RELEASE).touch()
+    runner.join(timeout=600)
+    assert not runner.is_alive()
+    report = result["report"]
+    assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
+    arrivals = [json.loads(p.read_text()) for p in marks.glob(f"*-{point}.json")]
+    assert any(m["pid"] != victim and m["inputs"] == paused[0]["inputs"] for m in arrivals)  # run again elsewhere
+    for root in roots:
+        exports = root / "exports"
+        assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
+                                                       for d in X.day_folders(exports))
+        assert not any((exports / ".building").iterdir())  # no half folder
+
+
+NEEDS_SIGKILL = pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL (POSIX)")
+
+
+@NEEDS_SIGKILL
+def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path, monkeypatch):
     from pipeline.common import testhook
 
     roots = make_councils(tmp_path / "hub")
@@ -149,78 +185,22 @@ def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path,
     monkeypatch.setenv(testhook.VARIABLE, f"shipped-render:{marks}")  # the workers pause at their first render
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, worker_dashboard_address=None) as cluster:
-        result = {}
         with executor_for(cluster.scheduler_address) as executor:
-            runner = threading.Thread(target=lambda: result.update(report=build_councils(
-                roots, B.Options(draft=True, ship_blobs=True), executor, clock=CLOCK)))
-            runner.start()
-            deadline = time.monotonic() + 300
-            paused = []
-            while not paused:
-                assert time.monotonic() < deadline and runner.is_alive(), "no worker reached a render"
-                paused = [json.loads(p.read_text()) for p in sorted(marks.glob("*-shipped-render.json"))]
-                paused = [m for m in paused if m["paused"]]
-                time.sleep(0.05)
-            victim = paused[0]["pid"]
-            assert victim != os.getpid()
-            os.kill(victim, signal.SIGKILL)  # mid-render: the job is lost with its worker
-            (marks / testhook.RELEASE).touch()
-            runner.join(timeout=600)
-            assert not runner.is_alive()
-    report = result["report"]
-    assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
-    arrivals = [json.loads(p.read_text()) for p in marks.glob("*-shipped-render.json")]
-    assert any(m["pid"] != victim and m["inputs"] == paused[0]["inputs"] for m in arrivals)  # run again elsewhere
-    for root in roots:
-        exports = root / "exports"
-        assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
-                                                       for d in X.day_folders(exports))
-        assert not any((exports / ".building").iterdir())
+            kill_a_worker_mid_render(roots, marks, "shipped-render", executor, B.Options(draft=True, ship_blobs=True))
 
 
-@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL (POSIX)")
+@NEEDS_SIGKILL
 def test_the_local_pool_replaces_a_worker_killed_mid_render_and_every_day_finishes(tmp_path, monkeypatch):
     """Without --scheduler the hub's pool is build/pool.py's: a dead worker breaks a plain process pool
     for every council; this one runs the lost jobs again on a fresh pool."""
-    import json
-    import os
-    import signal
-    import threading
-    import time
-
     from pipeline.common import testhook
 
     roots = make_councils(tmp_path / "hub")
     marks = tmp_path / "marks"
     monkeypatch.setenv(testhook.VARIABLE, f"job-render:{marks}")  # spawned workers pause at their first render
-    result = {}
     with executor_for(None, workers=2) as executor:
-        runner = threading.Thread(target=lambda: result.update(report=build_councils(
-            roots, B.Options(draft=True), executor, clock=CLOCK)))
-        runner.start()
-        deadline = time.monotonic() + 300
-        paused = []
-        while not paused:
-            assert time.monotonic() < deadline and runner.is_alive(), "no worker reached a render"
-            paused = [m for m in (json.loads(p.read_text()) for p in sorted(marks.glob("*-job-render.json")))
-                      if m["paused"]]
-            time.sleep(0.05)
-        victim = paused[0]["pid"]
-        assert victim != os.getpid()
-        os.kill(victim, signal.SIGKILL)  # mid-render: the pool breaks, as a plain pool would for good
-        (marks / testhook.RELEASE).touch()
-        runner.join(timeout=600)
-        assert not runner.is_alive()
+        kill_a_worker_mid_render(roots, marks, "job-render", executor, B.Options(draft=True))
         assert executor.restarts >= 1
-    report = result["report"]
-    assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
-    arrivals = [json.loads(p.read_text()) for p in marks.glob("*-job-render.json")]
-    assert any(m["pid"] != victim and m["inputs"] == paused[0]["inputs"] for m in arrivals)  # run again elsewhere
-    for root in roots:
-        exports = root / "exports"
-        assert len(X.day_folders(exports)) == 2 and all(X.read_manifest(exports / d.isoformat())
-                                                       for d in X.day_folders(exports))
-        assert not any((exports / ".building").iterdir())
 
 
 def test_the_hub_command_builds_every_council_and_prints_a_table(tmp_path, cluster, monkeypatch, capsys):
