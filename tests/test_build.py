@@ -320,7 +320,9 @@ def build_paused_at(root: Path, point: str, markers: Path) -> Iterator[list[dict
 
 
 def where(trail: list[dict]) -> list[tuple[str, str]]:
-    return [(m["point"], m.get("day", "")) for m in trail]
+    """The build's points in order; `job-render` (each render job's start, wherever it runs: the pool
+    tests kill a worker there) is left out, since it only repeats the render-start before it."""
+    return [(m["point"], m.get("day", "")) for m in trail if m["point"] != "job-render"]
 
 
 def staged(exports: Path, day: dt.date) -> set[str]:
