@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sequential: {seq_wall:.1f} s wall, {seq_cpu:.1f} s CPU, {seq_video:.1f} s of video", flush=True)
 
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None, worker_dashboard_address=None) as cluster:
+                          dashboard_address="127.0.0.1:0", worker_dashboard_address=None) as cluster:
             with executor_for(cluster.scheduler_address) as executor:
                 client = executor._client
                 before = client.run(worker_usage)

@@ -30,7 +30,7 @@ COLOURS = {"aceh": "#7A2E1F", "banda": "#1F5A7A", "cirebon": "#3F7A1F"}
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, worker_dashboard_address=None) as c:
+                                  dashboard_address="127.0.0.1:0", worker_dashboard_address=None) as c:
         yield c
 
 
@@ -184,7 +184,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_every_day_finishes(tmp_path,
     marks = tmp_path / "marks"
     monkeypatch.setenv(testhook.VARIABLE, f"shipped-render:{marks}")  # the workers pause at their first render
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, worker_dashboard_address=None) as cluster:
+                                  dashboard_address="127.0.0.1:0", worker_dashboard_address=None) as cluster:
         with executor_for(cluster.scheduler_address) as executor:
             kill_a_worker_mid_render(roots, marks, "shipped-render", executor, B.Options(draft=True, ship_blobs=True))
 
