@@ -48,7 +48,6 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024  # TikTok's own per-image cap for photo posts
 MAX_LONG_SIDE = 4096  # re-encoded photos are scaled down to this; renders never need more
 JPEG_QUALITY = 90
 LIST_FIELDS = ("materials", "colours", "tags", "certifications", "crafts")
-BOOLEAN_FIELDS = ("photo_consent", "go_global")  # a form's ticked box: "1"/"on"/"ya" is true
 FLAGS = ("go_global",)  # off by default: written only when true, so a file that never asked stays as it was
 ACCEPTED = "kirim foto JPEG, PNG, WebP atau HEIC"
 
@@ -82,7 +81,7 @@ def values_from_form(form: Mapping[str, str], fields: Iterable[F.Field]) -> dict
         raw = str(form[f.name]).replace("\r\n", "\n").strip()
         if f.name in LIST_FIELDS:
             out[f.name] = [p.strip() for p in re.split(r"[,\n]", raw) if p.strip()] or None
-        elif f.name in BOOLEAN_FIELDS:
+        elif f.name in C.YES_NO:  # a form's ticked box: "1"/"on"/"ya" is true
             out[f.name] = raw.lower() in ("1", "true", "on", "ya", "yes")
         elif f.name == "price":
             out[f.name] = _price_value(raw)

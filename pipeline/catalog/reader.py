@@ -110,6 +110,10 @@ PRODUCT_FIELDS = [
             help=f"optional short line for the cover and the video's opening (at most {HOOK_MAX} characters)"),
 ]
 
+# The yes/no fields and what a file that leaves one out means: one table for the dashboard's form, the
+# spreadsheet importer and the review diff (a product that never named go_global was "tidak").
+YES_NO = {f.name: f.default for f in (*ARTISAN_FIELDS, *PRODUCT_FIELDS) if f.parse is F.boolean}
+
 REGION_FIELDS = [
     F.Field("regency", F.nonempty_text, required=True, help="the regency's (kabupaten's) name, as posts write it"),
     F.Field("short_name", F.text, default="", help="its everyday short form, e.g. Labura"),

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 from pipeline.catalog import values as V
-from pipeline.catalog.reader import PRODUCT_FIELDS, content_hash, photo_digest
+from pipeline.catalog.reader import YES_NO, content_hash, photo_digest
 from pipeline.common.clock import Clock, SystemClock
 from pipeline.common.errors import NotFound
 from pipeline.common.models import Catalog, Product
@@ -230,13 +230,11 @@ def diff(since: Decision, before: Snapshot, after: Snapshot) -> Changes:
     return out
 
 
-# A yes/no field a file leaves out has its default: go_global added as `true` was "tidak", now "ya".
-YES_NO_DEFAULTS = {f.name: f.default for f in PRODUCT_FIELDS if isinstance(f.default, bool)}
-
-
 def _read(snapshot: Snapshot, name: str) -> Any:
+    """A field's value; a yes/no field the file leaves out has its default (adding `go_global: true`
+    reads "tidak -> ya")."""
     value = snapshot.fields.get(name)
-    return YES_NO_DEFAULTS.get(name) if value is None else value
+    return YES_NO.get(name) if value is None else value
 
 
 def _change(name: str, before: Any, after: Any) -> FieldChange:

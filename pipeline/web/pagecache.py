@@ -58,6 +58,8 @@ class PageCache:
         return hit[1]
 
     def put(self, key: tuple, body: bytes) -> None:
+        if self.ceiling <= 0:  # switched off (ETALASE_PAGE_CACHE=off): nothing would ever be served
+            return
         with self._lock:
             self._pages.pop(key, None)
             while len(self._pages) >= LIMIT:

@@ -12,10 +12,10 @@ import re
 from typing import Any
 
 from pipeline.catalog.importer.columns import normal
+from pipeline.catalog.reader import YES_NO
 from pipeline.catalog.rupiah import parse_price
 
 LISTS = frozenset({"photos", "materials", "colours", "tags", "certifications", "crafts"})
-YES_NO_FIELDS = frozenset({"photo_consent", "go_global"})  # a blank cell is "not said" (the key goes)
 AVAILABILITY = {
     "in_stock": ("tersedia", "ada", "ready", "ready stock", "in stock", "in_stock", "stok ada", "siap"),
     "made_to_order": ("sesuai pesanan", "dibuat sesuai pesanan", "pesanan", "pesan dulu", "pre order", "preorder",
@@ -54,7 +54,7 @@ def convert(field: str, value: Any) -> Any:
         return [p.strip() for p in re.split(r"[,;\n]", text(value)) if p.strip()]
     if field == "availability":
         return _AVAILABILITY.get(normal(value), text(value))
-    if field in YES_NO_FIELDS:
+    if field in YES_NO:  # a blank cell is "not said": the key goes
         return yes_no(value)
     return text(value)
 
