@@ -139,18 +139,19 @@ def test_a_pid_file_left_by_a_flock_build_of_a_dead_process_does_not_block(tmp_p
 
 
 class FakeMsvcrt:
-    """msvcrt.locking as Windows does it, on Linux: byte ranges locked per file across handles (here, per
-    path), a locked range refused to another handle, and the ranges each call touched recorded."""
+    """msvcrt.locking as Windows does it, on Linux: byte ranges locked per file across handles, a locked
+    range refused to another handle, and the ranges each call touched recorded."""
 
     LK_NBLCK, LK_UNLCK = 2, 0
 
     def __init__(self):
-        self.held: dict[tuple[str, int], int] = {}  # (file, first byte) -> the fd holding it
+        self.held: dict[tuple[int, int, int], int] = {}  # (device, file, first byte) -> the fd holding it
         self.calls: list[tuple[str, int, int]] = []
 
     def locking(self, fd: int, mode: int, nbytes: int) -> None:
         where = os.lseek(fd, 0, os.SEEK_CUR)
-        key = (os.path.realpath(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else str(fd), where)
+        info = os.fstat(fd)
+        key = (info.st_dev, info.st_ino, where)  # the file, whichever handle asks (Windows has file ids too)
         self.calls.append(("lock" if mode == self.LK_NBLCK else "unlock", where, nbytes))
         if mode == self.LK_NBLCK:
             if key in self.held:
