@@ -42,16 +42,33 @@ def test_a_job_that_kills_its_worker_twice_fails_alone(tmp_path):
         assert pool.submit(pow, 2, 10).result(timeout=300) == 1024  # the next day still renders
 
 
-def test_a_cancelled_job_is_not_run_again(tmp_path):
+def wait_for(path: str) -> int:
+    """Block the worker until `path` exists (the test creates it: an event, not a sleep's guess)."""
+    import time
+
+    while not Path(path).exists():
+        time.sleep(0.01)
+    return os.getpid()
+
+
+def leave(path: str) -> None:
+    Path(path).write_text("ran", encoding="utf-8")
+
+
+def test_a_cancelled_job_does_not_run(tmp_path):
+    """A stopped build cancels its days' futures: the jobs behind them are cancelled in the pool too."""
+    gate = tmp_path / "gate"
     with RecoveringPool(lambda: process_pool(1)) as pool:
-        first = pool.submit(pow, 3, 3)
-        assert first.result(timeout=300) == 27
-        pending = [pool.submit(pow, 2, n) for n in range(50)]
-        cancelled = [f for f in pending if f.cancel()]
-        for f in pending:
-            if f not in cancelled:
-                assert f.result(timeout=300) == 2 ** pending.index(f)
-        assert all(f.cancelled() for f in cancelled)
+        blocker = pool.submit(wait_for, str(gate))  # the one worker is busy until the gate opens
+        queued = [pool.submit(leave, str(tmp_path / f"ran-{n}")) for n in range(6)]
+        assert all(f.cancel() for f in queued)
+        gate.touch()
+        assert blocker.result(timeout=300) > 0
+        assert pool.submit(pow, 2, 3).result(timeout=300) == 8  # every earlier job is over by now (one worker)
+        assert all(f.cancelled() for f in queued)  # a job that still ran never overwrote its cancelled future
+    ran = sorted(p.name for p in tmp_path.glob("ran-*"))
+    # a plain pool hands at most workers + 1 jobs to its call queue early, and those can no longer be stopped
+    assert len(ran) <= 2, ran
 
 
 def test_the_builds_own_pool_is_the_recovering_one():
