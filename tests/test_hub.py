@@ -222,3 +222,64 @@ def test_the_hub_command_builds_every_council_and_prints_a_table(tmp_path, clust
     assert "ERROR" in rows[roots[2].name] and "schedule.yaml" in rows[roots[2].name]
     assert f"[{roots[0].name}]" in err
     assert len(X.day_folders(roots[0] / "exports")) == 2 and not X.day_folders(roots[2] / "exports")
+
+
+def test_identical_councils_render_once_even_while_both_are_in_flight(tmp_path, monkeypatch):
+    """Two councils with the same inputs (a copy of one project) and one of their own: the twins share
+    one render per day through the hub's run. The pool's workers pause at their first render until
+    every council has submitted its days, so no render can have finished and reached the cache first:
+    the twin's days join the other's jobs in flight."""
+    from pipeline.common import testhook
+    from pipeline.hub.councils import HUB_STATE
+
+    roots = make_councils(tmp_path / "hub")
+    twin = tmp_path / "hub" / "aceh-kembar"
+    shutil.copytree(roots[0], twin)
+    roots = find_councils(tmp_path / "hub")
+    marks = tmp_path / "marks"
+    monkeypatch.setenv(testhook.VARIABLE, f"job-render:{marks}")
+    started = []
+
+    def tell(name, event, data):
+        if event == "start" or (event == "done" and data.error):  # a council that cannot plan never starts
+            started.append(name)
+            if len(started) == len(roots):  # every day of every council submitted or joined
+                (marks / testhook.RELEASE).parent.mkdir(parents=True, exist_ok=True)
+                (marks / testhook.RELEASE).touch()
+
+    with executor_for(None, workers=2) as executor:
+        report = build_councils(roots, B.Options(draft=True), executor, clock=CLOCK, tell=tell, parallel=4)
+    assert report.ok, [(c.name, c.error, c.report and [d.message for d in c.report.failed]) for c in report.councils]
+    work = {c.name: (c.report.renders, c.report.cache_hits) for c in report.councils}
+    pair = [work["aceh"], work["aceh-kembar"]]
+    assert sum(r for r, _ in pair) == 2 and sum(h for _, h in pair) == 2  # two days, rendered once between them
+    assert all(r + h == 2 for r, h in pair)
+    assert work["banda"] == work["cirebon"] == (2, 0)  # their own brands: their own renders
+    assert len(list(marks.glob("*-job-render.json"))) == 2 * 3  # six renders for eight days
+    for day in X.day_folders(roots[0] / "exports"):
+        ours, theirs = (r / "exports" / day.isoformat() / "video.mp4" for r in (roots[0], twin))
+        assert ours.read_bytes() == theirs.read_bytes()
+        assert X.read_manifest(ours.parent)["input_hash"] == X.read_manifest(theirs.parent)["input_hash"]
+    cache = tmp_path / "hub" / HUB_STATE / "cache" / "renders"
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 6
+    assert not any((r / "state" / "cache" / "renders").exists() for r in roots)  # the hub's cache, not theirs
+
+
+def test_the_hubs_shared_cache_is_pruned_by_command_and_one_hub_run_at_a_time(tmp_path, capsys):
+    from pipeline.build.lock import BuildBusy, BuildLock
+    from pipeline.cli import main
+    from pipeline.hub.councils import hub_cache, hub_state
+    from tests.test_render_cache import _fake_entry
+
+    roots = [make_shop(make_scratch(tmp_path / "hub" / name)).root for name in ("aceh", "banda")]
+    state = hub_state(roots)
+    assert state == tmp_path.resolve() / "hub" / ".etalase-hub" and find_councils(tmp_path / "hub") == roots
+    cache = hub_cache(state, len(roots))
+    old, new = (_fake_entry(cache, c, 10_000, t) for c, t in (("a", 1e9), ("b", 1.2e9)))
+    assert main(["cache", "prune", "--hub", str(tmp_path / "hub"), "--max-size", "15 kB"]) == 0
+    assert f"removed {old[:12]}" in capsys.readouterr().out and [e.digest for e in cache.entries()] == [new]
+    with BuildLock(state).held():  # another hub run is placing renders from this cache
+        with pytest.raises(BuildBusy):
+            build_councils(roots, B.Options(draft=True), None, clock=CLOCK)
+        assert main(["cache", "prune", "--hub", str(tmp_path / "hub"), "--max-size", "0"]) == 1
+    assert [e.digest for e in cache.entries()] == [new]

@@ -252,7 +252,7 @@ def test_render_reads_nothing_from_the_project(shop, tmp_path):
     assert payload["cover.jpg"] == (out / "cover.jpg").read_bytes()  # images are deterministic
     cache = RenderCache(tmp_path / "hub-cache")  # the publisher keeps what came back
     cache.store_bytes(inputs.digest(), again, payload)
-    assert cache.get(inputs.digest()) == again and cache.renders == 1
+    assert cache.get(inputs.digest()) == again and [e.digest for e in cache.entries()] == [inputs.digest()]
 
 
 def test_pickled_inputs_stay_small_whatever_the_catalogue_size(shop):

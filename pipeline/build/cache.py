@@ -37,8 +37,6 @@ class RenderCache:
     def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX):
         self.root = Path(root)
         self.max_bytes = max_bytes
-        self.renders = 0  # entries this object stored (a render happened for each)
-        self.hits = 0
 
     @classmethod
     def of(cls, state: Path, max_bytes: int = DEFAULT_MAX) -> RenderCache:
@@ -70,7 +68,6 @@ class RenderCache:
                 shutil.rmtree(folder, ignore_errors=True)
             return None
         os.utime(folder / RESULT)
-        self.hits += 1
         return result
 
     # Writing ---------------------------------------------------------------------------------------
@@ -96,7 +93,6 @@ class RenderCache:
             if not (target / RESULT).is_file():
                 raise
             shutil.rmtree(rendered, ignore_errors=True)
-        self.renders += 1
         return target
 
     def store_bytes(self, digest: str, result: PostResult, files: dict[str, bytes]) -> Path:
@@ -109,7 +105,8 @@ class RenderCache:
         return self.store(digest, rendered, result)
 
     def clear_tmp(self) -> None:
-        """Remove what killed builds left half-rendered; call only while holding the build lock."""
+        """Remove what killed builds left half-rendered; only while no build can be rendering into
+        this cache (build/inflight.py: the run's owner, under its lock)."""
         shutil.rmtree(self.root / TMP, ignore_errors=True)
 
     # Placing into a day folder ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ Shared by `etalase build`, the scheduler and the dashboard. One build at a time 
 in the state folder, held by the OS so a killed build never leaves it stuck). A day is skipped
 when its folder's input hash (the digest of its RenderInputs) matches, exported from the render
 cache when a render with that hash exists, rendered otherwise, and never touched once posted.
+Two days with the same inputs share one render, and so do two councils of one hub run (inflight.py).
 Render jobs go to a `concurrent.futures` executor: in-process and lazy by default, a process
 pool with `workers > 1`, or whatever a larger installation passes in.
 """
@@ -14,11 +15,13 @@ import datetime as dt
 import sqlite3
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pipeline.build.cache import RenderCache
 from pipeline.build.failures import explain, log_failure, tree_size
+from pipeline.build.inflight import CACHED, RENDERED, Job, RenderRun, finished
 from pipeline.build.jobs import (
     LazyExecutor,
     RenderJob,
@@ -73,17 +76,28 @@ class Options:
 
 
 def build(project: Project, options: Options | None = None, *, clock=None, executor: cf.Executor | None = None,
-          reporter: Reporter | None = None, stop: threading.Event | None = None) -> BuildReport:
-    """Build the horizon (or one date); raises BuildBusy, ConfigError; a failing day never stops the rest."""
+          reporter: Reporter | None = None, stop: threading.Event | None = None,
+          run: RenderRun | None = None) -> BuildReport:
+    """Build the horizon (or one date); raises BuildBusy, ConfigError; a failing day never stops the rest.
+
+    `run` is a render run shared with other builds (the hub's councils): renders go to its cache, and
+    its owner clears and prunes that cache; without one the build has a run over the project's cache."""
     options = options or Options()
     with BuildLock(project.state).held(options.lock_wait):
         ctx = open_context(project, clock)
         own = executor is None
         executor = executor or make_executor(options.workers)
         progress = ProgressFile(project.state, ctx.now)  # what the dashboard's progress bar reads
+        alone = run is None
+        if alone:
+            run = RenderRun(RenderCache.of(project.state, ctx.settings.render_cache))
+            run.begin()
         try:
-            return _build(ctx, options, executor, Both(reporter or QuietReporter(), progress),
-                          stop or threading.Event())
+            report = _build(ctx, options, executor, Both(reporter or QuietReporter(), progress),
+                            stop or threading.Event(), run)
+            if alone:
+                run.end()
+            return report
         finally:
             progress.finished()
             if own:
@@ -97,14 +111,15 @@ class _Pending:
     product: Product
     digest: str
     staged: Path
-    future: cf.Future
+    job: Job
     old: dict[str, Any] | None
     draft: bool
-    rendered: Path | None = None  # the cache's private folder the job renders into; None on a cache hit
+    source: str = RENDERED  # inflight.RENDERED, CACHED or JOINED (another build's render of the same inputs)
+    placed: bool = False  # the render finished and its files went into the day's folder
 
 
 def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Reporter,
-           stop: threading.Event) -> BuildReport:
+           stop: threading.Event, run: RenderRun) -> BuildReport:
     project, exports = ctx.project, ctx.project.exports
     exports.mkdir(parents=True, exist_ok=True)
     X.clear_staging(exports)
@@ -116,9 +131,6 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
     _reconcile(ctx, wanted)
     slots = plan_days(ctx, wanted)  # the plan from today: earlier days' choices shape later ones
     loader = Loader(project, ctx.catalog)
-    cache = RenderCache.of(project.state, ctx.settings.render_cache)
-    cache.clear_tmp()
-    jobs: dict[str, tuple[cf.Future, Path | None]] = {}  # input hash -> its one render in this build
     page_hash = X.page_templates_digest(project)
     posted = S.posts(ctx.conn)
     numbers = post_numbers(slots, S.history(ctx.conn))  # a product's Nth post varies (render/variation.py)
@@ -145,37 +157,32 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             staged = X.staging_dir(exports, slot.date)
         except OSError as exc:  # a full disk refuses even the folder: the day fails as a render would
             pending.append(_Pending(slot, product, digest, exports / X.STAGING / f"{slot.date}-unmade",
-                                    _raised(exc), manifest, options.draft))
+                                    Job(_raised(exc), None, ctx), manifest, options.draft))
             continue
-        if digest not in jobs:  # two days with the same inputs share one render
-            try:
-                jobs[digest] = _render(inputs, loader, cache, executor, options, reporter)
-            except Exception as exc:  # an executor that refuses, a blob unreadable: this day fails alone
-                jobs[digest] = (_raised(exc), None)
-        future, rendered = jobs[digest]
-        pending.append(_Pending(slot, product, digest, staged, future, manifest, options.draft, rendered))
+        # two days (or two councils of a hub) with the same inputs share one render
+        make = partial(_render, inputs, loader, run.cache, executor, options, reporter, ctx)
+        job, source = run.job(digest, ctx, make)
+        pending.append(_Pending(slot, product, digest, staged, job, manifest, options.draft, source))
     reporter.start([s.date for s in slots], len(pending))
     for o in report.days:
         reporter.day(o)
     try:
         for item in pending:
             if stop.is_set():
-                item.future.cancel()
-                _discard(item)
+                _cancel(item)
                 report.stopped = True
                 outcome = DayOutcome(item.slot.date, STOPPED, item.product.slug, item.slot.reason)
             else:
-                outcome = _finish(ctx, item, page_hash, cache, reporter)
+                outcome = _finish(ctx, item, page_hash, run, reporter)
             report.days.append(outcome)
             reporter.day(outcome)
     except BaseException:  # Ctrl-C mid-render: nothing half-made stays visible
         for item in pending:
-            item.future.cancel()
-            _discard(item)
+            _cancel(item)
         raise
-    cache.clear_tmp()  # renders of days that failed
-    cache.prune(keep=set(jobs))
-    report.renders, report.cache_hits = cache.renders, cache.hits
+    placed = {(item.digest, item.source) for item in pending if item.placed}  # once per input hash
+    report.renders = sum(1 for _, source in placed if source == RENDERED)
+    report.cache_hits = len(placed) - report.renders  # from the cache, or another council's render
     report.days.sort(key=lambda d: d.date)
     report.pruned = X.prune_replaced(exports, ctx.settings.keep_replaced)
     try:
@@ -186,21 +193,22 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
 
 
 def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: cf.Executor,
-            options: Options, reporter: Reporter) -> tuple[cf.Future, Path | None]:
+            options: Options, reporter: Reporter, owner: object) -> Job:
     """A finished render from the cache, else a job rendering into the cache's private folder (or, for
     workers without shared disk, a shipped job whose files come back as bytes: no folder)."""
-    hit = cache.get(inputs.digest())
-    if hit is not None:
-        done: cf.Future = cf.Future()
-        done.set_result(hit)
-        return done, None
-    if options.ship_blobs:
-        return executor.submit(render_shipped, ShippedJob.of(inputs, loader.blobs(inputs))), None
-    out = cache.reserve()
-    progress = options.video_progress
-    if not progress and isinstance(executor, LazyExecutor) and isinstance(reporter, Both):
-        progress = reporter.frames  # in this thread: the video's percent reaches the dashboard
-    return executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out
+    try:
+        hit = cache.get(inputs.digest())
+        if hit is not None:
+            return Job(finished(hit), None, CACHED)
+        if options.ship_blobs:
+            return Job(executor.submit(render_shipped, ShippedJob.of(inputs, loader.blobs(inputs))), None, owner)
+        out = cache.reserve()
+        progress = options.video_progress
+        if not progress and isinstance(executor, LazyExecutor) and isinstance(reporter, Both):
+            progress = reporter.frames  # in this thread: the video's percent reaches the dashboard
+        return Job(executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out, owner)
+    except Exception as exc:  # an executor that refuses, a blob unreadable: this day fails alone
+        return Job(_raised(exc), None, owner)
 
 
 def _raised(exc: BaseException) -> cf.Future:
@@ -248,28 +256,26 @@ def _unchanged(ctx: Context, slot: Slot, folder: Path, manifest: dict, page_hash
     report.days.append(DayOutcome(slot.date, UNCHANGED, slot.product, manifest.get("reason", slot.reason)))
 
 
-def _discard(item: _Pending) -> None:
+def _cancel(item: _Pending) -> None:
+    """A stopped day's staging goes; its render too, unless another build of the run waits for it."""
     X.discard(item.staged)
-    if item.rendered is not None:
-        X.discard(item.rendered)
+    if item.source == RENDERED:
+        item.job.future.cancel()
+        if item.job.rendered is not None:
+            X.discard(item.job.rendered)
 
 
-def _finish(ctx: Context, item: _Pending, page_hash: str, cache: RenderCache, reporter: Reporter) -> DayOutcome:
+def _finish(ctx: Context, item: _Pending, page_hash: str, run: RenderRun, reporter: Reporter) -> DayOutcome:
     slot, exports = item.slot, ctx.project.exports
     try:
         getattr(reporter, "rendering", lambda _day: None)(slot.date)
         testhook.point("render-start", day=slot.date)  # in-process: the day's render starts here
-        result: PostResult = item.future.result()
-        if isinstance(result, tuple):  # a shipped job: the files came back as bytes
-            result, files = result
-            if not result.failed_checks and not cache.has(item.digest):  # two days may share it
-                cache.store_bytes(item.digest, result, files)
+        result: PostResult = run.keep(item.digest, item.job, item.job.future.result())
         if result.failed_checks:
             raise CheckError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))
-        if item.rendered is not None and item.rendered.exists():  # the first day of this render keeps it
-            cache.store(item.digest, item.rendered, result)
-        cache.place(item.digest, result, item.staged)
+        run.cache.place(item.digest, result, item.staged)
+        item.placed = True
         manifest = _manifest(ctx, item, result, page_hash)
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))

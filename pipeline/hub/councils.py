@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.build.cache import DEFAULT_MAX, RenderCache
 from pipeline.common.errors import ConfigError
 from pipeline.common.project import Project
 
@@ -28,3 +29,21 @@ def open_council(root: Path) -> Project:
     root = Path(root).resolve()
     return Project.at(root=root, content=root / "content", templates=root / "templates",
                       state=root / "state", exports=root / "exports")
+
+
+HUB_STATE = ".etalase-hub"  # hidden, so find_councils never takes it for a council
+
+
+def hub_state(roots: list[Path]) -> Path:
+    """The hub's own state folder (its lock and shared render cache) beside the councils it builds."""
+    parents = {Path(r).resolve().parent for r in roots}
+    if len(parents) != 1:
+        raise ConfigError.single("councils", None, "", "the councils lie in different folders",
+                                 "keep every council project in one folder, or give the hub's state folder")
+    return parents.pop() / HUB_STATE
+
+
+def hub_cache(state: Path, councils: int, size: int | None = None) -> RenderCache:
+    """The render cache every council of a hub run shares; by default it keeps what each council's own
+    cache would (schedule.yaml's render_cache default) times the councils."""
+    return RenderCache(Path(state) / "cache" / "renders", DEFAULT_MAX * max(1, councils) if size is None else size)

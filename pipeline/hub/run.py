@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build import orchestrate as B
+from pipeline.build.inflight import RenderRun
+from pipeline.build.lock import BuildLock
 from pipeline.build.report import BUILT, FAILED, NO_POST, POSTED_DAY, STOPPED, UNCHANGED, BuildReport, DayOutcome
 from pipeline.common.errors import EtalaseError
-from pipeline.hub.councils import open_council
+from pipeline.hub.councils import hub_cache, hub_state, open_council
 
 STATUSES = (BUILT, UNCHANGED, POSTED_DAY, NO_POST, FAILED, STOPPED)
 
@@ -59,9 +61,17 @@ class CouncilReporter:
 
 
 def build_councils(roots: list[Path], options: B.Options, executor: cf.Executor, *, clock=None,
-                   tell: Callable[[str, str, object], None] | None = None, parallel: int = 4) -> HubReport:
+                   tell: Callable[[str, str, object], None] | None = None, parallel: int = 4,
+                   state: Path | None = None, cache_size: int | None = None) -> HubReport:
     """Each council's build runs in a hub thread (its own lock, database and exports) and submits its
-    render jobs to the one shared executor, so the workers see every council's days at once."""
+    render jobs to the one shared executor, so the workers see every council's days at once.
+
+    All councils share one render run over the hub's cache (`state`, by default the councils folder's
+    .etalase-hub/): identical inputs render once across councils, even while both are in flight. The
+    hub's own lock keeps a second hub run from clearing renders this one is making. The cache keeps
+    `cache_size` bytes (default 2 GB per council) beyond what this run used."""
+    state = Path(state) if state else hub_state(roots)
+    run = RenderRun(hub_cache(state, len(roots), cache_size))
     lock = threading.Lock()
 
     def safe_tell(name: str, event: str, data: object) -> None:
@@ -73,7 +83,7 @@ def build_councils(roots: list[Path], options: B.Options, executor: cf.Executor,
         result = CouncilResult(root.name, root)
         try:
             result.report = B.build(open_council(root), options, clock=clock, executor=executor,
-                                    reporter=CouncilReporter(root.name, safe_tell))
+                                    reporter=CouncilReporter(root.name, safe_tell), run=run)
         except EtalaseError as exc:
             result.error = str(exc)
         except Exception as exc:  # a bug in one council's build must not stop the others
@@ -81,6 +91,10 @@ def build_councils(roots: list[Path], options: B.Options, executor: cf.Executor,
         safe_tell(root.name, "done", result)
         return result
 
-    with cf.ThreadPoolExecutor(max_workers=max(1, min(parallel, len(roots))), thread_name_prefix="council") as pool:
-        results = list(pool.map(one, roots))
+    with BuildLock(state).held():
+        run.begin()
+        with cf.ThreadPoolExecutor(max_workers=max(1, min(parallel, len(roots))),
+                                   thread_name_prefix="council") as pool:
+            results = list(pool.map(one, roots))
+        run.end()
     return HubReport(results)
