@@ -6,8 +6,10 @@ has two worker processes bound to 127.0.0.1, like a hub's machines but on one bo
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
 import shutil
+import threading
 from pathlib import Path
 
 import av
@@ -272,14 +274,60 @@ def test_the_hubs_shared_cache_is_pruned_by_command_and_one_hub_run_at_a_time(tm
     from tests.test_render_cache import _fake_entry
 
     roots = [make_shop(make_scratch(tmp_path / "hub" / name)).root for name in ("aceh", "banda")]
-    state = hub_state(roots)
+    state = hub_state(tmp_path / "hub")
     assert state == tmp_path.resolve() / "hub" / ".etalase-hub" and find_councils(tmp_path / "hub") == roots
     cache = hub_cache(state, len(roots))
     old, new = (_fake_entry(cache, c, 10_000, t) for c, t in (("a", 1e9), ("b", 1.2e9)))
     assert main(["cache", "prune", "--hub", str(tmp_path / "hub"), "--max-size", "15 kB"]) == 0
     assert f"removed {old[:12]}" in capsys.readouterr().out and [e.digest for e in cache.entries()] == [new]
-    with BuildLock(state).held():  # another hub run is placing renders from this cache
+    with pytest.raises(TypeError):  # each council's build would make and shut down a pool of its own
+        build_councils(roots, B.Options(draft=True), None, clock=CLOCK)
+    with BuildLock(state).held(), cf.ThreadPoolExecutor(1) as pool:  # another hub run uses this cache
         with pytest.raises(BuildBusy):
-            build_councils(roots, B.Options(draft=True), None, clock=CLOCK)
+            build_councils(roots, B.Options(draft=True), pool, clock=CLOCK)
         assert main(["cache", "prune", "--hub", str(tmp_path / "hub"), "--max-size", "0"]) == 1
     assert [e.digest for e in cache.entries()] == [new]
+
+
+class FirstJobFails(cf.ThreadPoolExecutor):
+    """One render thread whose first job fails once every council has started (as a job lost with its
+    worker twice fails): the twin that joined it must render the day itself, not inherit the failure."""
+
+    def __init__(self, gate: threading.Event):
+        super().__init__(max_workers=1)  # one render at a time: the renderer's caches are per process
+        self.gate, self.submitted, self.counting = gate, 0, threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self.counting:  # councils' threads submit at once
+            self.submitted += 1
+            first = self.submitted == 1
+        if first:
+            def lost():
+                self.gate.wait()
+                raise RuntimeError("the worker was lost twice")
+            return super().submit(lost)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_twin_that_joined_a_failed_render_renders_the_day_itself(tmp_path):
+    first = make_shop(make_scratch(tmp_path / "hub" / "aceh"))
+    shutil.copytree(first.root, tmp_path / "hub" / "aceh-kembar")
+    roots = find_councils(tmp_path / "hub")
+    gate, started = threading.Event(), []
+
+    def tell(name, event, data):
+        if event == "start" or (event == "done" and data.error):
+            started.append(name)
+            if len(started) == len(roots):
+                gate.set()
+
+    with FirstJobFails(gate) as executor:
+        report = build_councils(roots, B.Options(draft=True), executor, clock=CLOCK, tell=tell)
+    by_name = {c.name: c for c in report.councils}
+    owner = next(c for c in report.councils if c.report.failed)  # the council whose job it was
+    twin = by_name["aceh-kembar" if owner.name == "aceh" else "aceh"]
+    assert [d.message for d in owner.report.failed] == ["RuntimeError: the worker was lost twice"]
+    assert twin.ok and twin.count(B.BUILT) == 2
+    assert (owner.report.renders, owner.report.cache_hits) == (1, 0)  # its other day
+    assert (twin.report.renders, twin.report.cache_hits) == (1, 1)  # the failed day its own, the other shared
+    assert executor.submitted == 3

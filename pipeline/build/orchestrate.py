@@ -14,6 +14,7 @@ import concurrent.futures as cf
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from pipeline.build.cache import RenderCache
 from pipeline.build.failures import explain, log_failure, tree_size
-from pipeline.build.inflight import CACHED, RENDERED, Job, RenderRun, finished
+from pipeline.build.inflight import CACHED, JOINED, RENDERED, Job, RenderRun, finished
 from pipeline.build.jobs import (
     LazyExecutor,
     RenderJob,
@@ -115,7 +116,8 @@ class _Pending:
     old: dict[str, Any] | None
     draft: bool
     source: str = RENDERED  # inflight.RENDERED, CACHED or JOINED (another build's render of the same inputs)
-    placed: bool = False  # the render finished and its files went into the day's folder
+    make: Callable[[], Job] | None = None  # how this build makes the job itself (a joined job that failed)
+    kept: bool = False  # the render finished, passed its checks and is in the cache
 
 
 def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Reporter,
@@ -162,14 +164,14 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
         # two days (or two councils of a hub) with the same inputs share one render
         make = partial(_render, inputs, loader, run.cache, executor, options, reporter, ctx)
         job, source = run.job(digest, ctx, make)
-        pending.append(_Pending(slot, product, digest, staged, job, manifest, options.draft, source))
+        pending.append(_Pending(slot, product, digest, staged, job, manifest, options.draft, source, make))
     reporter.start([s.date for s in slots], len(pending))
     for o in report.days:
         reporter.day(o)
     try:
         for item in pending:
             if stop.is_set():
-                _cancel(item)
+                _cancel(run, item)
                 report.stopped = True
                 outcome = DayOutcome(item.slot.date, STOPPED, item.product.slug, item.slot.reason)
             else:
@@ -178,11 +180,11 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             reporter.day(outcome)
     except BaseException:  # Ctrl-C mid-render: nothing half-made stays visible
         for item in pending:
-            _cancel(item)
+            _cancel(run, item)
         raise
-    placed = {(item.digest, item.source) for item in pending if item.placed}  # once per input hash
-    report.renders = sum(1 for _, source in placed if source == RENDERED)
-    report.cache_hits = len(placed) - report.renders  # from the cache, or another council's render
+    kept = {(item.digest, item.source) for item in pending if item.kept}  # once per input hash
+    report.renders = sum(1 for _, source in kept if source == RENDERED)
+    report.cache_hits = len(kept) - report.renders  # from the cache, or another council's render
     report.days.sort(key=lambda d: d.date)
     report.pruned = X.prune_replaced(exports, ctx.settings.keep_replaced)
     try:
@@ -256,13 +258,26 @@ def _unchanged(ctx: Context, slot: Slot, folder: Path, manifest: dict, page_hash
     report.days.append(DayOutcome(slot.date, UNCHANGED, slot.product, manifest.get("reason", slot.reason)))
 
 
-def _cancel(item: _Pending) -> None:
+def _cancel(run: RenderRun, item: _Pending) -> None:
     """A stopped day's staging goes; its render too, unless another build of the run waits for it."""
     X.discard(item.staged)
     if item.source == RENDERED:
-        item.job.future.cancel()
-        if item.job.rendered is not None:
-            X.discard(item.job.rendered)
+        run.cancel(item.digest, item.job)
+
+
+def _result(run: RenderRun, item: _Pending, owner: Context) -> PostResult:
+    """The day's render, kept in the cache. A joined render that failed (another council's unreadable
+    photo, a worker lost twice) is tried once more as this build's own, so the error is this build's."""
+    try:
+        raw = item.job.future.result()
+    except Exception:
+        if item.source != JOINED or item.make is None:
+            raise
+        item.job, item.source = run.again(item.digest, item.job, owner, item.make)
+        raw = item.job.future.result()
+    result = run.keep(item.digest, item.job, raw)
+    item.kept = not result.failed_checks
+    return result
 
 
 def _finish(ctx: Context, item: _Pending, page_hash: str, run: RenderRun, reporter: Reporter) -> DayOutcome:
@@ -270,12 +285,11 @@ def _finish(ctx: Context, item: _Pending, page_hash: str, run: RenderRun, report
     try:
         getattr(reporter, "rendering", lambda _day: None)(slot.date)
         testhook.point("render-start", day=slot.date)  # in-process: the day's render starts here
-        result: PostResult = run.keep(item.digest, item.job, item.job.future.result())
+        result = _result(run, item, ctx)
         if result.failed_checks:
             raise CheckError("TikTok checks failed: " + "; ".join(
                 f"{c['file']}: {c.get('message') or c.get('name')}" for c in result.failed_checks))
         run.cache.place(item.digest, result, item.staged)
-        item.placed = True
         manifest = _manifest(ctx, item, result, page_hash)
         X.write_manifest(item.staged, manifest)
         X.write_atomic(item.staged / X.CHECKLIST, X.render_checklist(ctx.project, manifest, result.caption))

@@ -49,7 +49,7 @@ def _size_text(n: int) -> str:
 def run_prune(args: argparse.Namespace) -> int:
     if args.hub:
         roots = find_councils(args.hub)
-        state = hub_state(roots)
+        state = hub_state(args.hub)
         cache = hub_cache(state, len(roots), args.max_size)
     else:
         proj = project(args)

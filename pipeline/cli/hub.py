@@ -10,7 +10,7 @@ from pipeline.build import orchestrate as B
 from pipeline.cli.build import line
 from pipeline.cli.cache import size_arg
 from pipeline.cli.common import day_count
-from pipeline.hub.councils import find_councils
+from pipeline.hub.councils import find_councils, hub_state
 from pipeline.hub.engine import executor_for
 from pipeline.hub.run import STATUSES, HubReport, build_councils
 
@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--parallel", type=int, default=4, metavar="N",
                    help="councils planned and published at once on the hub (default 4)")
     b.add_argument("--cache-size", type=size_arg, metavar="SIZE",
-                   help="what the hub's shared render cache (COUNCILS_DIR/.etalase-hub/) keeps beyond this "
-                        "run's renders, e.g. 20 GB (default: 2 GB per council)")
+                   help="the size the hub's shared render cache (COUNCILS_DIR/.etalase-hub/) is trimmed to "
+                        "after the run, never removing this run's renders, e.g. 20 GB (default: 2 GB per "
+                        "council)")
     b.set_defaults(func=run_hub_build)
     hub.set_defaults(func=lambda args: (hub.print_help(), 2)[1])
 
@@ -78,6 +79,6 @@ def run_hub_build(args: argparse.Namespace) -> int:
     options = B.Options(days=args.days, draft=args.draft, ship_blobs=bool(args.scheduler))
     with executor_for(args.scheduler, args.workers) as executor:
         report = build_councils(roots, options, executor, tell=progress, parallel=args.parallel,
-                                cache_size=args.cache_size)
+                                state=hub_state(args.councils), cache_size=args.cache_size)
     print(table(report))
     return 0 if report.ok else 1

@@ -31,16 +31,12 @@ def open_council(root: Path) -> Project:
                       state=root / "state", exports=root / "exports")
 
 
-HUB_STATE = ".etalase-hub"  # hidden, so find_councils never takes it for a council
+HUB_STATE = ".etalase-hub"  # a dot name without content/: find_councils never takes it for a council
 
 
-def hub_state(roots: list[Path]) -> Path:
-    """The hub's own state folder (its lock and shared render cache) beside the councils it builds."""
-    parents = {Path(r).resolve().parent for r in roots}
-    if len(parents) != 1:
-        raise ConfigError.single("councils", None, "", "the councils lie in different folders",
-                                 "keep every council project in one folder, or give the hub's state folder")
-    return parents.pop() / HUB_STATE
+def hub_state(folder: Path) -> Path:
+    """The hub's own state (its lock and the render cache its councils share), inside the councils folder."""
+    return Path(folder).resolve() / HUB_STATE
 
 
 def hub_cache(state: Path, councils: int, size: int | None = None) -> RenderCache:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.build import orchestrate as B
 from pipeline.build.inflight import RenderRun
+from pipeline.build.jobs import LazyExecutor
 from pipeline.build.lock import BuildLock
 from pipeline.build.report import BUILT, FAILED, NO_POST, POSTED_DAY, STOPPED, UNCHANGED, BuildReport, DayOutcome
 from pipeline.common.errors import EtalaseError
@@ -66,11 +67,19 @@ def build_councils(roots: list[Path], options: B.Options, executor: cf.Executor,
     """Each council's build runs in a hub thread (its own lock, database and exports) and submits its
     render jobs to the one shared executor, so the workers see every council's days at once.
 
-    All councils share one render run over the hub's cache (`state`, by default the councils folder's
-    .etalase-hub/): identical inputs render once across councils, even while both are in flight. The
-    hub's own lock keeps a second hub run from clearing renders this one is making. The cache keeps
-    `cache_size` bytes (default 2 GB per council) beyond what this run used."""
-    state = Path(state) if state else hub_state(roots)
+    All councils share one render run over the hub's cache (`state`, by default .etalase-hub/ in the
+    councils' folder): identical inputs render once across councils, even while both are in flight.
+    The hub's own lock keeps a second hub run from clearing renders this one is making. The cache is
+    trimmed to `cache_size` bytes (default 2 GB per council), never removing what this run used.
+    The executor must be shared and thread-safe (a process pool, a Dask client): the councils' threads
+    wait on each other's jobs."""
+    if executor is None or isinstance(executor, LazyExecutor):
+        raise TypeError("a hub needs one shared pool or Dask executor (hub.engine.executor_for)")
+    if state is None:
+        parents = {Path(r).parent for r in roots}
+        if len(parents) != 1:
+            raise ValueError("councils in different folders: give the hub's state folder")
+        state = hub_state(parents.pop())
     run = RenderRun(hub_cache(state, len(roots), cache_size))
     lock = threading.Lock()
 
