@@ -328,6 +328,8 @@ def test_a_twin_that_joined_a_failed_render_renders_the_day_itself(tmp_path):
     twin = by_name["aceh-kembar" if owner.name == "aceh" else "aceh"]
     assert [d.message for d in owner.report.failed] == ["RuntimeError: the worker was lost twice"]
     assert twin.ok and twin.count(B.BUILT) == 2
-    assert (owner.report.renders, owner.report.cache_hits) == (1, 0)  # its other day
-    assert (twin.report.renders, twin.report.cache_hits) == (1, 1)  # the failed day its own, the other shared
+    # the other day's one render is either twin's (whichever asked first), the failed day is the twin's own
+    assert owner.report.renders + owner.report.cache_hits == 1
+    assert twin.report.renders + twin.report.cache_hits == 2 and twin.report.renders >= 1
+    assert owner.report.renders + twin.report.renders == 2 and owner.report.cache_hits + twin.report.cache_hits == 1
     assert executor.submitted == 3

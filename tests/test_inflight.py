@@ -39,8 +39,19 @@ def test_the_first_build_asking_makes_the_job_and_the_others_join_it(tmp_path):
     assert made == [ACEH] and first.joined == 1 and run.digests() == {DIGEST, OTHER}
 
 
-def test_a_job_being_made_is_joined_once_made_while_other_inputs_go_ahead(tmp_path):
-    """Making a job (a cache lookup, reading blobs, a submit) runs outside the run's lock."""
+def test_a_job_being_made_is_joined_once_made_while_other_inputs_go_ahead(tmp_path, monkeypatch):
+    """Making a job (a cache lookup, reading blobs, a submit) runs outside the run's lock; a second build
+    asking for the same inputs meanwhile waits at the gate and joins."""
+    from pipeline.build import inflight
+
+    waiting = threading.Event()
+
+    class WatchedGate(threading.Event):
+        def wait(self, timeout=None):
+            waiting.set()
+            return super().wait(timeout)
+
+    monkeypatch.setattr(inflight, "Gate", WatchedGate)
     run = RenderRun(RenderCache(tmp_path / "cache"))
     inside, go = threading.Event(), threading.Event()
     made, got = [], {}
@@ -48,18 +59,19 @@ def test_a_job_being_made_is_joined_once_made_while_other_inputs_go_ahead(tmp_pa
     def slow_make():
         made.append(ACEH)
         inside.set()
-        go.wait()
+        assert go.wait(60)
         return Job(cf.Future(), None, ACEH)
 
     aceh = threading.Thread(target=lambda: got.update(aceh=run.job(DIGEST, ACEH, slow_make)))
     aceh.start()
-    inside.wait()
+    assert inside.wait(60)
     banda = threading.Thread(target=lambda: got.update(banda=run.job(DIGEST, BANDA, maker(BANDA, made))))
     banda.start()
-    assert run.job(OTHER, BANDA, maker(BANDA, made))[1] == RENDERED  # not held up by aceh's making
+    assert waiting.wait(60)  # banda is at aceh's gate, while aceh is still making the job
+    assert run.job(OTHER, BANDA, maker(BANDA, made))[1] == RENDERED  # other inputs are not held up
     go.set()
-    aceh.join()
-    banda.join()
+    aceh.join(60)
+    banda.join(60)
     assert got["aceh"][1] == RENDERED and got["banda"] == (got["aceh"][0], JOINED)
     assert made == [ACEH, BANDA]  # aceh's one job for DIGEST, banda's for OTHER
 
@@ -98,6 +110,26 @@ def test_a_stopping_build_cancels_only_a_job_nobody_else_waits_for(tmp_path):
     assert not run.cancel(OTHER, shared) and not shared.future.cancelled() and folders[1].exists()
     made = []
     assert run.job(DIGEST, BANDA, maker(BANDA, made))[1] == RENDERED and made == [BANDA]  # not the cancelled one
+    run.leave(OTHER, shared)  # banda stops too: nobody waits for it any more
+    assert shared.future.cancelled() and not folders[1].exists()
+    assert run.job(OTHER, BANDA, maker(BANDA, made))[1] == RENDERED and made == [BANDA, BANDA]
+
+
+def test_a_joiner_that_stops_leaves_the_owners_job_running(tmp_path):
+    run = RenderRun(RenderCache(tmp_path / "cache"))
+    job, _ = run.job(DIGEST, ACEH, maker(ACEH, []))
+    run.job(DIGEST, BANDA, maker(BANDA, []))
+    run.leave(DIGEST, job)
+    assert not job.future.cancelled() and run.job(DIGEST, BANDA, maker(BANDA, [])) == (job, JOINED)
+
+
+def test_a_cancelled_job_is_not_shared(tmp_path):
+    run = RenderRun(RenderCache(tmp_path / "cache"))
+    gone: cf.Future = cf.Future()
+    gone.cancel()
+    made = []
+    job, _ = run.job(DIGEST, ACEH, maker(ACEH, made, gone))
+    assert run.job(DIGEST, BANDA, maker(BANDA, made))[0] is not job and made == [ACEH, BANDA]
 
 
 def test_shipped_bytes_are_stored_once_and_the_job_lets_go_of_them(tmp_path):

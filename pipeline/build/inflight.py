@@ -32,7 +32,8 @@ class Job:
     future: cf.Future
     rendered: Path | None  # the cache's private folder the job renders into; None for a hit or shipped job
     owner: object  # the build that made the job, or CACHED
-    joined: int = 0  # other builds sharing it
+    joined: int = 0  # other builds waiting for it
+    abandoned: bool = False  # its owner stopped: cancelled once the last build waiting for it stops too
     keeping: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -75,7 +76,7 @@ class RenderRun:
                     return job, JOINED
                 gate = self._making.get(digest)
                 if gate is None:
-                    gate = self._making[digest] = threading.Event()
+                    gate = self._making[digest] = Gate()
                     break
             gate.wait()  # another build is making this job: join it once made
         job = None
@@ -91,24 +92,43 @@ class RenderRun:
         return job, CACHED if job.owner is CACHED else RENDERED
 
     def again(self, digest: str, failed: Job, owner: object, make: Callable[[], Job]) -> tuple[Job, str]:
-        """A build that joined a job which then failed gets a job of its own (or a newer shared one)."""
+        """A build that joined a job which then failed gets a job of its own (or joins a newer one)."""
         with self._lock:
+            failed.joined -= 1
             if self._jobs.get(digest) is failed:
                 del self._jobs[digest]
         return self.job(digest, owner, make)
 
     def cancel(self, digest: str, job: Job) -> bool:
-        """Its owner stops: the job is cancelled and its folder removed, unless another build joined it."""
+        """Its owner stops: the job is cancelled and its folder removed, or, while other builds wait for
+        it, once the last of them stops too (`leave`)."""
         with self._lock:
+            job.abandoned = True
             if job.joined:
                 return False
-            if self._jobs.get(digest) is job:
-                del self._jobs[digest]
+            self._forget(digest, job)
+        self._drop(job)
+        return True
+
+    def leave(self, digest: str, job: Job) -> None:
+        """A build that joined a job stops waiting for it."""
+        with self._lock:
+            job.joined -= 1
+            if job.joined or not job.abandoned:
+                return
+            self._forget(digest, job)
+        self._drop(job)
+
+    def _forget(self, digest: str, job: Job) -> None:
+        if self._jobs.get(digest) is job:
+            del self._jobs[digest]
+
+    @staticmethod
+    def _drop(job: Job) -> None:
         job.future.cancel()
         with job.keeping:
             if job.rendered is not None:
                 X.discard(job.rendered)
-        return True
 
     def keep(self, digest: str, job: Job, result: PostResult | tuple) -> PostResult:
         """Make sure a finished render is in the cache, once, whichever of the builds sharing it comes
@@ -137,8 +157,11 @@ def job_ok(job: Job | None) -> bool:
     """Whether a job may be shared: made, and not already failed."""
     if job is None:
         return False
-    future = job.future
-    return not (future.done() and not future.cancelled() and future.exception() is not None)
+    future = job.future  # done() first: asking a lazy future for its exception would run it
+    return not future.done() or (not future.cancelled() and future.exception() is None)
+
+
+Gate = threading.Event  # what a build asking for inputs being made waits on (a test watches it)
 
 
 def finished(result: PostResult) -> cf.Future:

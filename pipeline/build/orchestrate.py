@@ -263,6 +263,8 @@ def _cancel(run: RenderRun, item: _Pending) -> None:
     X.discard(item.staged)
     if item.source == RENDERED:
         run.cancel(item.digest, item.job)
+    elif item.source == JOINED:
+        run.leave(item.digest, item.job)
 
 
 def _result(run: RenderRun, item: _Pending, owner: Context) -> PostResult:
