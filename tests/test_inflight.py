@@ -6,7 +6,7 @@ import concurrent.futures as cf
 import threading
 
 from pipeline.build.cache import RenderCache
-from pipeline.build.inflight import CACHED, JOINED, RENDERED, Job, RenderRun, finished
+from pipeline.build.inflight import CACHED, JOINED, RENDERED, Job, RenderRun, finished, raised
 from pipeline.render.post import PostResult
 
 RESULT = PostResult({"cover": "cover.jpg"}, "Kapsi", [], [])
@@ -19,12 +19,6 @@ def maker(owner, made: list, future: cf.Future | None = None):
         made.append(owner)
         return Job(future or cf.Future(), None, owner)
     return make
-
-
-def failed(exc: Exception) -> cf.Future:
-    future: cf.Future = cf.Future()
-    future.set_exception(exc)
-    return future
 
 
 def test_the_first_build_asking_makes_the_job_and_the_others_join_it(tmp_path):
@@ -79,7 +73,7 @@ def test_a_job_being_made_is_joined_once_made_while_other_inputs_go_ahead(tmp_pa
 def test_a_job_that_failed_at_once_is_not_shared(tmp_path):
     run = RenderRun(RenderCache(tmp_path / "cache"))
     made = []
-    job, _ = run.job(DIGEST, ACEH, maker(ACEH, made, failed(OSError("aceh's photo is unreadable"))))
+    job, _ = run.job(DIGEST, ACEH, maker(ACEH, made, raised(OSError("aceh's photo is unreadable"))))
     assert job.future.exception()
     again, source = run.job(DIGEST, BANDA, maker(BANDA, made))
     assert source == RENDERED and again is not job and made == [ACEH, BANDA]

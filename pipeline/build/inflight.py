@@ -169,3 +169,10 @@ def finished(result: PostResult) -> cf.Future:
     future: cf.Future = cf.Future()
     future.set_result(result)
     return future
+
+
+def raised(exc: BaseException) -> cf.Future:
+    """A future that has already failed: a day whose job could not even be submitted."""
+    future: cf.Future = cf.Future()
+    future.set_exception(exc)
+    return future

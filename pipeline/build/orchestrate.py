@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline.build.cache import RenderCache
 from pipeline.build.failures import explain, log_failure, tree_size
-from pipeline.build.inflight import CACHED, JOINED, RENDERED, Job, RenderRun, finished
+from pipeline.build.inflight import CACHED, JOINED, RENDERED, Job, RenderRun, finished, raised
 from pipeline.build.jobs import (
     LazyExecutor,
     RenderJob,
@@ -159,7 +159,7 @@ def _build(ctx: Context, options: Options, executor: cf.Executor, reporter: Repo
             staged = X.staging_dir(exports, slot.date)
         except OSError as exc:  # a full disk refuses even the folder: the day fails as a render would
             pending.append(_Pending(slot, product, digest, exports / X.STAGING / f"{slot.date}-unmade",
-                                    Job(_raised(exc), None, ctx), manifest, options.draft))
+                                    Job(raised(exc), None, ctx), manifest, options.draft))
             continue
         # two days (or two councils of a hub) with the same inputs share one render
         make = partial(_render, inputs, loader, run.cache, executor, options, reporter, ctx)
@@ -210,13 +210,7 @@ def _render(inputs: RenderInputs, loader: Loader, cache: RenderCache, executor: 
             progress = reporter.frames  # in this thread: the video's percent reaches the dashboard
         return Job(executor.submit(run_job, RenderJob(inputs, loader.blobs(inputs), out, progress)), out, owner)
     except Exception as exc:  # an executor that refuses, a blob unreadable: this day fails alone
-        return Job(_raised(exc), None, owner)
-
-
-def _raised(exc: BaseException) -> cf.Future:
-    future: cf.Future = cf.Future()
-    future.set_exception(exc)
-    return future
+        return Job(raised(exc), None, owner)
 
 
 def _reconcile(ctx: Context, days: list[dt.date]) -> None:
